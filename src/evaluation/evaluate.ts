@@ -1,0 +1,212 @@
+import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import { factDefinition } from '../evidence/catalogue';
+import { deriveFact } from '../evidence/derive';
+import type { Evidence } from '../evidence/types';
+import { municipality, regionOf, tilsynOf } from '../geography';
+import { describeRequirementSentence } from './explain';
+import { contentHash, rulesetHash } from '../rules/hash';
+import { formatValue, factPhrase, requirementPhrase, capitalize } from '../rules/describe';
+import { isLeaf, requirementsFor, type Condition, type Level, type Requirement, type Ruleset } from '../rules/types';
+import { wholeMonthsBetween, type IsoDate } from '../time/dates';
+import type { ConditionOutcome, ConditionResult, EvaluationResult, Overall, RequirementOutcome, RequirementResult } from './types';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ENGINE_VERSION: string = require('json-rules-engine/package.json').version;
+
+export interface EvaluationInput {
+  ruleset: Ruleset;
+  level: Level;
+  /** Validated evidence (see validateEvidence). */
+  evidence: Evidence;
+  asOf: IsoDate;
+  /** Requirements in a running transition period: evaluated and shown, but not counted in the overall result. */
+  transitionalRequirementIds?: ReadonlySet<string>;
+  /** Last day of that transition period, for the explanation. */
+  transitionEndsOn?: IsoDate;
+}
+
+interface CompiledLevel {
+  engine: Engine;
+  requirements: Requirement[];
+  factIds: string[];
+  hash: string;
+}
+
+// Building an engine parses every rule; done once per rule set and level, then reused for every evaluation.
+const compiledCache = new WeakMap<Ruleset, Map<Level, CompiledLevel>>();
+
+function compile(ruleset: Ruleset, level: Level): CompiledLevel {
+  let byLevel = compiledCache.get(ruleset);
+  if (!byLevel) {
+    byLevel = new Map();
+    compiledCache.set(ruleset, byLevel);
+  }
+  const cached = byLevel.get(level);
+  if (cached) return cached;
+
+  const requirements = requirementsFor(ruleset, level);
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  engine.addOperator('dateOnOrAfter', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a >= b);
+  engine.addOperator('dateOnOrBefore', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a <= b);
+  const factIds = new Set<string>();
+  for (const requirement of requirements) {
+    collectFacts(requirement.conditions, factIds);
+    const rule: RuleProperties = {
+      name: requirement.id,
+      conditions: requirement.conditions as unknown as TopLevelCondition,
+      event: { type: requirement.id },
+    };
+    engine.addRule(rule);
+  }
+  const compiledLevel = { engine, requirements, factIds: [...factIds], hash: rulesetHash(ruleset) };
+  byLevel.set(level, compiledLevel);
+  return compiledLevel;
+}
+
+function collectFacts(condition: Condition, into: Set<string>): void {
+  if (isLeaf(condition)) into.add(condition.fact);
+  else if ('all' in condition) condition.all.forEach((c) => collectFacts(c, into));
+  else if ('any' in condition) condition.any.forEach((c) => collectFacts(c, into));
+  else collectFacts(condition.not, into);
+}
+
+/** The shape json-rules-engine gives back for an evaluated condition tree. */
+interface EvaluatedCondition {
+  all?: EvaluatedCondition[];
+  any?: EvaluatedCondition[];
+  not?: EvaluatedCondition;
+  fact?: string;
+  operator?: string;
+  value?: unknown;
+  path?: string;
+  params?: Record<string, unknown>;
+  factResult?: unknown;
+  result?: boolean;
+}
+
+/** Three-valued: a condition over a missing fact is neither met nor not met. */
+type Truth = true | false | 'unknown';
+
+function judge(node: EvaluatedCondition, leaves: ConditionResult[]): Truth {
+  if (node.all) {
+    const parts = node.all.map((c) => judge(c, leaves));
+    return parts.includes(false) ? false : parts.includes('unknown') ? 'unknown' : true;
+  }
+  if (node.any) {
+    const parts = node.any.map((c) => judge(c, leaves));
+    return parts.includes(true) ? true : parts.includes('unknown') ? 'unknown' : false;
+  }
+  if (node.not) {
+    const inner = judge(node.not, leaves);
+    return inner === 'unknown' ? 'unknown' : !inner;
+  }
+  const leaf = { fact: node.fact as string, operator: node.operator as string, value: node.value, path: node.path, params: node.params };
+  const missing = node.factResult === undefined;
+  const outcome: ConditionOutcome = missing ? 'missing' : node.result === true ? 'met' : 'not-met';
+  const definition = factDefinition(leaf.fact);
+  const unit = definition?.type === 'object' ? definition.unit : (definition?.unit ?? null);
+  const actualText = formatValue(node.factResult, unit, definition?.vocabulary);
+  const fact = capitalize(factPhrase(leaf));
+  const required = requirementPhrase(leaf);
+  const explanation = missing
+    ? `${fact} kan ikke opgøres: dokumentationen indeholder ikke '${definition?.requires ?? leaf.fact}' (krav: ${required}).`
+    : `${fact} er ${actualText} (krav: ${required}) – ${outcome === 'met' ? 'opfyldt' : 'ikke opfyldt'}.`;
+  leaves.push({
+    fact: leaf.fact,
+    ...(leaf.path !== undefined ? { path: leaf.path } : {}),
+    ...(leaf.params !== undefined ? { params: leaf.params } : {}),
+    operator: leaf.operator,
+    required: leaf.value,
+    actual: missing ? null : node.factResult,
+    unit: unit ?? null,
+    outcome,
+    explanation,
+  });
+  return missing ? 'unknown' : outcome === 'met';
+}
+
+const OUTCOME_OF: Record<string, RequirementOutcome> = { true: 'met', false: 'not-met', unknown: 'insufficient-evidence' };
+
+/**
+ * Evaluate evidence against one level of a rule set as of a date: per requirement met / not met /
+ * insufficient evidence with every leaf's actual and required value, and the overall result.
+ * Deterministic: the same inputs give an identical result (no clock, no randomness inside).
+ */
+export async function evaluate(input: EvaluationInput): Promise<EvaluationResult> {
+  const { ruleset, level, evidence, asOf } = input;
+  const compiled = compile(ruleset, level);
+  const runtimeFacts: Record<string, (params: Record<string, unknown>) => unknown> = {};
+  for (const id of compiled.factIds) runtimeFacts[id] = (params) => deriveFact(id, evidence, asOf, params ?? {});
+
+  const { results, failureResults } = await compiled.engine.run(runtimeFacts);
+  const evaluatedById = new Map<string, EvaluatedCondition>();
+  for (const r of [...results, ...failureResults]) evaluatedById.set(r.name as string, r.conditions as unknown as EvaluatedCondition);
+
+  const transitional = input.transitionalRequirementIds ?? new Set<string>();
+  const requirements: RequirementResult[] = compiled.requirements.map((requirement) => {
+    const leaves: ConditionResult[] = [];
+    const truth = judge(evaluatedById.get(requirement.id) as EvaluatedCondition, leaves);
+    const outcome = OUTCOME_OF[String(truth)];
+    const inTransition = transitional.has(requirement.id);
+    return {
+      id: requirement.id,
+      category: requirement.category,
+      severity: requirement.severity,
+      title: requirement.title.da,
+      outcome,
+      transitional: inTransition,
+      explanation: describeRequirementSentence(outcome, leaves, inTransition ? input.transitionEndsOn ?? null : undefined),
+      conditions: leaves,
+    };
+  });
+
+  const counted = requirements.filter((r) => r.severity === 'required' && !r.transitional);
+  const unmetRequired = counted.filter((r) => r.outcome === 'not-met').map((r) => r.id);
+  const insufficientRequired = counted.filter((r) => r.outcome === 'insufficient-evidence').map((r) => r.id);
+  const overall: Overall = unmetRequired.length > 0 ? 'not-eligible' : insufficientRequired.length > 0 ? 'incomplete' : 'eligible';
+  const policy = ruleset.levels[level].approvalPolicy;
+  const ageMonths = wholeMonthsBetween(evidence.reportingDate, asOf);
+  const kommune = municipality(evidence.provider.kommunekode);
+
+  return {
+    speciale: ruleset.speciale,
+    level,
+    rulesetVersion: ruleset.version,
+    rulesetHash: compiled.hash,
+    evidenceHash: contentHash(evidence),
+    engine: { name: 'json-rules-engine', version: ENGINE_VERSION },
+    asOf,
+    provider: {
+      tilbudId: evidence.provider.tilbudId,
+      cvr: evidence.provider.cvr,
+      name: evidence.provider.name,
+      kommunekode: evidence.provider.kommunekode,
+      municipality: kommune?.navn ?? evidence.provider.kommunekode,
+      region: regionOf(evidence.provider.kommunekode) ?? 'ukendt',
+      tilsyn: tilsynOf(evidence.provider.kommunekode) ?? 'ukendt',
+      ownerType: evidence.provider.ownerType,
+    },
+    evidence: {
+      reportingDate: evidence.reportingDate,
+      ageMonths,
+      maxAgeMonths: policy.maxEvidenceAgeMonths,
+      overdue: ageMonths > policy.maxEvidenceAgeMonths,
+    },
+    overall,
+    summary: summarise(overall, counted.length, unmetRequired, insufficientRequired, ruleset, level),
+    unmetRequired,
+    insufficientRequired,
+    unmetAdvisory: requirements.filter((r) => r.severity === 'advisory' && r.outcome !== 'met').map((r) => r.id),
+    transitional: requirements.filter((r) => r.transitional).map((r) => r.id),
+    requirements,
+  };
+}
+
+const LEVEL_NAME: Record<Level, string> = { specialfunktion: 'specialfunktion', raadgivningsfunktion: 'rådgivningsfunktion' };
+
+function summarise(overall: Overall, required: number, unmet: string[], insufficient: string[], ruleset: Ruleset, level: Level): string {
+  const what = `${LEVEL_NAME[level]} (${ruleset.speciale}, version ${ruleset.version})`;
+  if (overall === 'eligible') return `Tilbuddet opfylder alle ${required} påkrævede krav til ${what}.`;
+  if (overall === 'not-eligible') return `Tilbuddet opfylder ikke ${unmet.length} af ${required} påkrævede krav til ${what}: ${unmet.join(', ')}.`;
+  return `Der mangler dokumentation for ${insufficient.length} af ${required} påkrævede krav til ${what}: ${insufficient.join(', ')}.`;
+}

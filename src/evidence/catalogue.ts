@@ -1,0 +1,117 @@
+import catalogueJson from '../../schemas/fact-catalogue.json';
+import type { Text } from '../rules/types';
+
+/** The fact catalogue (schemas/fact-catalogue.json), typed. Rules may use these facts only. */
+
+export type FactType = 'number' | 'integer' | 'boolean' | 'string' | 'string[]' | 'date' | 'object';
+export type ScalarFactType = Exclude<FactType, 'object'>;
+
+export interface VocabularyEntry {
+  id: string;
+  da: string;
+  en: string;
+  group?: string | null;
+}
+
+export type VocabularyName =
+  | 'professions'
+  | 'educationGroups'
+  | 'educations'
+  | 'competences'
+  | 'partnerTypes'
+  | 'targetGroups'
+  | 'methods'
+  | 'advisoryRecipientTypes'
+  | 'knowledgeActivityKinds';
+
+export interface FactDefinition {
+  id: string;
+  type: FactType;
+  /** For object facts read with `path`: the type of each value and the vocabulary of the keys. */
+  valueType?: ScalarFactType;
+  pathVocabulary?: VocabularyName;
+  /** For string and string[] facts: the vocabulary of the values. */
+  vocabulary?: VocabularyName;
+  unit: string | null;
+  /** The evidence field whose absence makes the fact missing (insufficient evidence). */
+  requires: string;
+  label: Text;
+  description: Text;
+  derivation: Text;
+  /** JSON Schema of the params; `{ "vocabulary": name }` stands for an enum of that vocabulary. */
+  params?: Record<string, unknown>;
+}
+
+interface CatalogueFile {
+  operatorsByType: Record<ScalarFactType, string[]>;
+  vocabularies: Record<VocabularyName, VocabularyEntry[]>;
+  facts: FactDefinition[];
+}
+
+const catalogue = catalogueJson as unknown as CatalogueFile;
+const factsById = new Map(catalogue.facts.map((f) => [f.id, f]));
+const vocabularyIds = new Map<VocabularyName, Set<string>>(
+  (Object.keys(catalogue.vocabularies) as VocabularyName[]).map((name) => [name, new Set(catalogue.vocabularies[name].map((e) => e.id))]),
+);
+const vocabularyEntries = new Map<string, VocabularyEntry>();
+for (const [name, entries] of Object.entries(catalogue.vocabularies)) {
+  for (const entry of entries) vocabularyEntries.set(`${name}:${entry.id}`, entry);
+}
+
+export function allFacts(): readonly FactDefinition[] {
+  return catalogue.facts;
+}
+
+export function factDefinition(id: string): FactDefinition | undefined {
+  return factsById.get(id);
+}
+
+export function operatorsFor(type: ScalarFactType): readonly string[] {
+  return catalogue.operatorsByType[type];
+}
+
+/** Every operator the rules may use, over all fact types. */
+export function knownOperators(): Set<string> {
+  return new Set(Object.values(catalogue.operatorsByType).flat());
+}
+
+export function vocabulary(name: VocabularyName): readonly VocabularyEntry[] {
+  return catalogue.vocabularies[name];
+}
+
+export function isInVocabulary(name: VocabularyName, id: string): boolean {
+  return vocabularyIds.get(name)?.has(id) ?? false;
+}
+
+/** The Danish label of a vocabulary value; the id itself when unknown. */
+export function vocabularyLabel(name: VocabularyName, id: string): string {
+  return vocabularyEntries.get(`${name}:${id}`)?.da ?? id;
+}
+
+export function educationGroupOf(education: string): string | undefined {
+  return vocabularyEntries.get(`educations:${education}`)?.group ?? undefined;
+}
+
+/** The params schema of a fact with every `{ vocabulary }` replaced by the enum it stands for. */
+export function resolvedParamsSchema(fact: FactDefinition): Record<string, unknown> | undefined {
+  return fact.params ? (resolveVocabulary(fact.params) as Record<string, unknown>) : undefined;
+}
+
+function resolveVocabulary(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(resolveVocabulary);
+  if (node !== null && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (typeof record.vocabulary === 'string') {
+      return { enum: [...(vocabularyIds.get(record.vocabulary as VocabularyName) ?? [])] };
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, resolveVocabulary(v)]));
+  }
+  return node;
+}
+
+/** Which vocabulary a param name draws from, for labelling param values in Danish text. */
+export function paramVocabulary(fact: FactDefinition, param: string): VocabularyName | undefined {
+  const properties = (fact.params?.properties ?? {}) as Record<string, { vocabulary?: VocabularyName; items?: { vocabulary?: VocabularyName } }>;
+  const property = properties[param];
+  return property?.vocabulary ?? property?.items?.vocabulary;
+}

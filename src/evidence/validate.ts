@@ -1,0 +1,69 @@
+import { municipality } from '../geography';
+import { validateAgainst, type Problem } from '../schemas';
+import { isInVocabulary, type VocabularyName } from './catalogue';
+import { CPR_MESSAGE, findCprLikeValues } from './cpr';
+import { isValidCvr } from './cvr';
+import type { Evidence } from './types';
+
+/**
+ * Every problem with a piece of evidence, each with its JSON Pointer: CPR-like values first (named by
+ * path only, never echoed), then the JSON Schema, then what a schema cannot say (CVR check digit,
+ * municipality, vocabularies, date order, duplicate references).
+ */
+export function validateEvidence(evidence: unknown): Problem[] {
+  const cpr = findCprLikeValues(evidence).map((pointer) => ({ pointer, message: CPR_MESSAGE }));
+  const schema = validateAgainst('evidence', evidence);
+  if (schema.length > 0) return [...cpr, ...schema.filter((p) => !cpr.some((c) => c.pointer === p.pointer))];
+  return [...cpr, ...semanticProblems(evidence as Evidence)];
+}
+
+function semanticProblems(evidence: Evidence): Problem[] {
+  const problems: Problem[] = [];
+  const vocab = (pointer: string, name: VocabularyName, value: string) => {
+    if (!isInVocabulary(name, value)) problems.push({ pointer, message: `'${value}' er ikke en kendt værdi i ordlisten ${name} (se schemas/fact-catalogue.json)` });
+  };
+  const order = (pointer: string, from: string, to: string | undefined, what: string) => {
+    if (to !== undefined && to < from) problems.push({ pointer, message: `${what} ligger før startdatoen ${from}` });
+  };
+
+  const { provider } = evidence;
+  if (!isValidCvr(provider.cvr)) {
+    problems.push({ pointer: '/provider/cvr', message: 'CVR-nummeret er ugyldigt (8 cifre med modulus 11-kontrolciffer)' });
+  }
+  if (!municipality(provider.kommunekode)) {
+    problems.push({ pointer: '/provider/kommunekode', message: `${provider.kommunekode} er ikke en kendt kommunekode (3 cifre, fx 101 København)` });
+  }
+
+  const refs = new Set<string>();
+  (evidence.staff ?? []).forEach((s, i) => {
+    const at = `/staff/${i}`;
+    if (refs.has(s.ref)) problems.push({ pointer: `${at}/ref`, message: `medarbejderreferencen '${s.ref}' er brugt mere end én gang` });
+    refs.add(s.ref);
+    vocab(`${at}/profession`, 'professions', s.profession);
+    s.educations?.forEach((e, j) => vocab(`${at}/educations/${j}/education`, 'educations', e.education));
+    s.competences?.forEach((c, j) => vocab(`${at}/competences/${j}/competence`, 'competences', c.competence));
+    s.courses?.forEach((c, j) => c.competence !== undefined && vocab(`${at}/courses/${j}/competence`, 'competences', c.competence));
+  });
+
+  evidence.citizenCourses?.entries?.forEach((e, i) => {
+    vocab(`/citizenCourses/entries/${i}/targetGroup`, 'targetGroups', e.targetGroup);
+    order(`/citizenCourses/entries/${i}/endDate`, e.startDate, e.endDate, 'slutdatoen');
+  });
+  evidence.citizenCourses?.counts?.forEach((c, i) => {
+    vocab(`/citizenCourses/counts/${i}/targetGroup`, 'targetGroups', c.targetGroup);
+    order(`/citizenCourses/counts/${i}/periodEnd`, c.periodStart, c.periodEnd, 'periodens slutdato');
+  });
+  evidence.agreements?.forEach((a, i) => {
+    vocab(`/agreements/${i}/partnerType`, 'partnerTypes', a.partnerType);
+    order(`/agreements/${i}/validTo`, a.validFrom, a.validTo, 'aftalens slutdato');
+  });
+  evidence.organisation?.methods?.forEach((m, i) => vocab(`/organisation/methods/${i}`, 'methods', m));
+  evidence.organisation?.targetGroups?.forEach((g, i) => vocab(`/organisation/targetGroups/${i}`, 'targetGroups', g));
+  return problems;
+}
+
+/** Danish label of the provider's municipality, for reports. */
+export function municipalityName(kode: string): string {
+  return municipality(kode)?.navn ?? kode;
+}
+

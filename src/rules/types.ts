@@ -1,0 +1,72 @@
+/** The shape of a rule set version file, rules/<speciale>/<version>.json (schemas/ruleset.schema.json). */
+
+export type Level = 'specialfunktion' | 'raadgivningsfunktion';
+export const LEVELS: readonly Level[] = ['specialfunktion', 'raadgivningsfunktion'];
+
+export type RulesetStatus = 'draft' | 'published' | 'retired';
+export type Category = 'competence' | 'education' | 'activePractice' | 'collaboration' | 'organisation';
+export const CATEGORIES: readonly Category[] = ['competence', 'education', 'activePractice', 'collaboration', 'organisation'];
+export type Severity = 'required' | 'advisory';
+
+export interface Text {
+  da: string;
+  en?: string;
+}
+
+export interface LeafCondition {
+  fact: string;
+  operator: string;
+  value: unknown;
+  path?: string;
+  params?: Record<string, unknown>;
+}
+
+export type GroupCondition = { all: Condition[] } | { any: Condition[] } | { not: Condition };
+export type Condition = LeafCondition | GroupCondition;
+
+export interface Requirement {
+  id: string;
+  category: Category;
+  severity: Severity;
+  title: Text;
+  rationale: Text;
+  conditions: GroupCondition;
+}
+
+export interface ApprovalPolicy {
+  validityMonths: number;
+  recheckIntervalMonths: number;
+  maxEvidenceAgeMonths: number;
+  transitionMonths: number;
+  renewalWindowMonths: number;
+}
+
+export interface LevelRules {
+  includesLevel?: 'specialfunktion';
+  approvalPolicy: ApprovalPolicy;
+  requirements: Requirement[];
+}
+
+export interface Ruleset {
+  $schema?: string;
+  speciale: string;
+  version: string;
+  status: RulesetStatus;
+  effectiveFrom: string;
+  effectiveTo?: string;
+  title: Text;
+  description: Text;
+  illustrative: string;
+  levels: Record<Level, LevelRules>;
+}
+
+export function isLeaf(condition: Condition): condition is LeafCondition {
+  return 'fact' in condition;
+}
+
+/** The requirements that apply at a level: its own, after those of the level it includes. */
+export function requirementsFor(ruleset: Ruleset, level: Level): Requirement[] {
+  const rules = ruleset.levels[level];
+  const inherited = rules.includesLevel ? ruleset.levels[rules.includesLevel].requirements : [];
+  return [...inherited, ...rules.requirements];
+}
