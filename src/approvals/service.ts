@@ -1,0 +1,365 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth';
+import { audit } from '../audit';
+import { evaluate } from '../evaluation/evaluate';
+import type { EvaluationResult } from '../evaluation/types';
+import type { Evidence } from '../evidence/types';
+import { validateEvidence } from '../evidence/validate';
+import { tilsynOf } from '../geography';
+import type { RulesCatalogue } from '../rules/catalogue';
+import type { Level, Ruleset } from '../rules/types';
+import type { ApprovalFilter, ApprovalRecord, ApprovalStatus, EvaluationRecord, HistoryEntry, Page, ProviderRef, Store } from '../store/types';
+import { today, type Clock } from '../time/clock';
+import { addDays, addMonths, isIsoDate, type IsoDate } from '../time/dates';
+import { canDecide, canSee } from './access';
+import { conflict, forbidden, invalid, notFound } from './errors';
+
+export interface EvaluationRequest {
+  speciale: string;
+  level: Level;
+  evidence: unknown;
+  version?: string;
+  asOf?: IsoDate;
+}
+
+/** An evaluation as the API shows it: the stored record without the raw evidence. */
+export interface EvaluationView {
+  id: string | null;
+  stored: boolean;
+  speciale: string;
+  level: Level;
+  asOf: IsoDate;
+  overall: EvaluationResult['overall'];
+  rulesetVersion: string;
+  rulesetHash: string;
+  evidenceHash: string;
+  engineVersion: string;
+  provider: ProviderRef;
+  createdAt: string;
+  createdBy: string;
+  approvalId?: string;
+  result: EvaluationResult;
+}
+
+export interface DecisionRequest {
+  evaluationId: string;
+  decision: 'approved' | 'rejected';
+  reason: string;
+  validFrom?: IsoDate;
+  validUntil?: IsoDate;
+}
+
+/** Statuses in which an approval is in force (shown in the register, can be revoked or renewed). */
+export const LIVE_STATUSES: readonly ApprovalStatus[] = ['active', 'at-risk', 'evidence-overdue'];
+
+export interface ApprovalServiceDeps {
+  store: Store;
+  rules: RulesCatalogue;
+  clock: Clock;
+}
+
+/**
+ * Evaluations and approval decisions: the engine recommends, an inspector decides, and every step
+ * is stored with the rule set version, its hash and the evidence hash, attributed and audited.
+ */
+export class ApprovalService {
+  constructor(private readonly deps: ApprovalServiceDeps) {}
+
+  private get store() {
+    return this.deps.store;
+  }
+
+  private nowIso(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  resolveRuleset(speciale: string, version: string | undefined, asOf: IsoDate): Ruleset {
+    const { rules } = this.deps;
+    if (!rules.versions(speciale).length) throw notFound(`Specialet '${speciale}'`);
+    if (version !== undefined) {
+      const ruleset = rules.get(speciale, version);
+      if (!ruleset) throw notFound(`Version ${version} af specialet '${speciale}'`);
+      return ruleset;
+    }
+    const inForce = rules.inForceOn(speciale, asOf);
+    if (!inForce) throw notFound(`En udgivet version af '${speciale}', der gælder ${asOf},`);
+    return inForce;
+  }
+
+  async evaluate(actor: Principal, request: EvaluationRequest, options: { dryRun: boolean }): Promise<EvaluationView> {
+    const asOf = request.asOf ?? today(this.deps.clock);
+    const ruleset = this.resolveRuleset(request.speciale, request.version, asOf);
+    const problems = validateEvidence(request.evidence).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message }));
+    if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems);
+    const evidence = request.evidence as Evidence;
+    const tilsyn = tilsynOf(evidence.provider.kommunekode) as string;
+    if (!canSee(actor, tilsyn)) throw forbidden(`Tilbuddet hører under Socialtilsyn ${tilsyn}; du arbejder for Socialtilsyn ${actor.tilsyn}`);
+    if (!options.dryRun && actor.role === 'socialstyrelsen') throw forbidden('Socialstyrelsen kan kun lave prøveevalueringer (dryRun=true)');
+    if (!options.dryRun && ruleset.status !== 'published') {
+      throw conflict(`Version ${ruleset.version} er ${ruleset.status === 'draft' ? 'et udkast' : 'trukket tilbage'}; kun udgivne versioner kan danne grundlag for en gemt evaluering (brug dryRun=true)`);
+    }
+
+    const result = await evaluate({ ruleset, level: request.level, evidence, asOf });
+    const createdAt = this.nowIso();
+    const record: EvaluationRecord = {
+      id: randomUUID(),
+      speciale: ruleset.speciale,
+      level: request.level,
+      rulesetVersion: result.rulesetVersion,
+      rulesetHash: result.rulesetHash,
+      evidenceHash: result.evidenceHash,
+      engineVersion: result.engine.version,
+      asOf,
+      overall: result.overall,
+      provider: providerRef(result),
+      evidence,
+      result,
+      createdAt,
+      createdBy: actor.subject,
+    };
+    if (options.dryRun) return { ...toView(record), id: null, stored: false };
+    await this.store.insertEvaluation(record);
+    await audit(this.store, {
+      at: createdAt,
+      subject: actor.subject,
+      action: 'evaluation.created',
+      entityType: 'evaluation',
+      entityId: record.id,
+      summary: { speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, rulesetVersion: record.rulesetVersion, overall: record.overall },
+    });
+    return toView(record);
+  }
+
+  async getEvaluation(actor: Principal, id: string): Promise<EvaluationView> {
+    return toView(await this.visibleEvaluation(actor, id));
+  }
+
+  private async visibleEvaluation(actor: Principal, id: string): Promise<EvaluationRecord> {
+    const record = await this.store.getEvaluation(id);
+    if (!record || !canSee(actor, record.provider.tilsyn)) throw notFound(`Evalueringen ${id}`);
+    return record;
+  }
+
+  async getApproval(actor: Principal, id: string): Promise<ApprovalRecord> {
+    const record = await this.store.getApproval(id);
+    if (!record || !canSee(actor, record.tilsyn)) throw notFound(`Godkendelsen ${id}`);
+    return record;
+  }
+
+  async listApprovals(actor: Principal, filter: ApprovalFilter, page: { limit: number; cursor?: string }): Promise<Page<ApprovalRecord>> {
+    if (actor.role === 'inspector') {
+      if (filter.tilsyn !== undefined && filter.tilsyn !== actor.tilsyn) return { items: [] };
+      filter = { ...filter, tilsyn: actor.tilsyn };
+    }
+    return this.store.listApprovals(filter, page);
+  }
+
+  async decide(actor: Principal, request: DecisionRequest): Promise<ApprovalRecord> {
+    const evaluation = await this.visibleEvaluation(actor, request.evaluationId);
+    if (!canDecide(actor, evaluation.provider.tilsyn)) throw forbidden('Kun en tilsynsførende fra tilbuddets socialtilsyn (eller en administrator) kan træffe afgørelse');
+    const ruleset = this.deps.rules.get(evaluation.speciale, evaluation.rulesetVersion);
+    if (!ruleset) throw conflict(`Regelsættet ${evaluation.speciale} ${evaluation.rulesetVersion} er ikke længere indlæst`);
+    const policy = ruleset.levels[evaluation.level].approvalPolicy;
+
+    if (request.decision === 'approved') {
+      assertEligible(evaluation);
+      if (evaluation.result && (evaluation.result as EvaluationResult).evidence.overdue) {
+        throw conflict('Dokumentationen er ældre, end regelsættet tillader; indhent ny dokumentation og evaluér igen');
+      }
+      const existing = await this.store.listApprovals(
+        { tilbudId: evaluation.provider.tilbudId, speciale: evaluation.speciale, level: evaluation.level },
+        { limit: 200 },
+      );
+      const live = existing.items.find((a) => LIVE_STATUSES.includes(a.status));
+      if (live) throw conflict(`Tilbuddet har allerede en gældende godkendelse (${live.id}); forny den i stedet`, { approvalId: live.id });
+    }
+
+    const validFrom = request.validFrom ?? today(this.deps.clock);
+    const maxUntil = addDays(addMonths(validFrom, policy.validityMonths), -1);
+    const validUntil = request.validUntil ?? maxUntil;
+    const dateProblems = validityProblems(validFrom, validUntil, maxUntil, policy.validityMonths);
+    if (dateProblems.length > 0) throw invalid('Gyldighedsperioden er ugyldig', dateProblems);
+
+    const at = this.nowIso();
+    const status: ApprovalStatus = request.decision === 'approved' ? 'active' : 'rejected';
+    const record: ApprovalRecord = {
+      id: randomUUID(),
+      speciale: evaluation.speciale,
+      level: evaluation.level,
+      provider: evaluation.provider,
+      tilsyn: evaluation.provider.tilsyn,
+      decision: request.decision,
+      status,
+      reason: request.reason,
+      validFrom,
+      validUntil,
+      rulesetVersion: evaluation.rulesetVersion,
+      rulesetHash: evaluation.rulesetHash,
+      evaluationId: evaluation.id,
+      ...(status === 'active' ? { nextDueDate: minDate(addMonths(validFrom, policy.recheckIntervalMonths), validUntil) } : {}),
+      history: [{ at, by: actor.subject, type: 'decision', reason: request.reason, evaluationId: evaluation.id, toStatus: status }],
+      version: 1,
+      createdAt: at,
+      createdBy: actor.subject,
+      updatedAt: at,
+    };
+    await this.store.insertApproval(record);
+    await audit(this.store, {
+      at,
+      subject: actor.subject,
+      action: status === 'active' ? 'approval.approved' : 'approval.rejected',
+      entityType: 'approval',
+      entityId: record.id,
+      summary: { evaluationId: evaluation.id, speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, validFrom, validUntil, reason: request.reason },
+    });
+    return record;
+  }
+
+  async revoke(actor: Principal, id: string, request: { reason: string; expectedVersion?: number }): Promise<ApprovalRecord> {
+    const current = await this.decidableApproval(actor, id, request.expectedVersion);
+    if (!LIVE_STATUSES.includes(current.status)) throw conflict(`Godkendelsen har status '${current.status}' og kan ikke tilbagekaldes`);
+    const at = this.nowIso();
+    const entry: HistoryEntry = { at, by: actor.subject, type: 'revocation', reason: request.reason, fromStatus: current.status, toStatus: 'revoked' };
+    const next: ApprovalRecord = { ...current, status: 'revoked', history: [...current.history, entry], updatedAt: at };
+    delete next.nextDueDate;
+    const saved = await this.save(next, current.version);
+    await audit(this.store, {
+      at,
+      subject: actor.subject,
+      action: 'approval.revoked',
+      entityType: 'approval',
+      entityId: id,
+      summary: { fromStatus: current.status, reason: request.reason },
+    });
+    return saved;
+  }
+
+  async renew(
+    actor: Principal,
+    id: string,
+    request: { evaluationId: string; reason?: string; validUntil?: IsoDate; expectedVersion?: number },
+  ): Promise<ApprovalRecord> {
+    const current = await this.decidableApproval(actor, id, request.expectedVersion);
+    if (current.decision !== 'approved' || current.status === 'revoked') {
+      throw conflict(`Godkendelsen har status '${current.status}' og kan ikke fornyes; der skal træffes en ny afgørelse`);
+    }
+    const evaluation = await this.visibleEvaluation(actor, request.evaluationId);
+    if (
+      evaluation.provider.tilbudId !== current.provider.tilbudId ||
+      evaluation.speciale !== current.speciale ||
+      evaluation.level !== current.level
+    ) {
+      throw conflict('Evalueringen gælder ikke samme tilbud, speciale og niveau som godkendelsen');
+    }
+    assertEligible(evaluation);
+    const ruleset = this.deps.rules.get(evaluation.speciale, evaluation.rulesetVersion);
+    if (!ruleset) throw conflict(`Regelsættet ${evaluation.speciale} ${evaluation.rulesetVersion} er ikke længere indlæst`);
+    const policy = ruleset.levels[evaluation.level].approvalPolicy;
+    const todayIso = today(this.deps.clock);
+    // A renewal continues the approval: the new period starts the day after the old one ends (or today, if it has lapsed).
+    const periodStart = current.validUntil >= todayIso ? addDays(current.validUntil, 1) : todayIso;
+    const maxUntil = addDays(addMonths(periodStart, policy.validityMonths), -1);
+    const validUntil = request.validUntil ?? maxUntil;
+    const dateProblems = validityProblems(periodStart, validUntil, maxUntil, policy.validityMonths).map((p) => ({ ...p, pointer: '/validUntil' }));
+    if (dateProblems.length > 0) throw invalid('Gyldighedsperioden er ugyldig', dateProblems);
+
+    const at = this.nowIso();
+    const entry: HistoryEntry = {
+      at,
+      by: actor.subject,
+      type: 'renewal',
+      reason: request.reason,
+      evaluationId: evaluation.id,
+      fromStatus: current.status,
+      toStatus: 'active',
+      details: { previousValidUntil: current.validUntil, validUntil, rulesetVersion: evaluation.rulesetVersion },
+    };
+    const next: ApprovalRecord = {
+      ...current,
+      status: 'active',
+      validUntil,
+      rulesetVersion: evaluation.rulesetVersion,
+      rulesetHash: evaluation.rulesetHash,
+      evaluationId: evaluation.id,
+      nextDueDate: minDate(addMonths(todayIso, policy.recheckIntervalMonths), validUntil),
+      history: [...current.history, entry],
+      updatedAt: at,
+    };
+    const saved = await this.save(next, current.version);
+    await audit(this.store, {
+      at,
+      subject: actor.subject,
+      action: 'approval.renewed',
+      entityType: 'approval',
+      entityId: id,
+      summary: { evaluationId: evaluation.id, previousValidUntil: current.validUntil, validUntil, reason: request.reason ?? null },
+    });
+    return saved;
+  }
+
+  private async decidableApproval(actor: Principal, id: string, expectedVersion: number | undefined): Promise<ApprovalRecord> {
+    const current = await this.getApproval(actor, id);
+    if (!canDecide(actor, current.tilsyn)) throw forbidden('Kun en tilsynsførende fra tilbuddets socialtilsyn (eller en administrator) kan træffe afgørelse');
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw conflict(`Godkendelsen er ændret siden version ${expectedVersion} (nu version ${current.version}); hent den igen`, { currentVersion: current.version });
+    }
+    return current;
+  }
+
+  /** Compare-and-set: of two concurrent decisions on one approval, the second is refused. */
+  private async save(next: ApprovalRecord, expectedVersion: number): Promise<ApprovalRecord> {
+    const saved = await this.store.updateApproval(next, expectedVersion);
+    if (!saved) throw conflict('Godkendelsen blev ændret af en anden i mellemtiden; hent den igen og prøv på ny');
+    return { ...next, version: expectedVersion + 1 };
+  }
+}
+
+function assertEligible(evaluation: EvaluationRecord): void {
+  if (evaluation.overall === 'eligible') return;
+  const result = evaluation.result as EvaluationResult;
+  const unmet = result.requirements
+    .filter((r) => r.severity === 'required' && !r.transitional && r.outcome !== 'met')
+    .map((r) => ({ id: r.id, title: r.title, outcome: r.outcome }));
+  throw conflict(`Evalueringen er ikke '${'eligible'}' (${evaluation.overall}); ${unmet.length} påkrævede krav er ikke opfyldt`, {
+    unmetRequirements: unmet,
+  });
+}
+
+function validityProblems(validFrom: IsoDate, validUntil: IsoDate, maxUntil: IsoDate, months: number) {
+  const problems: { pointer: string; message: string }[] = [];
+  if (!isIsoDate(validFrom)) problems.push({ pointer: '/validFrom', message: 'skal være en gyldig dato (ÅÅÅÅ-MM-DD)' });
+  if (!isIsoDate(validUntil)) problems.push({ pointer: '/validUntil', message: 'skal være en gyldig dato (ÅÅÅÅ-MM-DD)' });
+  if (problems.length > 0) return problems;
+  if (validUntil < validFrom) problems.push({ pointer: '/validUntil', message: `skal ligge efter gyldighedsperiodens start ${validFrom}` });
+  if (validUntil > maxUntil) problems.push({ pointer: '/validUntil', message: `regelsættet tillader højst ${months} måneders gyldighed (senest ${maxUntil})` });
+  return problems;
+}
+
+function minDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a < b ? a : b;
+}
+
+function providerRef(result: EvaluationResult): ProviderRef {
+  const p = result.provider;
+  return { tilbudId: p.tilbudId, cvr: p.cvr, name: p.name, kommunekode: p.kommunekode, region: p.region, tilsyn: p.tilsyn as ProviderRef['tilsyn'] };
+}
+
+export function toView(record: EvaluationRecord): EvaluationView {
+  return {
+    id: record.id,
+    stored: true,
+    speciale: record.speciale,
+    level: record.level,
+    asOf: record.asOf,
+    overall: record.overall,
+    rulesetVersion: record.rulesetVersion,
+    rulesetHash: record.rulesetHash,
+    evidenceHash: record.evidenceHash,
+    engineVersion: record.engineVersion,
+    provider: record.provider,
+    createdAt: record.createdAt,
+    createdBy: record.createdBy,
+    ...(record.approvalId ? { approvalId: record.approvalId } : {}),
+    result: record.result as EvaluationResult,
+  };
+}

@@ -1,0 +1,76 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-express';
+import type { ApprovalService } from '../approvals/service';
+import { requireAuth, type Authenticator } from '../auth';
+import type { RulesCatalogue } from '../rules/catalogue';
+import type { Store } from '../store/types';
+import type { Clock } from '../time/clock';
+import { errorHandler, methodNotAllowed, notFoundHandler } from './errors';
+import { openapiDocument, openapiYaml } from './openapi';
+import { HttpProblem } from './problem';
+import { accessLog, requestId } from './requestContext';
+import { approvalRoutes } from './routes/approvals';
+import { auditRoutes } from './routes/audit';
+import { criteriaRoutes } from './routes/criteria';
+import { evaluationRoutes } from './routes/evaluations';
+import { refuseCpr } from './validation';
+
+export interface AppDeps {
+  service: ApprovalService;
+  rules: RulesCatalogue;
+  store: Store;
+  authenticator: Authenticator;
+  logger: Logger;
+  clock: Clock;
+}
+
+export const BODY_LIMIT = '1mb';
+
+/** The REST service: public criteria and health first, then everything else behind a bearer token. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestId);
+  app.use(helmet());
+  app.use(accessLog(deps.logger));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.all('/health', methodNotAllowed(['GET']));
+  app.get('/ready', async (_req, res) => {
+    const versions = deps.rules.specialer().reduce((n, s) => n + s.versions.length, 0);
+    try {
+      await deps.store.ping();
+    } catch {
+      throw new HttpProblem(503, 'Datalageret svarer ikke', { headers: { 'Retry-After': '5' } });
+    }
+    if (versions === 0) throw new HttpProblem(503, 'Ingen regelsæt er indlæst', { headers: { 'Retry-After': '5' } });
+    res.json({ status: 'ready', store: 'ok', rules: { specialer: deps.rules.specialer().length, versions } });
+  });
+  app.all('/ready', methodNotAllowed(['GET']));
+
+  app.get('/openapi.yaml', (_req, res) => {
+    res.type('application/yaml; charset=utf-8').send(openapiYaml());
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapiDocument(), {
+    customSiteTitle: 'Specialfunktioner – API',
+    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
+  }));
+
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(refuseCpr);
+
+  app.use(criteriaRoutes(deps.rules, deps.clock));
+  app.use('/v1', requireAuth(deps.authenticator));
+  app.use(evaluationRoutes(deps.service));
+  app.use(approvalRoutes(deps.service));
+  app.use(auditRoutes(deps.store));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,61 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { DomainError } from '../approvals/errors';
+import { StoreUnavailableError } from '../store/errors';
+import { HttpProblem } from './problem';
+
+const DOMAIN_STATUS = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422 } as const;
+
+/** Turn anything thrown into a problem; only HttpProblem / DomainError texts reach the client. */
+export function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof DomainError) {
+    return new HttpProblem(DOMAIN_STATUS[error.kind], error.message, {
+      ...(error.kind === 'invalid' ? { type: 'https://specialfunktion.dk/problems/validation' } : {}),
+      extensions: error.details,
+    });
+  }
+  if (error instanceof StoreUnavailableError) {
+    return new HttpProblem(503, 'Datalageret er midlertidigt utilgængeligt; prøv igen om lidt', { headers: { 'Retry-After': '5' } });
+  }
+  const bodyParserError = error as { type?: string; status?: number; expose?: boolean };
+  switch (bodyParserError?.type) {
+    case 'entity.parse.failed':
+      return new HttpProblem(400, 'Forespørgslens indhold er ikke gyldig JSON');
+    case 'entity.too.large':
+      return new HttpProblem(413, 'Forespørgslens indhold er større end 1 MiB');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpProblem(415, 'Tegnsættet understøttes ikke; brug UTF-8');
+    case 'request.aborted':
+      return new HttpProblem(400, 'Forespørgslen blev afbrudt');
+    default:
+      return new HttpProblem(500, 'Der opstod en uventet fejl; fejlen er logget med forespørgslens id');
+  }
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) {
+      // Log the error class and message for the operator, never the request body.
+      const err = error as Error;
+      logger.error({ reqId: res.locals.requestId, err: { type: err?.constructor?.name, message: err?.message, stack: err?.stack } }, 'request failed');
+    }
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body(req.originalUrl.split('?')[0])));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HttpProblem(404, `Ingen ressource på ${req.path}`));
+};
+
+/** Answer 405 with an Allow header for a known path called with a method it does not have. */
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+  return (req, res, next) => {
+    res.setHeader('Allow', allowed.join(', '));
+    next(new HttpProblem(405, `Metoden ${req.method} understøttes ikke her; brug ${allowed.join(' eller ')}`));
+  };
+}

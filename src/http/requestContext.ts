@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Every response carries a request id: the caller's if it sent a sane one, else a new one. */
+export const requestId: RequestHandler = (req, res, next) => {
+  const incoming = req.get('X-Request-Id');
+  const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.locals.requestId = id;
+  res.setHeader('X-Request-Id', id);
+  next();
+};
+
+/**
+ * One structured line per request: method, path without query, status, duration, who.
+ * Bodies, query strings and headers are never logged: they may hold evidence or tokens.
+ */
+export function accessLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const principal = res.locals.principal as { subject?: string } | undefined;
+      logger.info(
+        {
+          reqId: res.locals.requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          subject: principal?.subject,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

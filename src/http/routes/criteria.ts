@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import type { RulesCatalogue } from '../../rules/catalogue';
+import { rulesetHash } from '../../rules/hash';
+import { renderHtml, renderMarkdown } from '../../rules/render';
+import type { Clock } from '../../time/clock';
+import { today } from '../../time/clock';
+import { methodNotAllowed } from '../errors';
+import { HttpProblem } from '../problem';
+
+/** The published criteria: public, because providers should read what they are measured against. */
+export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
+  const router = Router();
+
+  router.get('/v1/specialer', (_req, res) => {
+    const date = today(clock);
+    res.json({
+      items: rules.specialer().map((s) => ({
+        speciale: s.speciale,
+        title: s.title,
+        versions: s.versions,
+        inForce: rules.inForceOn(s.speciale, date)?.version ?? null,
+      })),
+    });
+  });
+  router.all('/v1/specialer', methodNotAllowed(['GET']));
+
+  router.get('/v1/specialer/:speciale/rulesets', (req, res) => {
+    const { speciale } = req.params;
+    const versions = rules.versions(speciale);
+    if (versions.length === 0) throw new HttpProblem(404, `Specialet '${speciale}' findes ikke`);
+    res.json({
+      speciale,
+      items: versions.map((ruleset) => {
+        const period = rules.inForcePeriod(speciale, ruleset.version);
+        return {
+          version: ruleset.version,
+          status: ruleset.status,
+          effectiveFrom: ruleset.effectiveFrom,
+          ...(ruleset.effectiveTo ? { effectiveTo: ruleset.effectiveTo } : {}),
+          hash: rulesetHash(ruleset),
+          inForceFrom: period?.from ?? null,
+          inForceUntil: period?.until ?? null,
+        };
+      }),
+    });
+  });
+  router.all('/v1/specialer/:speciale/rulesets', methodNotAllowed(['GET']));
+
+  router.get('/v1/specialer/:speciale/rulesets/:version', (req, res) => {
+    const { speciale, version } = req.params;
+    const ruleset = rules.get(speciale, version);
+    if (!ruleset) throw new HttpProblem(404, `Version ${version} af specialet '${speciale}' findes ikke`);
+    const hash = rulesetHash(ruleset);
+    res.setHeader('ETag', `"${hash}"`);
+    res.setHeader('Vary', 'Accept');
+    switch (req.accepts(['application/json', 'text/markdown', 'text/html'])) {
+      case 'application/json':
+        res.json(ruleset);
+        return;
+      case 'text/markdown':
+        res.type('text/markdown; charset=utf-8').send(renderMarkdown(ruleset));
+        return;
+      case 'text/html':
+        res.type('text/html; charset=utf-8').send(renderHtml(ruleset));
+        return;
+      default:
+        throw new HttpProblem(406, 'Regelsættet kan leveres som application/json, text/markdown eller text/html');
+    }
+  });
+  router.all('/v1/specialer/:speciale/rulesets/:version', methodNotAllowed(['GET']));
+  return router;
+}

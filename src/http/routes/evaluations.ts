@@ -1,0 +1,45 @@
+import { Router } from 'express';
+import type { ApprovalService, EvaluationRequest } from '../../approvals/service';
+import { principalOf, requireRole } from '../../auth';
+import { methodNotAllowed } from '../errors';
+import { HttpProblem } from '../problem';
+import { bodyMatchesContract } from '../validation';
+import { renderEvaluationReport } from '../views/evaluationReport';
+import { booleanQuery } from './query';
+
+export function evaluationRoutes(service: ApprovalService): Router {
+  const router = Router();
+
+  router.post(
+    '/v1/evaluations',
+    requireRole('inspector', 'socialstyrelsen', 'admin'),
+    bodyMatchesContract('post', '/v1/evaluations'),
+    async (req, res) => {
+      const dryRun = booleanQuery(req.query.dryRun, 'dryRun') ?? false;
+      const view = await service.evaluate(principalOf(res), req.body as EvaluationRequest, { dryRun });
+      if (dryRun) {
+        res.status(200).json(view);
+        return;
+      }
+      res.status(201).location(`/v1/evaluations/${view.id}`).json(view);
+    },
+  );
+  router.all('/v1/evaluations', methodNotAllowed(['POST']));
+
+  router.get('/v1/evaluations/:id', async (req, res) => {
+    const view = await service.getEvaluation(principalOf(res), req.params.id);
+    res.setHeader('Vary', 'Accept');
+    switch (req.accepts(['application/json', 'text/html'])) {
+      case 'application/json':
+        res.json(view);
+        return;
+      case 'text/html':
+        res.type('text/html; charset=utf-8').send(renderEvaluationReport(view));
+        return;
+      default:
+        throw new HttpProblem(406, 'Evalueringen kan leveres som application/json eller text/html');
+    }
+  });
+  router.all('/v1/evaluations/:id', methodNotAllowed(['GET']));
+  return router;
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import pino, { type Logger } from 'pino';
+import { ApprovalService } from './approvals/service';
+import { combineAuthenticators, createJwtAuthenticator, ensureGeneratedTokens, loadTokensFile, type Authenticator } from './auth';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createApp } from './http/app';
+import { RulesCatalogue } from './rules/catalogue';
+import { checkRulesTree } from './rules/validate';
+import { createStore } from './store';
+import type { Store } from './store/types';
+import { systemClock, type Clock } from './time/clock';
+
+export interface RunningService {
+  server: Server;
+  store: Store;
+  port: number;
+  close(): Promise<void>;
+}
+
+async function buildAuthenticator(config: Config, logger: Logger): Promise<Authenticator> {
+  const authenticators: Authenticator[] = [];
+  if (config.auth.tokensFile) authenticators.push(loadTokensFile(config.auth.tokensFile));
+  if (config.auth.jwt) {
+    const jwt = config.auth.jwt;
+    authenticators.push(
+      await createJwtAuthenticator({
+        issuer: jwt.issuer,
+        audience: jwt.audience,
+        jwksUrl: jwt.jwksUrl,
+        publicKeyPem: jwt.publicKeyFile ? readFileSync(jwt.publicKeyFile, 'utf8') : undefined,
+        roleClaim: jwt.roleClaim,
+        tilsynClaim: jwt.tilsynClaim,
+      }),
+    );
+  }
+  if (authenticators.length === 0) {
+    const generated = ensureGeneratedTokens(config.dataDir);
+    if (generated.generated) {
+      logger.warn({ tokensFile: generated.tokensFile }, 'no authentication configured: generated one token per role; read them from this file (owner-only) and keep them safe');
+      console.log(`Adgangstokens er skrevet til ${generated.tokensFile} (kun læsbar for ejeren).`);
+    } else {
+      logger.info({ tokensFile: generated.tokensFile }, 'using the tokens generated at first start');
+    }
+    authenticators.push(generated.authenticator);
+  }
+  for (const a of authenticators) logger.info({ auth: a.describe() }, 'authentication');
+  return combineAuthenticators(...authenticators);
+}
+
+/** Start the service: validated configuration, valid rules, an open store, then the listener. */
+export async function startService(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<RunningService> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'specialfunktion' } });
+  const clock = options.clock ?? systemClock;
+
+  const { rulesets, problems } = checkRulesTree(config.rulesDir);
+  if (problems.length > 0) {
+    throw new ConfigError(problems.map((p) => `RULES_DIR: ${p.file}:${p.pointer}: ${p.message}`));
+  }
+  const rules = new RulesCatalogue(rulesets.map((r) => r.ruleset));
+
+  const store = createStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
+  await store.init();
+  const authenticator = await buildAuthenticator(config, logger);
+  const service = new ApprovalService({ store, rules, clock });
+  const app = createApp({ service, rules, store, authenticator, logger, clock });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, store: config.mongodbUri ? 'mongodb' : 'embedded', specialer: rules.specialer().length }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      // Stop accepting, let in-flight requests finish, then close the store.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await store.close();
+    })();
+    return closing;
+  };
+  return { server, store, port, close };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'specialfunktion' } });
+  let running: RunningService;
+  try {
+    running = await startService(config, { logger });
+  } catch (error) {
+    if (error instanceof ConfigError) console.error(error.message);
+    else logger.fatal({ err: { type: (error as Error)?.constructor?.name, message: (error as Error)?.message } }, 'could not start');
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: { message: (error as Error)?.message } }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) void main();
