@@ -1,0 +1,169 @@
+import { evaluate } from '../../src/evaluation/evaluate';
+import type { Evidence } from '../../src/evidence/types';
+import { eligibleEvidence, ruleset } from '../support/builders';
+
+const AS_OF = '2026-10-01';
+
+function outcomes(result: Awaited<ReturnType<typeof evaluate>>) {
+  return Object.fromEntries(result.requirements.map((r) => [r.id, r.outcome]));
+}
+
+describe('evaluate', () => {
+  it('is eligible when every required requirement is met, even with an advisory one unmet', async () => {
+    const ev = eligibleEvidence();
+    ev.staff = ev.staff!.map((s) => (s.profession === 'psykolog' ? { ...s, fte: 0.5 } : s));
+    const result = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: AS_OF });
+    expect(result.overall).toBe('eligible');
+    expect(outcomes(result)).toEqual({
+      'TST-SF-01': 'met', 'TST-SF-02': 'met', 'TST-SF-03': 'met', 'TST-SF-04': 'met', 'TST-SF-05': 'met', 'TST-SF-06': 'not-met',
+    });
+    expect(result.unmetAdvisory).toEqual(['TST-SF-06']);
+    expect(result.unmetRequired).toEqual([]);
+  });
+
+  it('reports actual and required value and a Danish sentence for every leaf condition', async () => {
+    const result = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: eligibleEvidence(), asOf: AS_OF });
+    const competence = result.requirements.find((r) => r.id === 'TST-SF-02')!;
+    expect(competence.conditions).toEqual([
+      expect.objectContaining({
+        fact: 'fteWithCompetence',
+        params: { competence: 'autismespecifikke-metoder', withinYears: 5 },
+        operator: 'greaterThanInclusive',
+        required: 2,
+        actual: 2,
+        unit: 'FTE',
+        outcome: 'met',
+      }),
+    ]);
+    expect(competence.conditions[0].explanation).toMatch(/^Årsværk med kompetencen autismespecifikke metoder/);
+    expect(competence.conditions[0].explanation).toContain('krav: mindst 2 årsværk');
+  });
+
+  it('counts a competence only when obtained within the required number of years', async () => {
+    const ev = eligibleEvidence();
+    const atBoundary = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-01' });
+    expect(atBoundary.requirements.find((r) => r.id === 'TST-SF-02')!.conditions[0].actual).toBe(2);
+    const dayAfter = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-02' });
+    expect(dayAfter.requirements.find((r) => r.id === 'TST-SF-02')!.conditions[0].actual).toBe(1);
+  });
+
+  it('is not eligible when a required requirement is not met, and names it', async () => {
+    const ev = eligibleEvidence();
+    ev.agreements = [];
+    const result = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-01' });
+    expect(result.overall).toBe('not-eligible');
+    expect(result.unmetRequired).toEqual(['TST-SF-04']);
+    expect(result.summary).toContain('TST-SF-04');
+  });
+
+  it('meets a threshold exactly at its value and fails just below it', async () => {
+    const ev = eligibleEvidence();
+    // 3 courses started in the 12 months up to asOf: exactly the minimum.
+    const exactly = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-01' });
+    expect(exactly.requirements.find((r) => r.id === 'TST-SF-03')).toMatchObject({ outcome: 'met', conditions: [{ actual: 3, required: 3 }] });
+    // One day later the course started 2026-01-10 is still inside; on 2027-01-10 it falls out of (asOf − 12 months, asOf].
+    const below = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-10' });
+    expect(below.requirements.find((r) => r.id === 'TST-SF-03')).toMatchObject({ outcome: 'not-met', conditions: [{ actual: 2 }] });
+  });
+
+  it('says insufficient evidence, not "not met", when a needed section is missing', async () => {
+    const ev = eligibleEvidence();
+    delete ev.citizenCourses;
+    const result = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-01' });
+    expect(result.overall).toBe('incomplete');
+    const volume = result.requirements.find((r) => r.id === 'TST-SF-03')!;
+    expect(volume.outcome).toBe('insufficient-evidence');
+    expect(volume.conditions[0]).toMatchObject({ outcome: 'missing', actual: null });
+    expect(volume.conditions[0].explanation).toContain("'citizenCourses'");
+    expect(result.insufficientRequired).toEqual(['TST-SF-03']);
+  });
+
+  it('prefers not-eligible over incomplete when one requirement fails and another lacks evidence', async () => {
+    const ev = eligibleEvidence();
+    delete ev.citizenCourses;
+    ev.agreements = [];
+    const result = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: AS_OF });
+    expect(result.overall).toBe('not-eligible');
+  });
+
+  it('meets an "any" requirement when one alternative holds', async () => {
+    const ev = eligibleEvidence();
+    ev.agreements = [{ partnerType: 'boerne-og-ungdomspsykiatri', partnerName: 'BUP Aarhus', validFrom: '2025-01-01', validTo: '2026-10-01', formal: true }];
+    const result = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: AS_OF });
+    expect(outcomes(result)['TST-SF-04']).toBe('met');
+    const dayAfterExpiry = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2026-10-02' });
+    expect(outcomes(dayAfterExpiry)['TST-SF-04']).toBe('not-met');
+  });
+
+  it('treats "not" over a missing fact as insufficient evidence', async () => {
+    const result = await evaluate({ ruleset: ruleset(), level: 'raadgivningsfunktion', evidence: eligibleEvidence(), asOf: AS_OF });
+    expect(outcomes(result)['TST-RF-01']).toBe('insufficient-evidence');
+    const withOutreach = await evaluate({
+      ruleset: ruleset(), level: 'raadgivningsfunktion', evidence: { ...eligibleEvidence(), advisory: { outreach: true } }, asOf: AS_OF,
+    });
+    expect(outcomes(withOutreach)['TST-RF-01']).toBe('met');
+  });
+
+  it('applies every specialfunktion requirement to a rådgivningsfunktion as well', async () => {
+    const result = await evaluate({ ruleset: ruleset(), level: 'raadgivningsfunktion', evidence: eligibleEvidence(), asOf: AS_OF });
+    expect(result.requirements.map((r) => r.id)).toEqual(['TST-SF-01', 'TST-SF-02', 'TST-SF-03', 'TST-SF-04', 'TST-SF-05', 'TST-SF-06', 'TST-RF-01']);
+  });
+
+  it('shows a requirement in its transition period without counting it', async () => {
+    const ev = eligibleEvidence();
+    ev.agreements = [];
+    const result = await evaluate({
+      ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-01',
+      transitionalRequirementIds: new Set(['TST-SF-04']), transitionEndsOn: '2027-06-30',
+    });
+    expect(result.overall).toBe('eligible');
+    expect(result.transitional).toEqual(['TST-SF-04']);
+    const req = result.requirements.find((r) => r.id === 'TST-SF-04')!;
+    expect(req).toMatchObject({ outcome: 'not-met', transitional: true });
+    expect(req.explanation).toContain('2027-06-30');
+  });
+
+  it('records rule set version, content hash, evidence hash and engine version, and is reproducible', async () => {
+    const input = { ruleset: ruleset(), level: 'specialfunktion' as const, evidence: eligibleEvidence(), asOf: AS_OF };
+    const first = await evaluate(input);
+    const second = await evaluate({ ...input, ruleset: ruleset(), evidence: eligibleEvidence() });
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    expect(first.rulesetVersion).toBe('1.0.0');
+    expect(first.rulesetHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(first.evidenceHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(first.engine).toEqual({ name: 'json-rules-engine', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    const changed = await evaluate({ ...input, evidence: { ...eligibleEvidence(), reportingDate: '2026-09-02' } });
+    expect(changed.evidenceHash).not.toBe(first.evidenceHash);
+    expect(changed.rulesetHash).toBe(first.rulesetHash);
+  });
+
+  it('gives the same hash whatever the key order of the evidence', async () => {
+    const ev = eligibleEvidence();
+    const reordered = Object.fromEntries(Object.entries(ev).reverse()) as unknown as Evidence;
+    const a = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: AS_OF });
+    const b = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: reordered, asOf: AS_OF });
+    expect(b.evidenceHash).toBe(a.evidenceHash);
+  });
+
+  it('flags evidence older than the rule set allows', async () => {
+    const fresh = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: eligibleEvidence(), asOf: '2027-09-01' });
+    expect(fresh.evidence).toEqual({ reportingDate: '2026-09-01', ageMonths: 12, maxAgeMonths: 12, overdue: false });
+    const old = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: eligibleEvidence(), asOf: '2027-10-01' });
+    expect(old.evidence.overdue).toBe(true);
+  });
+
+  it('places the provider under its socialtilsyn from the municipality code', async () => {
+    const result = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: eligibleEvidence(), asOf: AS_OF });
+    expect(result.provider).toMatchObject({ kommunekode: '751', municipality: 'Aarhus', region: 'Midtjylland', tilsyn: 'Midt' });
+  });
+
+  it('evaluates many requests concurrently on one compiled rule set without mixing results', async () => {
+    const rs = ruleset();
+    const good = eligibleEvidence();
+    const bad = { ...eligibleEvidence(), agreements: [] };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => evaluate({ ruleset: rs, level: 'specialfunktion', evidence: i % 2 ? bad : good, asOf: AS_OF })),
+    );
+    results.forEach((r, i) => expect(r.overall).toBe(i % 2 ? 'not-eligible' : 'eligible'));
+  });
+});

@@ -1,0 +1,227 @@
+import request from 'supertest';
+import { expectResponseMatchesSpec } from '../openapi/conformance';
+import { eligibleEvidence } from '../support/builders';
+import { bearer, startTestService, type TestService } from '../support/testService';
+
+let svc: TestService;
+beforeEach(async () => {
+  svc = await startTestService();
+});
+afterEach(async () => {
+  await svc.close();
+});
+
+type Who = Parameters<typeof bearer>[0];
+
+async function call(method: 'get' | 'post', url: string, who: Who, payload?: object) {
+  const req = request(svc.app)[method](url).set('Authorization', bearer(who));
+  const res = payload ? await req.send(payload) : await req;
+  expectResponseMatchesSpec(res);
+  return res;
+}
+
+async function evaluation(evidenceOverrides: Record<string, unknown> = {}, who: Who = 'midt'): Promise<string> {
+  const res = await call('post', '/v1/evaluations', who, {
+    speciale: 'testspeciale',
+    level: 'specialfunktion',
+    evidence: { ...eligibleEvidence(), ...evidenceOverrides },
+  });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function approved(): Promise<{ id: string; version: number }> {
+  const res = await call('post', '/v1/approvals', 'midt', { evaluationId: await evaluation(), decision: 'approved', reason: 'Kriterierne er opfyldt' });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+describe('POST /v1/approvals', () => {
+  it('approves an eligible evaluation with validity and next re-check from the rule set', async () => {
+    const evaluationId = await evaluation();
+    const res = await call('post', '/v1/approvals', 'midt', { evaluationId, decision: 'approved', reason: 'Kriterierne er opfyldt' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/v1/approvals/${res.body.id}`);
+    expect(res.body).toMatchObject({
+      decision: 'approved',
+      status: 'active',
+      validFrom: '2026-10-01',
+      validUntil: '2030-09-30',
+      nextDueDate: '2027-10-01',
+      rulesetVersion: '1.0.0',
+      evaluationId,
+      tilsyn: 'Midt',
+      createdBy: 'inspektoer@midt',
+      version: 1,
+    });
+    expect(res.body.history).toEqual([expect.objectContaining({ type: 'decision', by: 'inspektoer@midt', reason: 'Kriterierne er opfyldt', toStatus: 'active' })]);
+  });
+
+  it('refuses to approve an evaluation that is not eligible, listing the unmet required requirements', async () => {
+    const evaluationId = await evaluation({ agreements: [] });
+    const res = await call('post', '/v1/approvals', 'midt', { evaluationId, decision: 'approved', reason: 'x' });
+    expect(res.status).toBe(409);
+    expect(res.body.unmetRequirements).toEqual([{ id: 'TST-SF-04', title: 'Samarbejde', outcome: 'not-met' }]);
+    expect((await call('get', '/v1/approvals', 'admin')).body.items).toEqual([]);
+  });
+
+  it('records a rejection as a decision too', async () => {
+    const evaluationId = await evaluation({ agreements: [] });
+    const res = await call('post', '/v1/approvals', 'midt', { evaluationId, decision: 'rejected', reason: 'Mangler samarbejdsaftale' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ decision: 'rejected', status: 'rejected' });
+  });
+
+  it('refuses a second live approval for the same provider, speciale and level', async () => {
+    const first = await approved();
+    const res = await call('post', '/v1/approvals', 'midt', { evaluationId: await evaluation(), decision: 'approved', reason: 'igen' });
+    expect(res.status).toBe(409);
+    expect(res.body.approvalId).toBe(first.id);
+  });
+
+  it('refuses a validity longer than the rule set allows', async () => {
+    const res = await call('post', '/v1/approvals', 'midt', { evaluationId: await evaluation(), decision: 'approved', reason: 'x', validUntil: '2031-01-01' });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0].pointer).toBe('/validUntil');
+  });
+
+  it('requires a reason', async () => {
+    const res = await call('post', '/v1/approvals', 'midt', { evaluationId: await evaluation(), decision: 'approved' });
+    expect(res.status).toBe(422);
+  });
+
+  it('lets neither Socialstyrelsen nor another tilsyn decide', async () => {
+    const evaluationId = await evaluation();
+    expect((await call('post', '/v1/approvals', 'socialstyrelsen', { evaluationId, decision: 'approved', reason: 'x' })).status).toBe(403);
+    expect((await call('post', '/v1/approvals', 'nord', { evaluationId, decision: 'approved', reason: 'x' })).status).toBe(404);
+  });
+});
+
+describe('GET /v1/approvals', () => {
+  it('filters and pages through every approval exactly once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const evaluationId = await evaluation({ provider: { ...eligibleEvidence().provider, tilbudId: String(1000 + i) } });
+      const res = await call('post', '/v1/approvals', 'midt', { evaluationId, decision: 'approved', reason: 'ok' });
+      ids.push(res.body.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await call('get', `/v1/approvals?limit=2${cursor ? `&cursor=${cursor}` : ''}`, 'midt');
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((a: { id: string }) => a.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([...ids].sort());
+    expect((await call('get', '/v1/approvals?tilbudId=1003', 'admin')).body.items.map((a: { id: string }) => a.id)).toEqual([ids[3]]);
+    expect((await call('get', '/v1/approvals?status=revoked', 'admin')).body.items).toEqual([]);
+    expect((await call('get', '/v1/approvals?expiringBefore=2030-10-01', 'admin')).body.items).toHaveLength(5);
+    expect((await call('get', '/v1/approvals?expiringBefore=2030-09-30', 'admin')).body.items).toHaveLength(0);
+  });
+
+  it("shows an inspector only its own tilsyn's approvals", async () => {
+    await approved();
+    expect((await call('get', '/v1/approvals', 'nord')).body.items).toEqual([]);
+    expect((await call('get', '/v1/approvals?tilsyn=Midt', 'nord')).body.items).toEqual([]);
+    expect((await call('get', '/v1/approvals', 'socialstyrelsen')).body.items).toHaveLength(1);
+  });
+
+  it('answers 422 for a bad filter', async () => {
+    const res = await call('get', '/v1/approvals?status=sleeping&limit=0', 'admin');
+    expect(res.status).toBe(422);
+  });
+});
+
+describe('revoking and renewing', () => {
+  it('revokes with a reason, keeps the history, and refuses a second revocation', async () => {
+    const a = await approved();
+    const res = await call('post', `/v1/approvals/${a.id}/revoke`, 'midt', { reason: 'Samarbejdsaftalen er ophørt' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'revoked', version: 2 });
+    expect(res.body.history.map((h: { type: string }) => h.type)).toEqual(['decision', 'revocation']);
+    const again = await call('post', `/v1/approvals/${a.id}/revoke`, 'midt', { reason: 'igen' });
+    expect(again.status).toBe(409);
+    const read = await call('get', `/v1/approvals/${a.id}`, 'midt');
+    expect(read.headers.etag).toBe('"2"');
+    expect(read.body.history[1]).toMatchObject({ by: 'inspektoer@midt', reason: 'Samarbejdsaftalen er ophørt', fromStatus: 'active', toStatus: 'revoked' });
+  });
+
+  it('requires a reason to revoke', async () => {
+    const a = await approved();
+    expect((await call('post', `/v1/approvals/${a.id}/revoke`, 'midt', {})).status).toBe(422);
+  });
+
+  it('lets one of two concurrent decisions win and answers the other 409', async () => {
+    const a = await approved();
+    const [one, two] = await Promise.all([
+      call('post', `/v1/approvals/${a.id}/revoke`, 'midt', { reason: 'én', expectedVersion: 1 }),
+      call('post', `/v1/approvals/${a.id}/revoke`, 'admin', { reason: 'to', expectedVersion: 1 }),
+    ]);
+    expect([one.status, two.status].sort()).toEqual([200, 409]);
+    const read = await call('get', `/v1/approvals/${a.id}`, 'admin');
+    expect(read.body.history).toHaveLength(2);
+  });
+
+  it('refuses a decision made on a stale version', async () => {
+    const a = await approved();
+    const res = await call('post', `/v1/approvals/${a.id}/revoke`, 'midt', { reason: 'x', expectedVersion: 7 });
+    expect(res.status).toBe(409);
+    expect(res.body.currentVersion).toBe(1);
+  });
+
+  it('renews from a new eligible evaluation, extending validity and keeping history', async () => {
+    const a = await approved();
+    svc.clock.set('2030-05-01T09:00:00Z');
+    const evaluationId = await evaluation({
+      reportingDate: '2030-04-01',
+      staff: eligibleEvidence().staff!.map((s) => ({ ...s, competences: s.competences?.map((c) => ({ ...c, obtainedOn: '2029-01-01' })) })),
+      citizenCourses: { entries: [1, 2, 3].map((n) => ({ ref: `F-${n}`, startDate: '2030-02-0' + n, targetGroup: 'voksne' })) },
+    });
+    const res = await call('post', `/v1/approvals/${a.id}/renew`, 'midt', { evaluationId, reason: 'Fornyet efter ny dokumentation' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'active', validFrom: '2026-10-01', validUntil: '2034-09-30', evaluationId, version: 2 });
+    expect(res.body.history.map((h: { type: string }) => h.type)).toEqual(['decision', 'renewal']);
+  });
+
+  it('refuses to renew from an evaluation that is not eligible', async () => {
+    const a = await approved();
+    const evaluationId = await evaluation({ agreements: [] });
+    const res = await call('post', `/v1/approvals/${a.id}/renew`, 'midt', { evaluationId });
+    expect(res.status).toBe(409);
+    expect(res.body.unmetRequirements.map((r: { id: string }) => r.id)).toEqual(['TST-SF-04']);
+  });
+
+  it("is 404 for another tilsyn's inspector", async () => {
+    const a = await approved();
+    expect((await call('get', `/v1/approvals/${a.id}`, 'nord')).status).toBe(404);
+    expect((await call('post', `/v1/approvals/${a.id}/revoke`, 'nord', { reason: 'x' })).status).toBe(404);
+  });
+});
+
+describe('audit log', () => {
+  it('records every evaluation and decision in a chain an admin can read and verify', async () => {
+    const a = await approved();
+    await call('post', `/v1/approvals/${a.id}/revoke`, 'midt', { reason: 'ophørt' });
+    const log = await call('get', '/v1/audit', 'admin');
+    expect(log.status).toBe(200);
+    expect(log.body.items.map((e: { action: string }) => e.action)).toEqual(['evaluation.created', 'approval.approved', 'approval.revoked']);
+    expect(log.body.items.map((e: { subject: string }) => e.subject)).toEqual(['inspektoer@midt', 'inspektoer@midt', 'inspektoer@midt']);
+    expect(log.body.items[1].prevHash).toBe(log.body.items[0].hash);
+    expect(JSON.stringify(log.body)).not.toContain('M-001');
+    const verify = await call('get', '/v1/audit/verify', 'admin');
+    expect(verify.body).toMatchObject({ ok: true, entries: 3 });
+  });
+
+  it('is for admins only', async () => {
+    expect((await call('get', '/v1/audit', 'socialstyrelsen')).status).toBe(403);
+    expect((await call('get', '/v1/audit', 'midt')).status).toBe(403);
+  });
+
+  it('has no route that edits or deletes entries', async () => {
+    for (const method of ['put', 'delete', 'patch', 'post'] as const) {
+      const res = await request(svc.app)[method]('/v1/audit').set('Authorization', bearer('admin'));
+      expect(res.status).toBe(405);
+    }
+  });
+});

@@ -1,0 +1,176 @@
+import request from 'supertest';
+import { expectResponseMatchesSpec } from '../openapi/conformance';
+import { eligibleEvidence } from '../support/builders';
+import { bearer, startTestService, type TestService } from '../support/testService';
+
+let svc: TestService;
+beforeEach(async () => {
+  svc = await startTestService();
+});
+afterEach(async () => {
+  await svc.close();
+});
+
+const body = (overrides: Record<string, unknown> = {}) => ({ speciale: 'testspeciale', level: 'specialfunktion', evidence: eligibleEvidence(), ...overrides });
+
+async function post(payload: unknown, who: Parameters<typeof bearer>[0] = 'midt', query = '') {
+  const res = await request(svc.app).post(`/v1/evaluations${query}`).set('Authorization', bearer(who)).send(payload as object);
+  expectResponseMatchesSpec(res);
+  return res;
+}
+
+describe('POST /v1/evaluations', () => {
+  it('evaluates, stores and returns the full explained evaluation with its location', async () => {
+    const res = await post(body());
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/v1/evaluations/${res.body.id}`);
+    expect(res.body).toMatchObject({
+      stored: true,
+      speciale: 'testspeciale',
+      level: 'specialfunktion',
+      asOf: '2026-10-01',
+      overall: 'eligible',
+      rulesetVersion: '1.0.0',
+      createdBy: 'inspektoer@midt',
+      provider: { tilbudId: '4711', tilsyn: 'Midt', region: 'Midtjylland' },
+    });
+    expect(res.body.result.requirements).toHaveLength(6);
+    const read = await request(svc.app).get(res.headers.location).set('Authorization', bearer('midt'));
+    expectResponseMatchesSpec(read);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(res.body);
+  });
+
+  it('evaluates without storing on dryRun=true', async () => {
+    const res = await post(body(), 'midt', '?dryRun=true');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: null, stored: false, overall: 'eligible' });
+    expect(await svc.store.listAudit({ limit: 10 })).toEqual([]);
+  });
+
+  it('uses the given as-of date and version', async () => {
+    const res = await post(body({ asOf: '2027-01-10', version: '1.0.0' }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ asOf: '2027-01-10', overall: 'not-eligible' });
+    expect(res.body.result.unmetRequired).toEqual(['TST-SF-03']);
+  });
+
+  it('answers 401 with a challenge when no token is given', async () => {
+    const res = await request(svc.app).post('/v1/evaluations').send(body());
+    expectResponseMatchesSpec(res);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('answers 400 problem+json for malformed JSON', async () => {
+    const res = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).set('Content-Type', 'application/json').send('{"speciale": ');
+    expectResponseMatchesSpec(res);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 400, title: 'Bad Request' });
+    expect(JSON.stringify(res.body)).not.toMatch(/SyntaxError|at .*\.js/);
+  });
+
+  it('answers 413 for a body over 1 MiB', async () => {
+    const big = body({ evidence: { ...eligibleEvidence(), padding: 'x'.repeat(1_100_000) } });
+    const res = await post(big);
+    expect(res.status).toBe(413);
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    const res = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).set('Content-Type', 'text/plain').send('hello');
+    expectResponseMatchesSpec(res);
+    expect(res.status).toBe(415);
+  });
+
+  it('answers 422 with every schema error and its path', async () => {
+    const ev = eligibleEvidence() as unknown as Record<string, unknown>;
+    const res = await post(body({ level: 'superfunktion', evidence: { ...ev, reportingDate: '2026-13-01', provider: { ...(ev.provider as object), cvr: '1234' } } }));
+    expect(res.status).toBe(422);
+    const pointers = res.body.errors.map((e: { pointer: string }) => e.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(['/level', '/evidence/reportingDate', '/evidence/provider/cvr']));
+  });
+
+  it('checks what a schema cannot: CVR check digit, municipality and vocabularies', async () => {
+    const ev = eligibleEvidence();
+    ev.provider = { ...ev.provider, cvr: '29189847', kommunekode: '999' };
+    ev.staff![0].profession = 'troldmand';
+    const res = await post(body({ evidence: ev }));
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(
+      expect.arrayContaining(['/evidence/provider/cvr', '/evidence/provider/kommunekode', '/evidence/staff/0/profession']),
+    );
+  });
+
+  it('refuses a CPR-like value anywhere, naming the path but never the value, and stores nothing', async () => {
+    const ev = eligibleEvidence() as unknown as { staff: { ref: string }[] };
+    ev.staff[1].ref = '0101901234';
+    const res = await post(body({ evidence: ev }));
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/evidence/staff/1/ref' })]);
+    expect(JSON.stringify(res.body)).not.toContain('0101901234');
+    expect(await svc.store.listAudit({ limit: 10 })).toEqual([]);
+  });
+
+  it('answers 404 for an unknown speciale or version', async () => {
+    expect((await post(body({ speciale: 'ukendt' }))).status).toBe(404);
+    expect((await post(body({ version: '9.9.9' }))).status).toBe(404);
+  });
+
+  it("refuses an inspector evaluating another socialtilsyn's provider", async () => {
+    const res = await post(body(), 'nord');
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toContain('Midt');
+  });
+
+  it('lets Socialstyrelsen dry-run but not store an evaluation', async () => {
+    expect((await post(body(), 'socialstyrelsen', '?dryRun=true')).status).toBe(200);
+    expect((await post(body(), 'socialstyrelsen')).status).toBe(403);
+  });
+
+  it('answers 405 with Allow for a wrong method', async () => {
+    const res = await request(svc.app).put('/v1/evaluations').set('Authorization', bearer('midt')).send({});
+    expectResponseMatchesSpec(res);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+  });
+});
+
+describe('GET /v1/evaluations/{id}', () => {
+  it('renders a printable HTML report with provider, rule set version and hash, and every requirement', async () => {
+    const created = await post(body());
+    const res = await request(svc.app).get(`/v1/evaluations/${created.body.id}`).set('Authorization', bearer('midt')).set('Accept', 'text/html');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('Bostedet Lærkehøj');
+    expect(res.text).toContain(created.body.rulesetHash);
+    expect(res.text).toContain('version 1.0.0');
+    for (const id of ['TST-SF-01', 'TST-SF-02', 'TST-SF-03', 'TST-SF-04', 'TST-SF-05', 'TST-SF-06']) expect(res.text).toContain(id);
+    expect(res.text).toContain('Opfylder kriterierne');
+  });
+
+  it("is 404 for another socialtilsyn's inspector and for an unknown id", async () => {
+    const created = await post(body());
+    const other = await request(svc.app).get(`/v1/evaluations/${created.body.id}`).set('Authorization', bearer('nord'));
+    expectResponseMatchesSpec(other);
+    expect(other.status).toBe(404);
+    expect((await request(svc.app).get('/v1/evaluations/nope').set('Authorization', bearer('admin'))).status).toBe(404);
+    expect((await request(svc.app).get(`/v1/evaluations/${created.body.id}`).set('Authorization', bearer('socialstyrelsen'))).status).toBe(200);
+  });
+
+  it('answers 406 for a media type it cannot produce', async () => {
+    const created = await post(body());
+    const res = await request(svc.app).get(`/v1/evaluations/${created.body.id}`).set('Authorization', bearer('midt')).set('Accept', 'image/png');
+    expect(res.status).toBe(406);
+  });
+});
+
+describe('every response', () => {
+  it('carries a request id and security headers, and no stack trace', async () => {
+    const res = await request(svc.app).get('/v1/nothing-here').set('Authorization', bearer('admin'));
+    expect(res.status).toBe(404);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import pino from 'pino';
+import { ApprovalService } from '../../src/approvals/service';
+import { loadTokensFile, tokenHash } from '../../src/auth';
+import { createApp } from '../../src/http/app';
+import { RulesCatalogue } from '../../src/rules/catalogue';
+import type { Ruleset } from '../../src/rules/types';
+import { EmbeddedStore } from '../../src/store/embedded';
+import { ManualClock } from '../../src/time/clock';
+import { ruleset } from './builders';
+
+/** One bearer token per kind of user the service knows. */
+export const TOKENS = {
+  admin: 'test-admin-token-0123456789',
+  socialstyrelsen: 'test-sst-token-0123456789',
+  midt: 'test-inspector-midt-0123456789',
+  nord: 'test-inspector-nord-0123456789',
+} as const;
+
+export const bearer = (who: keyof typeof TOKENS) => `Bearer ${TOKENS[who]}`;
+
+export interface TestService {
+  app: Express;
+  store: EmbeddedStore;
+  clock: ManualClock;
+  rules: RulesCatalogue;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh embedded store in a temp dir, with the test rule set and known tokens. */
+export async function startTestService(options: { rulesets?: Ruleset[]; now?: string } = {}): Promise<TestService> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sf-http-'));
+  const tokensFile = path.join(dir, 'tokens.json');
+  writeFileSync(
+    tokensFile,
+    JSON.stringify([
+      { sha256: tokenHash(TOKENS.admin), subject: 'admin@test', role: 'admin' },
+      { sha256: tokenHash(TOKENS.socialstyrelsen), subject: 'analytiker@sst', role: 'socialstyrelsen' },
+      { sha256: tokenHash(TOKENS.midt), subject: 'inspektoer@midt', role: 'inspector', tilsyn: 'Midt' },
+      { sha256: tokenHash(TOKENS.nord), subject: 'inspektoer@nord', role: 'inspector', tilsyn: 'Nord' },
+    ]),
+  );
+  const store = new EmbeddedStore(path.join(dir, 'data'));
+  await store.init();
+  const clock = new ManualClock(options.now ?? '2026-10-01T09:00:00Z');
+  const rules = new RulesCatalogue(options.rulesets ?? [ruleset()]);
+  const service = new ApprovalService({ store, rules, clock });
+  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: pino({ level: 'silent' }), clock });
+  return {
+    app,
+    store,
+    clock,
+    rules,
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

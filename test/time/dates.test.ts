@@ -1,0 +1,31 @@
+import { addMonths, isIsoDate, wholeMonthsBetween, withinMonthsBefore } from '../../src/time/dates';
+
+describe('calendar dates', () => {
+  it('adds months, clamping to the end of a shorter month', () => {
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+    expect(addMonths('2028-01-31', 1)).toBe('2028-02-29');
+    expect(addMonths('2026-03-15', -15)).toBe('2024-12-15');
+    expect(addMonths('2026-12-01', 1)).toBe('2027-01-01');
+  });
+
+  it('counts whole months between dates', () => {
+    expect(wholeMonthsBetween('2026-01-15', '2026-02-14')).toBe(0);
+    expect(wholeMonthsBetween('2026-01-15', '2026-02-15')).toBe(1);
+    expect(wholeMonthsBetween('2026-01-31', '2026-02-28')).toBe(1);
+    expect(wholeMonthsBetween('2026-05-01', '2026-01-01')).toBe(-4);
+  });
+
+  it('defines the window of the last N months as (asOf − N months, asOf]', () => {
+    expect(withinMonthsBefore('2025-10-01', '2026-10-01', 12)).toBe(false);
+    expect(withinMonthsBefore('2025-10-02', '2026-10-01', 12)).toBe(true);
+    expect(withinMonthsBefore('2026-10-01', '2026-10-01', 12)).toBe(true);
+    expect(withinMonthsBefore('2026-10-02', '2026-10-01', 12)).toBe(false);
+  });
+
+  it('accepts only real calendar dates', () => {
+    expect(isIsoDate('2028-02-29')).toBe(true);
+    expect(isIsoDate('2026-02-29')).toBe(false);
+    expect(isIsoDate('2026-13-01')).toBe(false);
+    expect(isIsoDate('26-01-01')).toBe(false);
+  });
+});
