@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { RulesCatalogue } from '../rules/catalogue';
+import type { Store, StoredDocument } from '../store/types';
+import { today, type Clock } from '../time/clock';
+import { dueReason, type RecheckOutcome, type Rechecker } from './recheck';
+import { LIVE_STATUSES } from './service';
+
+export const BATCH_LEASE = 'recheck-batch';
+export const BATCH_SUBJECT = 'system:recheck';
+
+export interface RecheckRun extends StoredDocument {
+  id: string;
+  status: 'running' | 'finished' | 'failed' | 'interrupted';
+  asOf: string;
+  holder: string;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  examined: number;
+  counts: Record<Exclude<RecheckOutcome, 'skipped'>, number> & { skipped: number };
+  failures: { approvalId: string; message: string }[];
+}
+
+export class BatchBusyError extends Error {
+  constructor() {
+    super('Another re-check run holds the lease; try again when it has finished');
+  }
+}
+
+export interface BatchDeps {
+  store: Store;
+  rules: RulesCatalogue;
+  clock: Clock;
+  rechecker: Rechecker;
+  /** Identifies this process among several service instances on one store. */
+  holder: string;
+  leaseTtlMs?: number;
+}
+
+const PROGRESS_EVERY = 100;
+
+/**
+ * A batch run re-checks every approval that is due. Idempotent: each due occasion has a key and is done
+ * at most once. Resumable: after a crash the next run finds only what is still due. With several
+ * instances on one store, a lease with expiry lets one run at a time; a dead holder's lease runs out.
+ */
+export class RecheckBatch {
+  private readonly ttl: number;
+
+  constructor(private readonly deps: BatchDeps) {
+    this.ttl = deps.leaseTtlMs ?? 60_000;
+  }
+
+  /** Take the lease and create the run record; the caller then awaits `execute` (or lets it run in the background). */
+  async begin(): Promise<RecheckRun> {
+    const { store, clock, holder } = this.deps;
+    if (!(await store.acquireLease(BATCH_LEASE, holder, this.ttl, clock.now()))) throw new BatchBusyError();
+    for (const stale of await store.findDocuments<RecheckRun>('recheckRuns', { status: 'running' })) {
+      await store.putDocument('recheckRuns', { ...stale, status: 'interrupted' });
+    }
+    const run: RecheckRun = {
+      id: randomUUID(),
+      status: 'running',
+      asOf: today(clock),
+      holder,
+      startedAt: clock.now().toISOString(),
+      examined: 0,
+      counts: { compliant: 0, 'at-risk': 0, 'evidence-overdue': 0, expired: 0, skipped: 0 },
+      failures: [],
+    };
+    await store.putDocument('recheckRuns', run);
+    return run;
+  }
+
+  async execute(run: RecheckRun, onProgress?: (run: RecheckRun) => void): Promise<RecheckRun> {
+    const { store, rules, clock, rechecker, holder } = this.deps;
+    const started = Date.now();
+    try {
+      for (const status of LIVE_STATUSES) {
+        for await (const approval of store.findApprovals({ status })) {
+          run.examined += 1;
+          const due = dueReason(approval, run.asOf, rules);
+          if (due) {
+            const key = `${approval.id}:${due.key}`;
+            if (await store.getDocument('rechecks', key)) {
+              run.counts.skipped += 1;
+            } else {
+              try {
+                const result = await rechecker.recheck(approval.id, due.trigger, { by: BATCH_SUBJECT, dueKey: key });
+                run.counts[result.outcome] += 1;
+                await store.insertUniqueDocument('rechecks', { id: key, runId: run.id, approvalId: approval.id, outcome: result.outcome, at: clock.now().toISOString() });
+              } catch (error) {
+                run.failures.push({ approvalId: approval.id, message: (error as Error).message });
+              }
+            }
+          }
+          if (run.examined % PROGRESS_EVERY === 0) {
+            if (!(await store.acquireLease(BATCH_LEASE, holder, this.ttl, clock.now()))) throw new Error('lost the re-check lease to another instance');
+            await store.putDocument('recheckRuns', run);
+            onProgress?.(run);
+          }
+        }
+      }
+      run.status = 'finished';
+    } catch (error) {
+      run.status = 'failed';
+      run.failures.push({ approvalId: '-', message: (error as Error).message });
+    } finally {
+      run.finishedAt = clock.now().toISOString();
+      run.durationMs = Date.now() - started;
+      await store.putDocument('recheckRuns', run);
+      await store.releaseLease(BATCH_LEASE, holder);
+      onProgress?.(run);
+    }
+    return run;
+  }
+
+  async run(onProgress?: (run: RecheckRun) => void): Promise<RecheckRun> {
+    return this.execute(await this.begin(), onProgress);
+  }
+}

@@ -1,0 +1,67 @@
+import { municipality } from '../geography';
+import type { ApprovalStatus, Store } from '../store/types';
+import { contentHash } from '../rules/hash';
+
+/**
+ * The public register for Tilbudsportalen: approved specialfunktioner and rådgivningsfunktioner in force.
+ * Only what identifies the provider and the approval; no staff, no evidence, no internal notes or reasons.
+ */
+export interface RegisterEntry {
+  tilbudId: string;
+  providerName: string;
+  cvr: string;
+  kommunekode: string;
+  municipality: string;
+  region: string;
+  socialtilsyn: string;
+  speciale: string;
+  level: string;
+  status: ApprovalStatus;
+  validFrom: string;
+  validUntil: string;
+}
+
+export const REGISTER_STATUSES: readonly ApprovalStatus[] = ['active', 'at-risk'];
+
+export async function registerEntries(store: Store): Promise<RegisterEntry[]> {
+  const entries: RegisterEntry[] = [];
+  for (const status of REGISTER_STATUSES) {
+    for await (const a of store.findApprovals({ status })) {
+      entries.push({
+        tilbudId: a.provider.tilbudId,
+        providerName: a.provider.name,
+        cvr: a.provider.cvr,
+        kommunekode: a.provider.kommunekode,
+        municipality: municipality(a.provider.kommunekode)?.navn ?? a.provider.kommunekode,
+        region: a.provider.region,
+        socialtilsyn: a.tilsyn,
+        speciale: a.speciale,
+        level: a.level,
+        status: a.status,
+        validFrom: a.validFrom,
+        validUntil: a.validUntil,
+      });
+    }
+  }
+  return entries.sort((x, y) => x.speciale.localeCompare(y.speciale) || x.level.localeCompare(y.level) || x.tilbudId.localeCompare(y.tilbudId));
+}
+
+/** A strong validator for the register's content, so Tilbudsportalen can poll with If-None-Match cheaply. */
+export function registerEtag(entries: RegisterEntry[]): string {
+  return `"${contentHash(entries).slice('sha256:'.length, 'sha256:'.length + 32)}"`;
+}
+
+const CSV_COLUMNS: (keyof RegisterEntry)[] = [
+  'tilbudId', 'providerName', 'cvr', 'kommunekode', 'municipality', 'region', 'socialtilsyn', 'speciale', 'level', 'status', 'validFrom', 'validUntil',
+];
+
+function csvCell(value: string): string {
+  // Quote always; double inner quotes; neutralise spreadsheet formulas.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+export function registerCsv(entries: RegisterEntry[]): string {
+  const lines = [CSV_COLUMNS.join(','), ...entries.map((e) => CSV_COLUMNS.map((c) => csvCell(String(e[c]))).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
