@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import pino, { type Logger } from 'pino';
+import { hostname } from 'node:os';
+import { RecheckBatch, BatchBusyError } from './approvals/batch';
+import { Rechecker } from './approvals/recheck';
 import { ApprovalService } from './approvals/service';
 import { combineAuthenticators, createJwtAuthenticator, ensureGeneratedTokens, loadTokensFile, type Authenticator } from './auth';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -63,7 +66,9 @@ export async function startService(config: Config, options: { clock?: Clock; log
   await store.init();
   const authenticator = await buildAuthenticator(config, logger);
   const service = new ApprovalService({ store, rules, clock });
-  const app = createApp({ service, rules, store, authenticator, logger, clock });
+  const rechecker = new Rechecker({ store, rules, clock });
+  const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: `${hostname()}:${process.pid}` });
+  const app = createApp({ service, rules, store, authenticator, logger, clock, rechecker, batch });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -73,9 +78,28 @@ export async function startService(config: Config, options: { clock?: Clock; log
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, store: config.mongodbUri ? 'mongodb' : 'embedded', specialer: rules.specialer().length }, 'listening');
 
+  // The scheduler: a batch run every N minutes; with several instances the lease lets one run at a time.
+  let batchInFlight: Promise<unknown> | undefined;
+  const scheduler =
+    config.recheckIntervalMinutes > 0
+      ? setInterval(() => {
+          if (batchInFlight) return;
+          batchInFlight = batch
+            .run()
+            .then((run) => logger.info({ runId: run.id, counts: run.counts, failures: run.failures.length, ms: run.durationMs }, 're-check run finished'))
+            .catch((error: unknown) => {
+              if (!(error instanceof BatchBusyError)) logger.error({ err: { message: (error as Error).message } }, 're-check run failed');
+            })
+            .finally(() => (batchInFlight = undefined));
+        }, config.recheckIntervalMinutes * 60_000)
+      : undefined;
+  scheduler?.unref();
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      if (scheduler) clearInterval(scheduler);
+      await batchInFlight;
       // Stop accepting, let in-flight requests finish, then close the store.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

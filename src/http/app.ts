@@ -2,6 +2,8 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
+import type { RecheckBatch } from '../approvals/batch';
+import type { Rechecker } from '../approvals/recheck';
 import type { ApprovalService } from '../approvals/service';
 import { requireAuth, type Authenticator } from '../auth';
 import type { RulesCatalogue } from '../rules/catalogue';
@@ -15,6 +17,9 @@ import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { criteriaRoutes } from './routes/criteria';
 import { evaluationRoutes } from './routes/evaluations';
+import { impactRoutes } from './routes/impact';
+import { capacityRoutes, registerRoutes } from './routes/publicData';
+import { recheckRoutes } from './routes/rechecks';
 import { refuseCpr } from './validation';
 
 export interface AppDeps {
@@ -24,6 +29,8 @@ export interface AppDeps {
   authenticator: Authenticator;
   logger: Logger;
   clock: Clock;
+  rechecker: Rechecker;
+  batch: RecheckBatch;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -65,9 +72,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(refuseCpr);
 
   app.use(criteriaRoutes(deps.rules, deps.clock));
+  app.use(registerRoutes(deps.store));
   app.use('/v1', requireAuth(deps.authenticator));
   app.use(evaluationRoutes(deps.service));
+  app.use(recheckRoutes(deps));
   app.use(approvalRoutes(deps.service));
+  app.use(impactRoutes(deps.store, deps.rules, deps.clock));
+  app.use(capacityRoutes(deps.store, deps.rules, deps.clock));
   app.use(auditRoutes(deps.store));
 
   app.use(notFoundHandler);

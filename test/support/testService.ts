@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import pino from 'pino';
+import { RecheckBatch } from '../../src/approvals/batch';
+import { Rechecker } from '../../src/approvals/recheck';
 import { ApprovalService } from '../../src/approvals/service';
 import { loadTokensFile, tokenHash } from '../../src/auth';
 import { createApp } from '../../src/http/app';
@@ -27,6 +29,8 @@ export interface TestService {
   store: EmbeddedStore;
   clock: ManualClock;
   rules: RulesCatalogue;
+  rechecker: Rechecker;
+  batch: RecheckBatch;
   close(): Promise<void>;
 }
 
@@ -48,12 +52,16 @@ export async function startTestService(options: { rulesets?: Ruleset[]; now?: st
   const clock = new ManualClock(options.now ?? '2026-10-01T09:00:00Z');
   const rules = new RulesCatalogue(options.rulesets ?? [ruleset()]);
   const service = new ApprovalService({ store, rules, clock });
-  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: pino({ level: 'silent' }), clock });
+  const rechecker = new Rechecker({ store, rules, clock });
+  const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: 'test-instance' });
+  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: pino({ level: 'silent' }), clock, rechecker, batch });
   return {
     app,
     store,
     clock,
     rules,
+    rechecker,
+    batch,
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import { capacityReport } from '../../capacity';
+import { requireRole } from '../../auth';
+import { registerCsv, registerEntries, registerEtag } from '../../register';
+import type { RulesCatalogue } from '../../rules/catalogue';
+import type { Store } from '../../store/types';
+import { today, type Clock } from '../../time/clock';
+import { methodNotAllowed } from '../errors';
+import { HttpProblem } from '../problem';
+import { renderCapacityPage } from '../views/capacityPage';
+
+/** The public register for Tilbudsportalen: no token, no personal data, cacheable with ETag. */
+export function registerRoutes(store: Store): Router {
+  const router = Router();
+  router.get('/v1/register', async (req, res) => {
+    const entries = await registerEntries(store);
+    const etag = registerEtag(entries);
+    res.setHeader('ETag', etag);
+    res.setHeader('Vary', 'Accept');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    const type = req.accepts(['application/json', 'text/csv']);
+    if (!type) throw new HttpProblem(406, 'Registret kan leveres som application/json eller text/csv');
+    if (req.fresh || req.get('If-None-Match') === etag) {
+      res.status(304).end();
+      return;
+    }
+    if (type === 'text/csv') {
+      res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="specialfunktioner.csv"');
+      res.send(registerCsv(entries));
+      return;
+    }
+    res.json({ items: entries, count: entries.length });
+  });
+  router.all('/v1/register', methodNotAllowed(['GET']));
+  return router;
+}
+
+/** National capacity for Socialstyrelsen (and admins). */
+export function capacityRoutes(store: Store, rules: RulesCatalogue, clock: Clock): Router {
+  const router = Router();
+  router.get('/v1/capacity', requireRole('socialstyrelsen', 'admin'), async (req, res) => {
+    const type = req.accepts(['application/json', 'text/html']);
+    if (!type) throw new HttpProblem(406, 'Kapaciteten kan leveres som application/json eller text/html');
+    const report = await capacityReport(store, rules, today(clock));
+    res.setHeader('Vary', 'Accept');
+    if (type === 'text/html') {
+      res.type('text/html; charset=utf-8').send(renderCapacityPage(report));
+      return;
+    }
+    res.json(report);
+  });
+  router.all('/v1/capacity', methodNotAllowed(['GET']));
+  return router;
+}

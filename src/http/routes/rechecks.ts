@@ -1,0 +1,118 @@
+import { Router } from 'express';
+import { BatchBusyError, type RecheckBatch } from '../../approvals/batch';
+import { canDecide, canSee } from '../../approvals/access';
+import { notFound, forbidden, invalid } from '../../approvals/errors';
+import type { Rechecker } from '../../approvals/recheck';
+import { LIVE_STATUSES } from '../../approvals/service';
+import { principalOf, requireRole } from '../../auth';
+import { audit } from '../../audit';
+import type { Evidence } from '../../evidence/types';
+import { validateEvidence } from '../../evidence/validate';
+import type { Store } from '../../store/types';
+import type { Clock } from '../../time/clock';
+import { methodNotAllowed } from '../errors';
+import { HttpProblem } from '../problem';
+import { bodyMatchesContract } from '../validation';
+import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
+
+export interface RecheckRouteDeps {
+  store: Store;
+  clock: Clock;
+  rechecker: Rechecker;
+  batch: RecheckBatch;
+  logger: Logger;
+}
+
+/** Re-checks on demand, on new evidence, on a reported capacity change, and batch runs. */
+export function recheckRoutes(deps: RecheckRouteDeps): Router {
+  const { store, rechecker, batch, clock } = deps;
+  const router = Router();
+  const decide = requireRole('inspector', 'admin');
+
+  const decidable = async (res: Parameters<typeof principalOf>[0], id: string) => {
+    const actor = principalOf(res);
+    const approval = await store.getApproval(id);
+    if (!approval || !canSee(actor, approval.tilsyn)) throw notFound(`Godkendelsen ${id}`);
+    if (!canDecide(actor, approval.tilsyn)) throw forbidden('Kun en tilsynsførende fra tilbuddets socialtilsyn (eller en administrator) kan sætte en genvurdering i gang');
+    if (!LIVE_STATUSES.includes(approval.status)) throw new HttpProblem(409, `Godkendelsen har status '${approval.status}' og genvurderes ikke`);
+    return { actor, approval };
+  };
+
+  router.post('/v1/approvals/:id/recheck', decide, async (req, res) => {
+    const { actor } = await decidable(res, req.params.id as string);
+    const result = await rechecker.recheck(req.params.id as string, 'manual', { by: actor.subject, reason: typeof req.body?.reason === 'string' ? req.body.reason : undefined });
+    res.json({ outcome: result.outcome, evaluationId: result.evaluationId ?? null, approval: result.approval });
+  });
+  router.all('/v1/approvals/:id/recheck', methodNotAllowed(['POST']));
+
+  router.post('/v1/approvals/:id/evidence', decide, bodyMatchesContract('post', '/v1/approvals/{id}/evidence'), async (req, res) => {
+    const { actor, approval } = await decidable(res, req.params.id as string);
+    const evidence = req.body.evidence as Evidence;
+    const problems = validateEvidence(evidence).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message }));
+    if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems);
+    if (evidence.provider.tilbudId !== approval.provider.tilbudId) {
+      throw invalid('Dokumentationen gælder et andet tilbud', [{ pointer: '/evidence/provider/tilbudId', message: `skal være ${approval.provider.tilbudId}` }]);
+    }
+    const result = await rechecker.recheck(approval.id, 'evidence', { by: actor.subject, evidence, reason: 'Ny dokumentation modtaget' });
+    res.json({ outcome: result.outcome, evaluationId: result.evaluationId ?? null, approval: result.approval });
+  });
+  router.all('/v1/approvals/:id/evidence', methodNotAllowed(['POST']));
+
+  router.post('/v1/providers/:tilbudId/capacity-changes', decide, bodyMatchesContract('post', '/v1/providers/{tilbudId}/capacity-changes'), async (req, res) => {
+    const actor = principalOf(res);
+    const tilbudId = req.params.tilbudId as string;
+    if (!/^[0-9]{1,10}$/.test(tilbudId)) throw invalid('Ugyldigt tilbuds-id', [{ pointer: 'path:tilbudId', message: 'skal være 1-10 cifre' }]);
+    const live = [];
+    for (const status of LIVE_STATUSES) {
+      for await (const a of store.findApprovals({ tilbudId, status })) if (canSee(actor, a.tilsyn)) live.push(a);
+    }
+    if (live.length === 0) throw notFound(`En gældende godkendelse for tilbud ${tilbudId}`);
+    if (!live.every((a) => canDecide(actor, a.tilsyn))) throw forbidden('Kun tilbuddets socialtilsyn kan registrere kapacitetsændringer');
+    const at = clock.now().toISOString();
+    const change = {
+      id: randomUUID(),
+      tilbudId,
+      change: req.body.change as string,
+      effectiveFrom: req.body.effectiveFrom as string,
+      description: req.body.description as string,
+      reportedAt: at,
+      reportedBy: actor.subject,
+    };
+    await store.putDocument('capacityChanges', change);
+    await audit(store, { at, subject: actor.subject, action: 'provider.capacity-changed', entityType: 'provider', entityId: tilbudId, summary: { change: change.change, effectiveFrom: change.effectiveFrom, capacityChangeId: change.id } });
+    const rechecks = [];
+    for (const approval of live) {
+      const result = await rechecker.recheck(approval.id, 'capacity-change', {
+        by: actor.subject,
+        reason: `Kapacitetsændring (${change.change}) fra ${change.effectiveFrom}`,
+        details: { capacityChangeId: change.id, change: change.change, effectiveFrom: change.effectiveFrom, description: change.description },
+      });
+      rechecks.push({ approvalId: approval.id, outcome: result.outcome, evaluationId: result.evaluationId ?? null });
+    }
+    res.status(201).json({ ...change, rechecks });
+  });
+  router.all('/v1/providers/:tilbudId/capacity-changes', methodNotAllowed(['POST']));
+
+  router.post('/v1/rechecks/runs', requireRole('admin'), async (_req, res) => {
+    let run;
+    try {
+      run = await batch.begin();
+    } catch (error) {
+      if (error instanceof BatchBusyError) throw new HttpProblem(409, error.message, { headers: { 'Retry-After': '60' } });
+      throw error;
+    }
+    // The run goes on after the answer; its progress is read from GET /v1/rechecks/runs/{id}.
+    batch.execute(run).catch((error: unknown) => deps.logger.error({ runId: run.id, err: { message: (error as Error).message } }, 're-check run failed'));
+    res.status(202).location(`/v1/rechecks/runs/${run.id}`).json(run);
+  });
+  router.all('/v1/rechecks/runs', methodNotAllowed(['POST']));
+
+  router.get('/v1/rechecks/runs/:id', requireRole('admin', 'socialstyrelsen'), async (req, res) => {
+    const run = await store.getDocument('recheckRuns', req.params.id as string);
+    if (!run) throw notFound(`Kørslen ${req.params.id}`);
+    res.json(run);
+  });
+  router.all('/v1/rechecks/runs/:id', methodNotAllowed(['GET']));
+  return router;
+}
