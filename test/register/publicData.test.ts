@@ -1,0 +1,148 @@
+import request from 'supertest';
+import { expectResponseMatchesSpec } from '../openapi/conformance';
+import { eligibleEvidence, ruleset } from '../support/builders';
+import { bearer, startTestService, type TestService } from '../support/testService';
+import type { Ruleset } from '../../src/rules/types';
+
+let svc: TestService;
+afterEach(async () => {
+  await svc.close();
+});
+
+type Who = Parameters<typeof bearer>[0];
+
+/** Seeds providers: `[kommunekode, tilbudId, who decides]`; returns approval ids. */
+async function seed(providers: [string, string, Who][], decision: 'approved' | 'rejected' = 'approved'): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [kommunekode, tilbudId, who] of providers) {
+    const evidence = { ...eligibleEvidence(), provider: { ...eligibleEvidence().provider, kommunekode, tilbudId, name: `Tilbud ${tilbudId}` } };
+    const ev = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer(who)).send({ speciale: 'testspeciale', level: 'specialfunktion', evidence });
+    expect(ev.status).toBe(201);
+    const ap = await request(svc.app).post('/v1/approvals').set('Authorization', bearer(who)).send({ evaluationId: ev.body.id, decision, reason: 'Intern note om Hanne' });
+    expect(ap.status).toBe(201);
+    ids.push(ap.body.id);
+  }
+  return ids;
+}
+
+describe('the public register', () => {
+  beforeEach(async () => {
+    svc = await startTestService();
+  });
+
+  it('lists approvals in force without a token and without staff, evidence or internal notes', async () => {
+    const [a, b] = await seed([['751', '100', 'midt'], ['851', '200', 'nord']]);
+    await seed([['751', '300', 'midt']], 'rejected');
+    await request(svc.app).post(`/v1/approvals/${b}/revoke`).set('Authorization', bearer('nord')).send({ reason: 'ophørt' });
+    const res = await request(svc.app).get('/v1/register');
+    expectResponseMatchesSpec(res);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      {
+        tilbudId: '100', providerName: 'Tilbud 100', cvr: '29189846', kommunekode: '751', municipality: 'Aarhus', region: 'Midtjylland',
+        socialtilsyn: 'Midt', speciale: 'testspeciale', level: 'specialfunktion', status: 'active', validFrom: '2026-10-01', validUntil: '2030-09-30',
+      },
+    ]);
+    const text = JSON.stringify(res.body);
+    for (const leak of ['M-001', 'Hanne', 'psykolog', 'evidence', 'reason', 'inspektoer', a]) expect(text).not.toContain(leak);
+  });
+
+  it('answers CSV by Accept and 304 when nothing changed', async () => {
+    await seed([['751', '100', 'midt']]);
+    const csv = await request(svc.app).get('/v1/register').set('Accept', 'text/csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.text.split('\r\n')[0]).toBe('tilbudId,providerName,cvr,kommunekode,municipality,region,socialtilsyn,speciale,level,status,validFrom,validUntil');
+    expect(csv.text).toContain('"100","Tilbud 100","29189846"');
+    const etag = csv.headers.etag;
+    const again = await request(svc.app).get('/v1/register').set('If-None-Match', etag);
+    expect(again.status).toBe(304);
+    await seed([['461', '400', 'admin']]);
+    expect((await request(svc.app).get('/v1/register').set('If-None-Match', etag)).status).toBe(200);
+  });
+});
+
+describe('national capacity', () => {
+  beforeEach(async () => {
+    svc = await startTestService();
+  });
+
+  it('counts approvals per speciale, level and region, expiring ones, course volume and coverage gaps', async () => {
+    await seed([['751', '100', 'midt'], ['751', '101', 'midt'], ['851', '200', 'nord']]);
+    const res = await request(svc.app).get('/v1/capacity').set('Authorization', bearer('socialstyrelsen'));
+    expectResponseMatchesSpec(res);
+    expect(res.status).toBe(200);
+    const row = res.body.rows.find((r: { level: string }) => r.level === 'specialfunktion');
+    const midt = row.regions.find((c: { region: string }) => c.region === 'Midtjylland');
+    const nord = row.regions.find((c: { region: string }) => c.region === 'Nordjylland');
+    // Each seeded provider reports 3 courses started in the 12 months up to 2026-10-01.
+    expect(midt).toEqual({ region: 'Midtjylland', active: 2, atRisk: 0, expiringWithin6Months: 0, citizenCourses12Months: 6 });
+    expect(nord).toMatchObject({ active: 1, citizenCourses12Months: 3 });
+    expect(row.totals).toEqual({ active: 3, atRisk: 0, expiringWithin6Months: 0, citizenCourses12Months: 9 });
+    expect(row.gaps.sort()).toEqual(['Hovedstaden', 'Sjælland', 'Syddanmark']);
+    const rf = res.body.rows.find((r: { level: string }) => r.level === 'raadgivningsfunktion');
+    expect(rf.gaps).toHaveLength(5);
+  });
+
+  it('renders a one-page overview with a chart per speciale', async () => {
+    await seed([['751', '100', 'midt']]);
+    const res = await request(svc.app).get('/v1/capacity').set('Authorization', bearer('admin')).set('Accept', 'text/html');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<svg');
+    expect(res.text).toContain('Regioner uden dækning');
+  });
+
+  it('is not for inspectors', async () => {
+    expect((await request(svc.app).get('/v1/capacity').set('Authorization', bearer('midt'))).status).toBe(403);
+  });
+});
+
+describe('impact of a rule change', () => {
+  function draft(courses: number): Ruleset {
+    const r = ruleset({ version: '1.2.0', status: 'draft', effectiveFrom: '2028-01-01' });
+    r.levels.specialfunktion.requirements.find((q) => q.id === 'TST-SF-03')!.conditions = {
+      all: [{ fact: 'citizenCoursesStarted', params: { withinMonths: 12 }, operator: 'greaterThanInclusive', value: courses }],
+    };
+    return r;
+  }
+
+  beforeEach(async () => {
+    svc = await startTestService();
+  });
+
+  it('lists the approvals a stricter draft would break, with totals per level and tilsyn', async () => {
+    await seed([['751', '100', 'midt'], ['851', '200', 'nord']]);
+    const res = await request(svc.app).post('/v1/specialer/testspeciale/impact').set('Authorization', bearer('admin')).send({ draft: draft(4) });
+    expectResponseMatchesSpec(res);
+    expect(res.status).toBe(200);
+    expect(res.body.approvals).toHaveLength(2);
+    for (const a of res.body.approvals) {
+      expect(a).toMatchObject({ today: 'eligible', underDraft: 'not-eligible', newlyFailing: [{ id: 'TST-SF-03', title: 'Volumen' }] });
+    }
+    expect(res.body.byLevel).toEqual({ specialfunktion: { approvals: 2, wouldFail: 2, newlyFailing: 2 } });
+    expect(res.body.byTilsyn).toEqual({ Midt: { approvals: 1, wouldFail: 1, newlyFailing: 1 }, Nord: { approvals: 1, wouldFail: 1, newlyFailing: 1 } });
+  });
+
+  it('finds nothing newly failing under a looser draft', async () => {
+    await seed([['751', '100', 'midt']]);
+    const res = await request(svc.app).post('/v1/specialer/testspeciale/impact').set('Authorization', bearer('socialstyrelsen')).send({ draft: draft(1) });
+    expect(res.status).toBe(200);
+    expect(res.body.approvals[0]).toMatchObject({ today: 'eligible', underDraft: 'eligible', newlyFailing: [] });
+  });
+
+  it('refuses an invalid draft with the path of each problem', async () => {
+    const bad = draft(4) as unknown as { levels: { specialfunktion: { requirements: { conditions: { all: { fact: string }[] } }[] } } };
+    bad.levels.specialfunktion.requirements[2].conditions.all[0].fact = 'antalEnhjørninger';
+    const res = await request(svc.app).post('/v1/specialer/testspeciale/impact').set('Authorization', bearer('admin')).send({ draft: bad });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0].pointer).toBe('/draft/levels/specialfunktion/requirements/2/conditions/all/0/fact');
+  });
+
+  it('exports a snapshot for admins only', async () => {
+    await seed([['751', '100', 'midt']]);
+    const res = await request(svc.app).get('/v1/specialer/testspeciale/snapshot').set('Authorization', bearer('admin'));
+    expect(res.status).toBe(200);
+    expect(res.body.approvals[0]).toMatchObject({ tilbudId: '100', level: 'specialfunktion', tilsyn: 'Midt' });
+    expect((await request(svc.app).get('/v1/specialer/testspeciale/snapshot').set('Authorization', bearer('socialstyrelsen'))).status).toBe(403);
+  });
+});
