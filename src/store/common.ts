@@ -1,0 +1,153 @@
+/** Pieces both store implementations share, so they cannot drift apart. */
+import { GENESIS_HASH, auditEntryHash } from './auditHash';
+import { InvalidCursorError } from './errors';
+import type {
+  ApprovalFilter,
+  ApprovalRecord,
+  AuditEntry,
+  AuditInput,
+  AuditVerification,
+  DocumentQuery,
+  Page,
+  PageRequest,
+  StoredDocument,
+} from './types';
+
+/** Page size used when iterating every matching approval for batch jobs. */
+export const ITERATION_PAGE_SIZE = 200;
+
+/** The (createdAt, id) key of the last item of a page, as an opaque base64url token. */
+export function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') {
+    throw new InvalidCursorError();
+  }
+  return { createdAt: parsed[0], id: parsed[1] };
+}
+
+export function assertPageRequest(page: PageRequest): void {
+  if (!Number.isInteger(page.limit) || page.limit < 1) throw new RangeError(`page limit must be a positive integer, got ${page.limit}`);
+}
+
+/** Given limit + 1 rows, the page and (if there were more) the cursor after its last item. */
+export function toPage(rows: ApprovalRecord[], limit: number): Page<ApprovalRecord> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: encodeCursor(last.createdAt, last.id) };
+}
+
+const FILTER_KEYS = ['speciale', 'level', 'status', 'tilsyn', 'tilbudId', 'cvr', 'expiringBefore'] as const;
+
+/**
+ * Filter values end up in database queries: anything but a string (say an object like {$ne: ''} from an
+ * unvalidated query string) is refused rather than interpreted as a query operator.
+ */
+export function assertFilter(filter: ApprovalFilter): void {
+  for (const key of FILTER_KEYS) {
+    const value = filter[key];
+    if (value !== undefined && typeof value !== 'string') throw new TypeError(`approval filter ${key} must be a string`);
+  }
+}
+
+export function assertId(id: unknown, what = 'id'): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0) throw new TypeError(`${what} must be a non-empty string`);
+}
+
+/** Keys of findDocuments queries are top-level field names, never paths or operators. */
+export function assertDocumentQuery(query: DocumentQuery): void {
+  for (const [key, value] of Object.entries(query)) {
+    if (!isPlainFieldName(key)) throw new TypeError(`query key '${key}' must not start with '$' or contain '.'`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new TypeError(`query value for '${key}' must be a string, number or boolean`);
+    }
+  }
+}
+
+export function isPlainFieldName(key: string): boolean {
+  return key.length > 0 && !key.startsWith('$') && !key.includes('.');
+}
+
+/** Strict equality on every query key (a database's own equality would also match array elements). */
+export function matchesQuery(doc: StoredDocument, query: DocumentQuery): boolean {
+  return Object.entries(query).every(([key, value]) => doc[key] === value);
+}
+
+export function byId(a: StoredDocument, b: StoredDocument): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function assertStoredDocument(doc: StoredDocument): void {
+  assertId(doc?.id, 'document id');
+}
+
+/** Every matching approval, one page-sized query at a time (no long-lived database cursor to time out). */
+export async function* iterateApprovals(
+  list: (filter: ApprovalFilter, page: PageRequest) => Promise<Page<ApprovalRecord>>,
+  filter: ApprovalFilter,
+): AsyncGenerator<ApprovalRecord> {
+  let cursor: string | undefined;
+  do {
+    const page = await list(filter, { limit: ITERATION_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}
+
+/**
+ * The next audit entry after `last`. The summary is normalised to plain JSON first, so what is stored
+ * (and read back by a verifier) is exactly what was hashed: no Dates, no undefined, no lone surrogates
+ * (which UTF-8 storage would replace with U+FFFD).
+ */
+export function nextAuditEntry(input: AuditInput, last: { seq: number; hash: string } | null): AuditEntry {
+  const base = {
+    seq: (last?.seq ?? 0) + 1,
+    at: wellFormed(input.at),
+    subject: wellFormed(input.subject),
+    action: wellFormed(input.action),
+    entityType: wellFormed(input.entityType),
+    entityId: wellFormed(input.entityId),
+    summary: plainJson(input.summary ?? {}) as Record<string, unknown>,
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  return { ...base, hash: auditEntryHash(base) };
+}
+
+function plainJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' ? wellFormed(v) : v));
+}
+
+function wellFormed(s: string): string {
+  if (typeof s !== 'string') throw new TypeError('audit entry fields must be strings');
+  // String.prototype.toWellFormed exists in Node 20 but not in the ES2022 lib typings.
+  return (s as unknown as { toWellFormed(): string }).toWellFormed();
+}
+
+/** Checks entries given in seq order: seq gapless from 1, prevHash links, hash matches content. */
+export async function verifyChain(entries: AsyncIterable<AuditEntry> | Iterable<AuditEntry>): Promise<AuditVerification> {
+  let expected = 1;
+  let prevHash = GENESIS_HASH;
+  for await (const entry of entries) {
+    if (entry.seq !== expected) {
+      return {
+        ok: false,
+        firstBrokenSeq: expected,
+        reason: typeof entry.seq === 'number' && entry.seq > expected ? `entry ${expected} is missing` : `entry ${expected} has seq ${String(entry.seq)}`,
+      };
+    }
+    if (entry.prevHash !== prevHash) return { ok: false, firstBrokenSeq: entry.seq, reason: "prevHash does not match the previous entry's hash" };
+    if (auditEntryHash(entry) !== entry.hash) return { ok: false, firstBrokenSeq: entry.seq, reason: "hash does not match the entry's content" };
+    prevHash = entry.hash;
+    expected += 1;
+  }
+  return { ok: true, entries: expected - 1 };
+}

@@ -1,0 +1,36 @@
+import { DomainError } from '../approvals/errors';
+
+/**
+ * The store cannot be reached or written to right now (database down, no primary, data directory not
+ * writable, disk full). Transient by nature: the HTTP layer answers 503 with Retry-After.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** An insert used an id that is already stored (ids are caller-generated UUIDs, so this is a bug or a replay). */
+export class DuplicateIdError extends Error {
+  override readonly name = 'DuplicateIdError';
+
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
+    super(`A record with id ${id} already exists in ${collection}`);
+  }
+}
+
+/**
+ * A paging cursor the store did not issue. It is the client's mistake, so it is a DomainError of kind
+ * 'invalid' (the HTTP layer answers 422 and names the parameter) rather than a 500.
+ */
+export class InvalidCursorError extends DomainError {
+  constructor() {
+    super('invalid', 'Parameteren cursor er ugyldig', { errors: [{ pointer: 'query:cursor', message: 'er ikke en cursor fra en tidligere side' }] });
+    this.name = 'InvalidCursorError';
+  }
+}

@@ -1,0 +1,23 @@
+import { EmbeddedStore } from './embedded';
+import { DEFAULT_DB_NAME, MongoStore } from './mongo';
+import type { Store } from './types';
+
+export interface StoreConfig {
+  /** When set, MongoDB is used (production); otherwise the embedded store in dataDir. */
+  mongodbUri?: string;
+  /** Database name; defaults to 'specialfunktion'. */
+  mongodbDb?: string;
+  dataDir: string;
+}
+
+/** The store for this configuration; call init() before use and close() when done. */
+export function createStore(config: StoreConfig): Store {
+  if (config.mongodbUri) return new MongoStore(config.mongodbUri, config.mongodbDb || DEFAULT_DB_NAME);
+  return new EmbeddedStore(config.dataDir);
+}
+
+export { EmbeddedStore } from './embedded';
+export { MongoStore } from './mongo';
+export { StoreUnavailableError, DuplicateIdError, InvalidCursorError } from './errors';
+export { auditEntryHash } from './auditHash';
+export type * from './types';

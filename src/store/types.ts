@@ -1,0 +1,191 @@
+/**
+ * Records kept by the service and the one storage interface both back ends implement
+ * (embedded NeDB files for a single instance, MongoDB for production).
+ *
+ * Every record is a plain JSON-serialisable object: dates are ISO strings, ids are strings the caller
+ * generates with crypto.randomUUID(). What goes in comes back out unchanged (properties whose value is
+ * `undefined` are dropped, as JSON does).
+ */
+
+export type Tilsyn = 'Nord' | 'Midt' | 'Syd' | 'Hovedstaden' | 'Øst';
+export type Level = 'specialfunktion' | 'raadgivningsfunktion';
+
+export interface ProviderRef {
+  tilbudId: string;
+  cvr: string;
+  name: string;
+  kommunekode: string;
+  region: string;
+  tilsyn: Tilsyn;
+}
+
+export interface EvaluationRecord {
+  id: string;
+  speciale: string;
+  level: Level;
+  rulesetVersion: string;
+  rulesetHash: string;
+  evidenceHash: string;
+  engineVersion: string;
+  /** YYYY-MM-DD */
+  asOf: string;
+  overall: 'eligible' | 'not-eligible' | 'incomplete';
+  provider: ProviderRef;
+  /** The evidence as received, kept so the evaluation can be re-run and explained later. */
+  evidence: unknown;
+  /** The full explained evaluation. */
+  result: unknown;
+  /** ISO datetime */
+  createdAt: string;
+  /** Subject of the user or job that created it. */
+  createdBy: string;
+  approvalId?: string;
+  trigger?: string;
+}
+
+export type ApprovalStatus = 'active' | 'at-risk' | 'evidence-overdue' | 'rejected' | 'revoked' | 'expired';
+
+export interface HistoryEntry {
+  at: string;
+  by: string;
+  type: 'decision' | 'evaluation' | 'status-change' | 'renewal' | 'revocation' | 'recheck' | 'capacity-change' | 'evidence';
+  reason?: string;
+  evaluationId?: string;
+  fromStatus?: ApprovalStatus;
+  toStatus?: ApprovalStatus;
+  details?: Record<string, unknown>;
+}
+
+export interface ApprovalRecord {
+  id: string;
+  speciale: string;
+  level: Level;
+  provider: ProviderRef;
+  /** Copy of provider.tilsyn, kept at the top level for filtering. */
+  tilsyn: Tilsyn;
+  decision: 'approved' | 'rejected';
+  status: ApprovalStatus;
+  reason: string;
+  /** YYYY-MM-DD */
+  validFrom: string;
+  /** YYYY-MM-DD */
+  validUntil: string;
+  rulesetVersion: string;
+  rulesetHash: string;
+  evaluationId: string;
+  nextDueDate?: string;
+  history: HistoryEntry[];
+  /** Optimistic concurrency: 1 on insert, +1 on every successful updateApproval. */
+  version: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+}
+
+export interface AuditEntry {
+  /** 1, 2, 3, … without gaps. */
+  seq: number;
+  at: string;
+  subject: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  summary: Record<string, unknown>;
+  /** `hash` of the previous entry; '0' × 64 for the first. */
+  prevHash: string;
+  /** auditEntryHash(entry without hash): see auditHash.ts. */
+  hash: string;
+}
+
+/** What a caller supplies; the store assigns seq, prevHash and hash. */
+export type AuditInput = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+
+export type AuditVerification = { ok: true; entries: number } | { ok: false; firstBrokenSeq: number; reason: string };
+
+export interface LeaseRecord {
+  name: string;
+  holder: string;
+  /** ISO datetime */
+  expiresAt: string;
+}
+
+export interface ApprovalFilter {
+  speciale?: string;
+  level?: Level;
+  status?: ApprovalStatus;
+  tilsyn?: Tilsyn;
+  tilbudId?: string;
+  cvr?: string;
+  /** Only approvals with validUntil < this date (YYYY-MM-DD). */
+  expiringBefore?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when there may be more items; pass it back as `cursor` to get them. */
+  nextCursor?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+/** Collections of the small generic document store. */
+export type DocumentCollection = 'recheckRuns' | 'capacityChanges' | 'rechecks';
+
+export interface StoredDocument {
+  id: string;
+  [key: string]: unknown;
+}
+
+/** Top-level equality query for findDocuments; keys must not start with '$' or contain '.'. */
+export type DocumentQuery = Record<string, string | number | boolean>;
+
+export interface Store {
+  /** Open / connect and create indexes. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+  /** Resolves when the store is reachable and writable; otherwise rejects with StoreUnavailableError. */
+  ping(): Promise<void>;
+
+  /** Rejects with DuplicateIdError if the id exists. */
+  insertEvaluation(record: EvaluationRecord): Promise<void>;
+  getEvaluation(id: string): Promise<EvaluationRecord | null>;
+  /** The most recent (createdAt, then id) evaluation whose approvalId is the given id. */
+  latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null>;
+
+  /** Rejects with DuplicateIdError if the id exists. */
+  insertApproval(record: ApprovalRecord): Promise<void>;
+  getApproval(id: string): Promise<ApprovalRecord | null>;
+  /**
+   * Atomic compare-and-set: stores `next` with version = expectedVersion + 1 only if the stored
+   * approval `next.id` has version expectedVersion. Returns false (and changes nothing) otherwise.
+   * Of concurrent updates with the same expectedVersion exactly one returns true.
+   */
+  updateApproval(next: ApprovalRecord, expectedVersion: number): Promise<boolean>;
+  /** Ordered by (createdAt, id). Rejects with InvalidCursorError for a cursor it did not issue. */
+  listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<ApprovalRecord>>;
+  countApprovals(filter: ApprovalFilter): Promise<number>;
+  /** Every matching approval in (createdAt, id) order, fetched a page at a time (for batch jobs). */
+  findApprovals(filter: ApprovalFilter): AsyncIterable<ApprovalRecord>;
+
+  /** Appends to the hash chain; the store assigns seq, prevHash and hash. Entries are never edited or deleted. */
+  appendAudit(input: AuditInput): Promise<AuditEntry>;
+  /** Entries with seq > afterSeq (default 0), in seq order, at most `limit`. */
+  listAudit(options: { limit: number; afterSeq?: number }): Promise<AuditEntry[]>;
+  verifyAuditChain(): Promise<AuditVerification>;
+
+  /** Takes or extends the lease if it is free, expired (expiresAt <= now) or already held by `holder`. */
+  acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  /** Releases the lease if `holder` holds it; otherwise does nothing. */
+  releaseLease(name: string, holder: string): Promise<void>;
+
+  /** Inserts or replaces the document with this id. */
+  putDocument(collection: DocumentCollection, doc: StoredDocument): Promise<void>;
+  getDocument<T extends StoredDocument = StoredDocument>(collection: DocumentCollection, id: string): Promise<T | null>;
+  /** Documents whose top-level fields strictly equal every query value, ordered by id. */
+  findDocuments<T extends StoredDocument = StoredDocument>(collection: DocumentCollection, query: DocumentQuery): Promise<T[]>;
+  /** Inserts the document unless one with the same id exists; returns false then (idempotency keys). */
+  insertUniqueDocument(collection: DocumentCollection, doc: StoredDocument): Promise<boolean>;
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { StoreUnavailableError } from '../../src/store/errors';
+import { MongoStore } from '../../src/store/mongo';
+import type { AuditEntry } from '../../src/store/types';
+import { storeContract, type StoreHarness } from './contract';
+import { approval } from './support/fixtures';
+
+/**
+ * Runs the store contract against a real MongoDB when MONGODB_URI is set (a replica set, for
+ * w: majority / readConcern majority to mean what they say). Each test gets its own database, dropped
+ * afterwards.
+ */
+const uri = process.env.MONGODB_URI;
+
+if (!uri) {
+  console.log('MongoStore contract tests skipped: MONGODB_URI not set: no MongoDB server on this machine');
+  describe.skip('Store contract: MongoStore (MONGODB_URI not set: no MongoDB server on this machine)', () => {
+    it('runs only with MONGODB_URI', () => undefined);
+  });
+} else {
+  const runId = `${process.pid}_${randomUUID().slice(0, 8)}`;
+  let counter = 0;
+  // A separate client for the backdoor and for dropping test databases.
+  const admin = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
+  afterAll(async () => {
+    await admin.close();
+  });
+
+  storeContract('MongoStore', async (): Promise<StoreHarness> => {
+    const dbName = `sf_store_test_${runId}_${++counter}`;
+    const open = async () => {
+      const s = new MongoStore(uri, dbName);
+      await s.init();
+      return s;
+    };
+    const harness: StoreHarness = {
+      store: await open(),
+      async reopen() {
+        await harness.store.close();
+        harness.store = await open();
+        return harness.store;
+      },
+      async tamperAudit(seq: number, change: Partial<AuditEntry>) {
+        const result = await admin.db(dbName).collection<AuditEntry>('audit').updateOne({ seq }, { $set: change });
+        if (result.matchedCount !== 1) throw new Error(`audit entry ${seq} not found`);
+        return harness.store;
+      },
+      async destroy() {
+        await harness.store.close();
+        await admin.db(dbName).dropDatabase();
+      },
+    };
+    return harness;
+  });
+}
+
+// Needs no server: a MongoDB nobody listens on must surface as StoreUnavailableError (→ 503), quickly.
+describe('MongoStore without a reachable server', () => {
+  const unreachable = () => new MongoStore('mongodb://127.0.0.1:9/', 'sf_unreachable', { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });
+
+  it('init() rejects with StoreUnavailableError within the server selection timeout', async () => {
+    const store = unreachable();
+    const started = Date.now();
+    await expect(store.init()).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await store.close();
+  });
+
+  it('ping(), reads and writes reject with StoreUnavailableError', async () => {
+    const store = unreachable();
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.getApproval('x')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.insertApproval(approval())).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.appendAudit({ at: 'x', subject: 's', action: 'a', entityType: 't', entityId: 'e', summary: {} })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    await expect(store.acquireLease('l', 'h', 1000, new Date())).rejects.toBeInstanceOf(StoreUnavailableError);
+    await store.close();
+  });
+});
