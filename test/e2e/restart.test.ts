@@ -86,7 +86,7 @@ it('keeps every acknowledged evaluation, decision and revocation across kill -9 
       headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
 
   const ids: { evaluations: string[]; approvals: string[] } = { evaluations: [], approvals: [] };
