@@ -4,11 +4,13 @@
  * is `inspector`.
  */
 
-// TODO(geography): switch to `import { type Tilsyn, allTilsyn } from '../geography'` once that module exists.
-export type Tilsyn = 'Nord' | 'Midt' | 'Syd' | 'Hovedstaden' | 'Øst';
-const TILSYN: readonly Tilsyn[] = ['Nord', 'Midt', 'Syd', 'Hovedstaden', 'Øst'];
+import { allTilsyn, type Tilsyn } from '../geography';
+
+export type { Tilsyn };
+
+/** The socialtilsyn an inspector can belong to: from the shipped geography data. */
 export function knownTilsyn(): readonly Tilsyn[] {
-  return TILSYN;
+  return allTilsyn();
 }
 
 export type Role = 'inspector' | 'socialstyrelsen' | 'admin';
@@ -43,7 +45,7 @@ export function isRole(value: unknown): value is Role {
 }
 
 export function isTilsyn(value: unknown): value is Tilsyn {
-  return typeof value === 'string' && (TILSYN as readonly string[]).includes(value);
+  return typeof value === 'string' && (allTilsyn() as readonly string[]).includes(value);
 }
 
 export const MAX_SUBJECT_LENGTH = 256;
