@@ -1,66 +1,111 @@
 /**
- * The CPR guard: a CPR number must never be accepted anywhere in a payload. Finds every string, key or
- * number that contains something shaped like one (ddmmyy-xxxx or ddmmyyxxxx with a real calendar date)
- * and reports where, never what.
+ * The CPR guard: a CPR number must never be accepted anywhere in a payload.
+ *
+ * Something is CPR-like when it contains `ddmmyy-xxxx` or `ddmmyyxxxx` (ASCII digits, the only
+ * separator being `-` or nothing) where ddmmyy is a real calendar date, and the match is not part of
+ * a longer run of digits: "borger 010190-1234 har" and "x0101901234y" are CPR-like; "2024-01-15",
+ * an 8-digit CVR or phone number and a 12-digit number are not. 29 February counts when some century
+ * the CPR scheme uses makes yy a leap year (1900+yy or 2000+yy, so any yy divisible by 4, 00 included).
+ * The modulus 11 check is deliberately not used: CPR numbers issued since 2007 need not satisfy it.
+ *
+ * Findings are reported as JSON Pointers (RFC 6901) and never contain the CPR-like text itself. A
+ * CPR-like object KEY would be repeated by its own pointer, so it is reported as the pointer of the
+ * object that holds it, and nothing below such a key is reported separately (any pointer below it
+ * would repeat the key too).
  */
 
 export const CPR_MESSAGE =
-  'Værdien ligner et CPR-nummer; CPR-numre må ikke indsendes (value looks like a CPR number; CPR numbers are never accepted)';
+  'Værdien eller et feltnavn her ligner et CPR-nummer; CPR-numre må ikke indsendes ' +
+  '(the value or a field name here looks like a CPR number; CPR numbers are never accepted)';
 
-// Ten digits, or six + dash + four, not part of a longer run of digits.
-const CANDIDATE = /(?<!\d)(\d{2})(\d{2})(\d{2})-?(\d{4})(?!\d)/g;
+// ddmmyy, an optional dash, xxxx; not preceded or followed by another digit.
+const CANDIDATE = /(?<![0-9])([0-9]{2})([0-9]{2})([0-9]{2})-?[0-9]{4}(?![0-9])/g;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
-function isLeap(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
+/** Whether dd/mm/yy is a date in 1900+yy or 2000+yy (the centuries of CPR numbers in use). */
 function isCalendarDate(dd: number, mm: number, yy: number): boolean {
-  if (mm < 1 || mm > 12 || dd < 1) return false;
-  const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mm - 1];
-  if (dd > days) return false;
-  // 29 February exists when the two-digit year is a leap year in some century the CPR scheme uses.
-  if (mm === 2 && dd === 29) return isLeap(1900 + yy) || isLeap(2000 + yy) || isLeap(1800 + yy);
+  if (mm < 1 || mm > 12 || dd < 1 || dd > DAYS_IN_MONTH[mm - 1]) return false;
+  // 1900+yy is a leap year when yy % 4 === 0 and yy !== 0; 2000+yy when yy % 4 === 0 (2000 was one).
+  if (mm === 2 && dd === 29) return yy % 4 === 0;
   return true;
 }
 
+/** Whether the text contains a CPR-like substring. */
 export function containsCprLike(text: string): boolean {
-  for (const match of text.matchAll(CANDIDATE)) {
-    const [whole, dd, mm, yy] = match;
-    // "2024-01-15"-style dates never match (the dash sits after 4 digits), but ISO fragments like
-    // "20240115" would: they are 8 digits, so the 10-digit pattern already leaves them alone.
-    if (isCalendarDate(Number(dd), Number(mm), Number(yy)) && whole.length >= 10) return true;
+  if (text.length < 10) return false;
+  CANDIDATE.lastIndex = 0;
+  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
+    if (isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+      CANDIDATE.lastIndex = 0;
+      return true;
+    }
   }
   return false;
 }
 
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+/**
+ * Whether a number is CPR-like: an integer of 9 or 10 digits whose zero-padded 10-digit form is
+ * (0101901234 sent as a JSON number arrives as 101901234).
+ */
+export function isCprLikeNumber(value: number | bigint): boolean {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) return false;
+  const digits = (value < 0 ? -value : value).toString();
+  return digits.length >= 9 && digits.length <= 10 && containsCprLike(digits.padStart(10, '0'));
+}
+
+/** One value still to look at, with the way back to the root for building its pointer on demand. */
+interface Frame {
+  readonly node: unknown;
+  readonly parent: Frame | undefined;
+  /** Escaped reference token (RFC 6901) of this node within its parent; '' for the root. */
+  readonly token: string;
+}
+
+function escapeToken(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function pointerOf(frame: Frame): string {
+  const tokens: string[] = [];
+  for (let f: Frame | undefined = frame; f !== undefined && f.parent !== undefined; f = f.parent) tokens.push(f.token);
+  let pointer = '';
+  for (let i = tokens.length - 1; i >= 0; i--) pointer += `/${tokens[i]}`;
+  return pointer;
 }
 
 /**
- * JSON Pointers of every value (and key) in the payload that looks like a CPR number. Iterative, so a
- * deeply nested payload cannot overflow the stack.
+ * JSON Pointers (RFC 6901, `~0`/`~1` escaped), in document order and without duplicates, of every
+ * string value, number value and object key in the payload that is CPR-like (a key is named by the
+ * pointer of the object holding it). The CPR-like text itself never appears in the result. Uses an
+ * explicit stack, so arbitrarily deep payloads cannot overflow the call stack; an object reached a
+ * second time (shared or cyclic references, impossible in parsed JSON) is not walked again.
  */
 export function findCprLikeValues(payload: unknown): string[] {
-  const found: string[] = [];
-  const stack: [unknown, string][] = [[payload, '']];
+  const found = new Set<string>();
+  const seen = new WeakSet<object>();
+  const stack: Frame[] = [{ node: payload, parent: undefined, token: '' }];
   while (stack.length > 0) {
-    const [node, pointer] = stack.pop() as [unknown, string];
+    const frame = stack.pop() as Frame;
+    const { node } = frame;
     if (typeof node === 'string') {
-      if (containsCprLike(node)) found.push(pointer);
-    } else if (typeof node === 'number') {
-      if (Number.isInteger(node) && node >= 1e8 && node < 1e10 && containsCprLike(String(node).padStart(10, '0'))) found.push(pointer);
-    } else if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${pointer}/${i}`]);
-    } else if (node !== null && typeof node === 'object') {
-      const entries = Object.entries(node as Record<string, unknown>);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, value] = entries[i];
-        const childPointer = `${pointer}/${escapePointer(key)}`;
-        if (containsCprLike(key)) found.push(childPointer);
-        stack.push([value, childPointer]);
+      if (containsCprLike(node)) found.add(pointerOf(frame));
+    } else if (typeof node === 'number' || typeof node === 'bigint') {
+      if (isCprLikeNumber(node)) found.add(pointerOf(frame));
+    } else if (typeof node === 'object' && node !== null) {
+      if (seen.has(node) || ArrayBuffer.isView(node)) continue;
+      seen.add(node);
+      if (Array.isArray(node)) {
+        for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], parent: frame, token: String(i) });
+      } else {
+        const keys = Object.keys(node);
+        const children: Frame[] = [];
+        for (const key of keys) {
+          if (containsCprLike(key)) found.add(pointerOf(frame));
+          else children.push({ node: (node as Record<string, unknown>)[key], parent: frame, token: escapeToken(key) });
+        }
+        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
       }
     }
   }
-  return found;
+  return [...found];
 }
