@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { RecheckBatch } from '../src/approvals/batch';
+import { Rechecker } from '../src/approvals/recheck';
+import { RulesCatalogue } from '../src/rules/catalogue';
+import { rulesetHash } from '../src/rules/hash';
+import { checkRulesTree } from '../src/rules/validate';
+import { EmbeddedStore } from '../src/store/embedded';
+import type { ApprovalRecord, EvaluationRecord } from '../src/store/types';
+import { ManualClock } from '../src/time/clock';
+
+/**
+ * Seeds N approvals that are all due, runs one batch re-check, and prints one JSON line with the
+ * seeding time, the run time and the peak RSS of this process.
+ */
+async function main() {
+  const n = Number(process.argv[2]);
+  const root = path.resolve(__dirname, '../..');
+  const rules = new RulesCatalogue(checkRulesTree(path.join(root, 'rules')).rulesets.map((r) => r.ruleset));
+  const casesDir = path.join(root, 'rules/autisme/cases');
+  const c = readdirSync(casesDir).map((f) => JSON.parse(readFileSync(path.join(casesDir, f), 'utf8'))).find((x) => x.expected.overall === 'eligible' && !x.version);
+  const ruleset = rules.inForceOn('autisme', c.asOf)!;
+  const dir = mkdtempSync(path.join(tmpdir(), 'sf-bench-batch-'));
+  const store = new EmbeddedStore(dir);
+  await store.init();
+  const clock = new ManualClock(`${c.asOf}T08:00:00Z`);
+  const seedStart = Date.now();
+  const provider = { ...c.evidence.provider, region: 'Midtjylland', tilsyn: 'Midt' as const };
+  for (let i = 0; i < n; i++) {
+    const approvalId = randomUUID();
+    const evaluation: EvaluationRecord = {
+      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: rulesetHash(ruleset), evidenceHash: 'seed',
+      engineVersion: 'seed', asOf: c.asOf, overall: 'eligible', provider, evidence: c.evidence, result: {}, createdAt: clock.now().toISOString(), createdBy: 'seed', approvalId,
+    };
+    const approval: ApprovalRecord = {
+      id: approvalId, speciale: 'autisme', level: 'specialfunktion', provider, tilsyn: 'Midt', decision: 'approved', status: 'active', reason: 'seed',
+      validFrom: c.asOf, validUntil: '2099-12-31', rulesetVersion: ruleset.version, rulesetHash: rulesetHash(ruleset), evaluationId: evaluation.id,
+      nextDueDate: c.asOf, history: [], version: 1, createdAt: clock.now().toISOString(), createdBy: 'seed', updatedAt: clock.now().toISOString(),
+    };
+    await store.insertEvaluation(evaluation);
+    await store.insertApproval(approval);
+  }
+  const seedMs = Date.now() - seedStart;
+  const rechecker = new Rechecker({ store, rules, clock });
+  const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: 'bench' });
+  const runStart = Date.now();
+  const run = await batch.run();
+  const runMs = Date.now() - runStart;
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ approvals: n, seedMs, runMs, peakRssMb, counts: run.counts, failures: run.failures.length, status: run.status }));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Evidence } from '../src/evidence/types';
+import { RulesCatalogue } from '../src/rules/catalogue';
+import type { Level, Ruleset } from '../src/rules/types';
+import { checkRulesTree } from '../src/rules/validate';
+import { factIdsOf, preDerive, rawEngine, runFull, runHand, runRaw } from './evaluator';
+import { benchHttp } from './http';
+import { fmt, interleaved, median } from './timing';
+
+/**
+ * `npm run bench`: prints one table and writes bench/results.json. Medians over rounds; ratios are
+ * taken side by side in the same run, since these shared machines are noisy.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const RULES = path.join(ROOT, 'rules');
+const results: Record<string, unknown> = { machine: { node: process.version, cpus: require('node:os').cpus().length }, at: new Date().toISOString() };
+const quick = process.argv.includes('--quick');
+
+function eligibleCase(speciale: string): { level: Level; evidence: Evidence; asOf: string; version?: string } {
+  const dir = path.join(RULES, speciale, 'cases');
+  for (const file of readdirSync(dir).sort()) {
+    const c = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+    if (c.expected.overall === 'eligible' && c.level === 'specialfunktion') return c;
+  }
+  throw new Error(`no eligible case for ${speciale}`);
+}
+
+async function benchEvaluator(rules: RulesCatalogue) {
+  const rows = [];
+  for (const { speciale } of rules.specialer()) {
+    const c = eligibleCase(speciale);
+    const ruleset = (c.version ? rules.get(speciale, c.version) : rules.inForceOn(speciale, c.asOf)) as Ruleset;
+    const values = preDerive(ruleset, c.level, c.evidence, c.asOf);
+    const engine = rawEngine(ruleset, c.level);
+    const factIds = factIdsOf(ruleset, c.level);
+    const ops = await interleaved(
+      {
+        evaluator: () => runFull(ruleset, c.level, c.evidence, c.asOf),
+        rawEngine: () => runRaw(engine, factIds, values),
+        handWritten: () => runHand(ruleset, c.level, values),
+      },
+      quick ? 3 : 7,
+      quick ? 150 : 400,
+    );
+    rows.push({ speciale, version: ruleset.version, ...ops, evaluatorVsRaw: ops.evaluator / ops.rawEngine, rawVsHand: ops.rawEngine / ops.handWritten });
+  }
+  return rows;
+}
+
+function benchValidation() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sf-bench-rules-'));
+  try {
+    const template = JSON.parse(readFileSync(path.join(RULES, 'autisme', '1.0.0.json'), 'utf8'));
+    for (let s = 0; s < 20; s++) {
+      const speciale = `speciale-${String(s).padStart(2, '0')}`;
+      mkdirSync(path.join(dir, speciale));
+      for (let v = 0; v < 5; v++) {
+        const version = `1.${v}.0`;
+        writeFileSync(path.join(dir, speciale, `${version}.json`), JSON.stringify({ ...template, speciale, version, status: 'published', effectiveFrom: `${2026 + v}-01-01` }, null, 2));
+      }
+    }
+    const cli = path.join(ROOT, 'bin', 'speciale-rules.js');
+    const lock = spawnSync(process.execPath, [cli, 'lock', dir], { encoding: 'utf8' });
+    if (lock.status !== 0) throw new Error(`lock failed: ${lock.stdout}${lock.stderr}`);
+    const times: number[] = [];
+    let last = '';
+    for (let i = 0; i < (quick ? 3 : 5); i++) {
+      const start = process.hrtime.bigint();
+      const run = spawnSync(process.execPath, [cli, 'validate', dir], { encoding: 'utf8' });
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (run.status !== 0) throw new Error(`validate failed: ${run.stdout}${run.stderr}`);
+      last = run.stdout.trim().split('\n').pop() ?? '';
+    }
+    return { files: 100, medianMs: median(times), summary: last };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function benchBatch() {
+  const sizes = quick ? [1000] : [1000, 10_000, 50_000];
+  const rows = [];
+  for (const n of sizes) {
+    const run = spawnSync(process.execPath, ['--max-old-space-size=4096', path.join(__dirname, 'batchChild.js'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (run.status !== 0) {
+      rows.push({ approvals: n, error: (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' ') });
+      continue;
+    }
+    rows.push(JSON.parse(run.stdout.trim().split('\n').pop() as string));
+  }
+  return rows;
+}
+
+async function main() {
+  const { rulesets, problems } = checkRulesTree(RULES);
+  if (problems.length) throw new Error('rules/ does not validate; run `npx speciale-rules validate rules`');
+  const rules = new RulesCatalogue(rulesets.map((r) => r.ruleset));
+
+  const evaluator = await benchEvaluator(rules);
+  results.evaluator = evaluator;
+  console.log('\nEvaluator (evaluations per second, median)');
+  console.log('speciale                 version  evaluator   raw engine  hand-written  evaluator/raw  raw/hand');
+  for (const r of evaluator) {
+    console.log(
+      `${r.speciale.padEnd(24)} ${r.version.padEnd(8)} ${fmt(r.evaluator).padStart(9)} ${fmt(r.rawEngine).padStart(12)} ${fmt(r.handWritten).padStart(13)} ${fmt(r.evaluatorVsRaw, 2).padStart(14)} ${fmt(r.rawVsHand, 3).padStart(9)}`,
+    );
+  }
+
+  const http = await benchHttp(rules, quick);
+  results.http = http;
+  console.log('\nHTTP (autocannon, embedded store)');
+  console.log('connections  route                 req/s     p50 ms  p99 ms');
+  for (const r of http.rows) console.log(`${String(r.connections).padStart(11)}  ${r.route.padEnd(20)} ${fmt(r.requestsPerSecond).padStart(7)} ${fmt(r.p50, 1).padStart(9)} ${fmt(r.p99, 1).padStart(7)}`);
+  for (const r of http.ratios) console.log(`ratio at ${r.connections} connections: POST /v1/evaluations = ${fmt(r.ratio * 100, 1)} % of GET /health req/s`);
+
+  const batch = benchBatch();
+  results.batch = batch;
+  console.log('\nBatch re-check (each size in its own process)');
+  console.log('approvals   seed s   run s   per approval ms   peak RSS MB');
+  for (const b of batch as Record<string, number | string>[]) {
+    if (b.error) console.log(`${String(b.approvals).padStart(9)}   failed: ${b.error}`);
+    else console.log(`${String(b.approvals).padStart(9)} ${fmt(Number(b.seedMs) / 1000, 1).padStart(8)} ${fmt(Number(b.runMs) / 1000, 1).padStart(7)} ${fmt(Number(b.runMs) / Number(b.approvals), 2).padStart(17)} ${fmt(Number(b.peakRssMb)).padStart(13)}`);
+  }
+
+  const validation = benchValidation();
+  results.validation = validation;
+  console.log(`\nRule validation: speciale-rules validate on 20 specialer × 5 versions (100 files): median ${fmt(validation.medianMs)} ms`);
+
+  writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nwrote bench/results.json');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});
