@@ -36,7 +36,7 @@ async function benchEvaluator(rules: RulesCatalogue) {
     const values = preDerive(ruleset, c.level, c.evidence, c.asOf);
     const engine = rawEngine(ruleset, c.level);
     const factIds = factIdsOf(ruleset, c.level);
-    const ops = await interleaved(
+    const ops = (await interleaved(
       {
         evaluator: () => runFull(ruleset, c.level, c.evidence, c.asOf),
         rawEngine: () => runRaw(engine, factIds, values),
@@ -44,7 +44,7 @@ async function benchEvaluator(rules: RulesCatalogue) {
       },
       quick ? 3 : 7,
       quick ? 150 : 400,
-    );
+    )) as { evaluator: number; rawEngine: number; handWritten: number };
     rows.push({ speciale, version: ruleset.version, ...ops, evaluatorVsRaw: ops.evaluator / ops.rawEngine, rawVsHand: ops.rawEngine / ops.handWritten });
   }
   return rows;
