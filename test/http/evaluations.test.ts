@@ -52,7 +52,7 @@ describe('POST /v1/evaluations', () => {
     const res = await post(body({ asOf: '2027-01-10', version: '1.0.0' }));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ asOf: '2027-01-10', overall: 'not-eligible' });
-    expect(res.body.result.unmetRequired).toEqual(['TST-SF-03']);
+    expect(res.body.result.unmetRequired).toEqual(['TST-SF-02', 'TST-SF-03']);
   });
 
   it('answers 401 with a challenge when no token is given', async () => {

@@ -54,7 +54,7 @@ export async function startTestService(options: { rulesets?: Ruleset[]; now?: st
   const service = new ApprovalService({ store, rules, clock });
   const rechecker = new Rechecker({ store, rules, clock });
   const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: 'test-instance' });
-  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: pino({ level: 'silent' }), clock, rechecker, batch });
+  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock, rechecker, batch });
   return {
     app,
     store,
