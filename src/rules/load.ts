@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseJsonText } from './json';
+import { compareVersions, isSemver } from './semver';
+import type { Ruleset } from './types';
+
+/** A problem in one file: the file, a JSON Pointer into it ('' for the file as a whole) and what to do. */
+export interface FileProblem {
+  file: string;
+  pointer: string;
+  message: string;
+  /** A stable code for programs, on problems a tool reacts to (e.g. 'lock/missing'). */
+  code?: string;
+  /** For malformed JSON and duplicate keys: where in the text (1-based). */
+  line?: number;
+  column?: number;
+}
+
+/** A rule file that parsed as JSON; its content is not validated yet. */
+export interface ParsedFile {
+  file: string;
+  /** The speciale folder the file lies in. */
+  folder: string;
+  /** The file name without `.json`. */
+  name: string;
+  value: unknown;
+}
+
+/** A rule set that passed the JSON Schema, with the file it came from. */
+export interface LoadedRuleset {
+  file: string;
+  ruleset: Ruleset;
+}
+
+export interface RulesTree {
+  dir: string;
+  /** rules/<speciale>/<version>.json, by speciale and then version. */
+  rulesets: ParsedFile[];
+  /** rules/<speciale>/cases/*.json, by speciale and then file name. */
+  cases: ParsedFile[];
+  /** The lock file's path (it may not exist). */
+  lockFile: string;
+  /** Malformed JSON, duplicate keys, misplaced files, a missing directory. */
+  problems: FileProblem[];
+}
+
+export const LOCK_FILE_NAME = 'rules.lock.json';
+export const CASES_DIR = 'cases';
+
+/** Parse a JSON file; malformed JSON gives one problem with line and column, duplicate keys one each. */
+export function readJsonFile(file: string): { value?: unknown; problems: FileProblem[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { problems: [{ file, pointer: '', message: `filen kan ikke læses: ${(error as Error).message}` }] };
+  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
+    const { line, column, message } = parsed.error;
+    return { problems: [{ file, pointer: '', message: `ugyldig JSON i linje ${line}, kolonne ${column}: ${message}`, line, column }] };
+  }
+  const problems = parsed.duplicateKeys.map((d) => ({
+    file,
+    pointer: d.pointer,
+    message: `feltet '${d.key}' står to gange i samme objekt (linje ${d.line}); kun det sidste gælder – fjern det ene`,
+    line: d.line,
+    column: d.column,
+  }));
+  return { value: parsed.value, problems };
+}
+
+/**
+ * Read a rules tree: rules/<speciale>/<version>.json and rules/<speciale>/cases/*.json. The lock file
+ * (rules/rules.lock.json) is left to the lock module; other files at the top are ignored, except JSON
+ * files, which are reported as misplaced rule files.
+ */
+export function loadRulesTree(dir: string): RulesTree {
+  const tree: RulesTree = { dir, rulesets: [], cases: [], lockFile: path.join(dir, LOCK_FILE_NAME), problems: [] };
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    tree.problems.push({ file: dir, pointer: '', message: 'mappen med regelsæt findes ikke; angiv stien til rules-mappen' });
+    return tree;
+  }
+  for (const entry of sortedEntries(dir)) {
+    const full = path.join(dir, entry.name);
+    if (entry.name.startsWith('.')) continue;
+    if (!entry.isDirectory()) {
+      if (entry.name.endsWith('.json') && entry.name !== LOCK_FILE_NAME) {
+        tree.problems.push({ file: full, pointer: '', message: `regelfiler skal ligge i en mappe pr. speciale; flyt filen til ${path.join(dir, '<speciale>', entry.name)}` });
+      }
+      continue;
+    }
+    const folder = entry.name;
+    const versions: ParsedFile[] = [];
+    for (const file of sortedEntries(full)) {
+      const filePath = path.join(full, file.name);
+      if (file.isDirectory()) {
+        if (file.name === CASES_DIR) tree.cases.push(...readCases(filePath, folder, tree.problems));
+        continue;
+      }
+      if (!file.name.endsWith('.json')) continue;
+      const name = file.name.slice(0, -'.json'.length);
+      if (!isSemver(name)) {
+        tree.problems.push({
+          file: filePath,
+          pointer: '',
+          message: `filnavnet skal være regelsættets version, fx 1.0.0.json (eksempelsager hører til i ${path.join(folder, CASES_DIR)}/)`,
+        });
+        continue;
+      }
+      const { value, problems } = readJsonFile(filePath);
+      tree.problems.push(...problems);
+      if (value !== undefined) versions.push({ file: filePath, folder, name, value });
+    }
+    versions.sort((a, b) => compareVersions(a.name, b.name));
+    tree.rulesets.push(...versions);
+  }
+  return tree;
+}
+
+function readCases(dir: string, folder: string, problems: FileProblem[]): ParsedFile[] {
+  const cases: ParsedFile[] = [];
+  for (const entry of sortedEntries(dir)) {
+    if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
+    const file = path.join(dir, entry.name);
+    const read = readJsonFile(file);
+    problems.push(...read.problems);
+    if (read.value !== undefined) cases.push({ file, folder, name: entry.name.slice(0, -'.json'.length), value: read.value });
+  }
+  return cases;
+}
+
+function sortedEntries(dir: string) {
+  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -1,0 +1,72 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { escapePointer } from '../schemas';
+import { readJsonFile, type FileProblem } from './load';
+import { compareVersions } from './semver';
+
+/**
+ * rules/rules.lock.json: { "<speciale>/<version>": "sha256:…" } with the content hash (rulesetHash) of
+ * every published version, so an edit after publication is caught.
+ */
+export type LockEntries = Record<string, string>;
+
+export const LOCK_KEY = /^([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\/((?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*))$/;
+const HASH = /^sha256:[0-9a-f]{64}$/;
+
+export function lockKey(speciale: string, version: string): string {
+  return `${speciale}/${version}`;
+}
+
+export function lockPointer(key: string): string {
+  return `/${escapePointer(key)}`;
+}
+
+export function immutabilityMessage(speciale: string, version: string): string {
+  return (
+    `version ${version} af '${speciale}' er publiceret og må ikke ændres; udgiv en ny version i stedet ` +
+    '(published versions are immutable: publish a new version instead)'
+  );
+}
+
+export interface LockFile {
+  file: string;
+  exists: boolean;
+  entries: LockEntries;
+  problems: FileProblem[];
+}
+
+/** Read the lock; a missing file is an empty lock, a malformed one gives problems (and no entries). */
+export function readLock(file: string): LockFile {
+  if (!existsSync(file)) return { file, exists: false, entries: {}, problems: [] };
+  const { value, problems } = readJsonFile(file);
+  if (value === undefined) return { file, exists: true, entries: {}, problems };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { file, exists: true, entries: {}, problems: [...problems, { file, pointer: '', message: 'låsefilen skal være ét JSON-objekt: { "<speciale>/<version>": "sha256:…" }' }] };
+  }
+  const entries: LockEntries = {};
+  for (const [key, hash] of Object.entries(value as Record<string, unknown>)) {
+    if (!LOCK_KEY.test(key)) {
+      problems.push({ file, pointer: lockPointer(key), message: `'${key}' er ikke en nøgle af formen "<speciale>/<version>", fx "autisme/1.0.0"; ret eller fjern linjen` });
+    } else if (typeof hash !== 'string' || !HASH.test(hash)) {
+      problems.push({ file, pointer: lockPointer(key), message: 'værdien skal være en indholds-hash "sha256:<64 hex-tegn>"; skriv den ikke i hånden – fjern linjen og kør `speciale-rules lock`' });
+    } else {
+      entries[key] = hash;
+    }
+  }
+  return { file, exists: true, entries, problems };
+}
+
+/** Keys by speciale, then by version (numerically); two-space indent; trailing newline. */
+export function serializeLock(entries: LockEntries): string {
+  const keys = Object.keys(entries).sort((a, b) => {
+    const [sa, va] = a.split('/');
+    const [sb, vb] = b.split('/');
+    return sa !== sb ? (sa < sb ? -1 : 1) : compareVersions(va, vb);
+  });
+  const sorted: LockEntries = {};
+  for (const key of keys) sorted[key] = entries[key];
+  return `${JSON.stringify(sorted, null, 2)}\n`;
+}
+
+export function writeLock(file: string, entries: LockEntries): void {
+  writeFileSync(file, serializeLock(entries), 'utf8');
+}

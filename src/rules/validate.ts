@@ -1,0 +1,252 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { validateAgainst, type Problem } from '../schemas';
+import { rulesetHash } from './hash';
+import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
+import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries } from './lockfile';
+import { compareVersions, isSemver } from './semver';
+import { typecheckRuleset } from './typecheck';
+import { LEVELS, type Ruleset } from './types';
+
+/**
+ * The checks CI runs on a rules tree, in this order: JSON Schema; type-check against the fact catalogue;
+ * duplicate requirement ids; speciale = folder name; version = file name; includesLevel resolves;
+ * effective dates (at most one published version in force on any date); published versions unchanged
+ * since they were locked; example cases against case.schema.json.
+ */
+
+export interface CheckOptions {
+  /** Default: <dir>/rules.lock.json. */
+  lockFile?: string;
+}
+
+export interface RulesTreeCheck {
+  /** Rule sets without content problems (schema, type-check, ids, location, levels, dates), by speciale and version. */
+  rulesets: LoadedRuleset[];
+  /** Every problem, by file (in check order within a file). */
+  problems: FileProblem[];
+  /** The lock as read. */
+  lock: { file: string; exists: boolean; entries: LockEntries };
+  /** Number of example case files found. */
+  caseFiles: number;
+}
+
+/**
+ * Everything that can be checked within one rule set: JSON Schema first (nothing else runs when that
+ * fails), then the type-check, duplicate ids, includesLevel and the order of the effective dates.
+ * Used for rule files and for drafts sent to the service.
+ */
+export function checkRulesetContent(value: unknown): Problem[] {
+  return contentProblems(value);
+}
+
+function contentProblems(value: unknown, location?: { folder: string; name: string }): Problem[] {
+  const schema = validateAgainst('ruleset', value);
+  if (schema.length > 0) return schema;
+  const ruleset = value as Ruleset;
+  return [
+    ...typecheckRuleset(ruleset),
+    ...duplicateIds(ruleset),
+    ...(location ? locationProblems(ruleset, location) : []),
+    ...levelProblems(ruleset),
+    ...dateOrder(ruleset),
+  ];
+}
+
+function duplicateIds(ruleset: Ruleset): Problem[] {
+  const seen = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const level of LEVELS) {
+    ruleset.levels[level].requirements.forEach((requirement, i) => {
+      const pointer = `/levels/${level}/requirements/${i}`;
+      const first = seen.get(requirement.id);
+      if (first) {
+        problems.push({
+          pointer: `${pointer}/id`,
+          message: `krav-id'et '${requirement.id}' er allerede brugt i ${first}; giv kravet sit eget id (et id må kun bruges én gang pr. version)`,
+        });
+      } else {
+        seen.set(requirement.id, pointer);
+      }
+    });
+  }
+  return problems;
+}
+
+function locationProblems(ruleset: Ruleset, { folder, name }: { folder: string; name: string }): Problem[] {
+  const problems: Problem[] = [];
+  if (ruleset.speciale !== folder) {
+    problems.push({
+      pointer: '/speciale',
+      message: `specialet hedder '${ruleset.speciale}', men filen ligger i mappen '${folder}'; ret "speciale" til "${folder}" eller flyt filen til mappen ${ruleset.speciale}/`,
+    });
+  }
+  if (ruleset.version !== name) {
+    problems.push({
+      pointer: '/version',
+      message: `versionen er '${ruleset.version}', men filen hedder ${name}.json; ret "version" til "${name}" eller omdøb filen til ${ruleset.version}.json`,
+    });
+  }
+  return problems;
+}
+
+function levelProblems(ruleset: Ruleset): Problem[] {
+  const problems: Problem[] = [];
+  for (const level of LEVELS) {
+    const included = ruleset.levels[level].includesLevel;
+    if (included === undefined) continue;
+    const pointer = `/levels/${level}/includesLevel`;
+    if (included === level) {
+      problems.push({ pointer, message: `niveauet '${level}' kan ikke inkludere sig selv; fjern "includesLevel"` });
+    } else if (!(included in ruleset.levels)) {
+      problems.push({ pointer, message: `niveauet '${included}' findes ikke i regelsættet; brug en af: ${LEVELS.filter((l) => l !== level).join(', ')}` });
+    } else if (ruleset.levels[included].includesLevel !== undefined) {
+      problems.push({ pointer, message: `niveauet '${included}' inkluderer selv et andet niveau; et niveau kan kun inkludere et niveau uden "includesLevel"` });
+    }
+  }
+  return problems;
+}
+
+function dateOrder(ruleset: Ruleset): Problem[] {
+  if (ruleset.effectiveTo === undefined || ruleset.effectiveTo >= ruleset.effectiveFrom) return [];
+  return [
+    {
+      pointer: '/effectiveTo',
+      message: `effectiveTo (${ruleset.effectiveTo}) ligger før effectiveFrom (${ruleset.effectiveFrom}); ret datoerne, så den sidste gyldighedsdag ligger på eller efter den første`,
+    },
+  ];
+}
+
+/** At most one published version in force on any date: distinct effectiveFrom, rising with the version. */
+function publishedOrder(loaded: LoadedRuleset[]): FileProblem[] {
+  const problems: FileProblem[] = [];
+  const bySpeciale = new Map<string, LoadedRuleset[]>();
+  for (const l of loaded) {
+    if (l.ruleset.status !== 'published') continue;
+    bySpeciale.set(l.ruleset.speciale, [...(bySpeciale.get(l.ruleset.speciale) ?? []), l]);
+  }
+  for (const versions of bySpeciale.values()) {
+    versions.sort((a, b) => compareVersions(a.ruleset.version, b.ruleset.version));
+    for (let i = 1; i < versions.length; i++) {
+      const lower = versions[i - 1].ruleset;
+      const higher = versions[i];
+      const { version, effectiveFrom } = higher.ruleset;
+      if (effectiveFrom === lower.effectiveFrom) {
+        problems.push({
+          file: higher.file,
+          pointer: '/effectiveFrom',
+          message: `version ${version} og ${lower.version} er begge udgivet med effectiveFrom ${effectiveFrom}; kun én udgivet version kan være i kraft ad gangen – giv ${version} en senere effectiveFrom`,
+        });
+      } else if (effectiveFrom < lower.effectiveFrom) {
+        problems.push({
+          file: higher.file,
+          pointer: '/effectiveFrom',
+          message: `version ${version} træder i kraft ${effectiveFrom}, før den lavere version ${lower.version} (${lower.effectiveFrom}); en højere version skal træde i kraft senere – ret effectiveFrom eller versionsnummeret`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTreeCheck {
+  const tree = loadRulesTree(dir);
+  const problems: FileProblem[] = [...tree.problems];
+  const lock = readLock(options.lockFile ?? tree.lockFile);
+  problems.push(...lock.problems);
+
+  const schemaValid: ParsedFile[] = [];
+  const rulesets: LoadedRuleset[] = [];
+  for (const parsed of tree.rulesets) {
+    const found = contentProblems(parsed.value, parsed);
+    problems.push(...found.map((p) => ({ file: parsed.file, ...p })));
+    if (validateAgainst('ruleset', parsed.value).length === 0) schemaValid.push(parsed);
+    if (found.length === 0) rulesets.push({ file: parsed.file, ruleset: parsed.value as Ruleset });
+  }
+
+  problems.push(...publishedOrder(rulesets));
+  problems.push(...lockProblems(dir, schemaValid, lock.file, lock.entries));
+
+  for (const c of tree.cases) {
+    problems.push(...validateAgainst('case', c.value).map((p) => ({ file: c.file, ...p })));
+  }
+
+  return {
+    rulesets,
+    problems: sortByFile(problems),
+    lock: { file: lock.file, exists: lock.exists, entries: lock.entries },
+    caseFiles: tree.cases.length + tree.problems.filter((p) => isCaseFile(p.file)).length,
+  };
+}
+
+function isCaseFile(file: string): boolean {
+  return path.basename(path.dirname(file)) === 'cases';
+}
+
+function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entries: LockEntries): FileProblem[] {
+  const problems: FileProblem[] = [];
+  const lockName = path.basename(lockFile);
+  for (const parsed of files) {
+    const ruleset = parsed.value as Ruleset;
+    const key = lockKey(parsed.folder, parsed.name);
+    const locked = entries[key];
+    if (ruleset.status === 'draft') {
+      if (locked !== undefined) {
+        problems.push({
+          file: parsed.file,
+          pointer: '/status',
+          code: 'lock/draft',
+          message: `version ${parsed.name} af '${parsed.folder}' er udgivet (står i ${lockName}) og kan ikke blive et udkast igen; sæt "status" tilbage til "published" eller "retired", og lav ændringer i en ny version`,
+        });
+      }
+      continue;
+    }
+    if (locked === undefined) {
+      problems.push({
+        file: parsed.file,
+        pointer: '/status',
+        code: 'lock/missing',
+        message: `version ${parsed.name} af '${parsed.folder}' er ${ruleset.status === 'published' ? 'udgivet' : 'udgået'}, men dens hash står ikke i ${lockName}; kør \`speciale-rules lock\` (run \`speciale-rules lock\`)`,
+      });
+    } else if (rulesetHash(ruleset) !== locked) {
+      problems.push({ file: parsed.file, pointer: '', code: 'lock/changed', message: immutabilityMessage(parsed.folder, parsed.name) });
+    }
+  }
+  const present = new Set(files.map((f) => lockKey(f.folder, f.name)));
+  for (const key of Object.keys(entries)) {
+    if (present.has(key)) continue;
+    const [speciale, version] = key.split('/');
+    const expected = path.join(dir, speciale, `${version}.json`);
+    if (existsSync(expected)) continue; // present but unreadable or invalid: reported on the file itself
+    problems.push({
+      file: lockFile,
+      pointer: lockPointer(key),
+      code: 'lock/gone',
+      message: `den låste version ${key} findes ikke længere (${path.join(speciale, `${version}.json`)} mangler); en udgivet version må ikke slettes – gendan filen, eller sæt dens status til "retired"`,
+    });
+  }
+  return problems;
+}
+
+/** Problems by file (paths compared folder by folder, version file names by version), stable within a file. */
+function sortByFile(problems: FileProblem[]): FileProblem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => comparePaths(a.p.file, b.p.file) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+function comparePaths(a: string, b: string): number {
+  const sa = a.split(path.sep);
+  const sb = b.split(path.sep);
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    if (sa[i] === sb[i]) continue;
+    const va = sa[i].replace(/\.json$/, '');
+    const vb = sb[i].replace(/\.json$/, '');
+    // A speciale's version files come before its cases/ folder.
+    if (isSemver(va) !== isSemver(vb) && (i === sa.length - 1 || i === sb.length - 1)) return isSemver(va) ? -1 : 1;
+    if (isSemver(va) && isSemver(vb)) return compareVersions(va, vb);
+    return sa[i] < sb[i] ? -1 : 1;
+  }
+  return sa.length - sb.length;
+}
