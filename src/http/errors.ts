@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../approvals/errors';
+import { containsCprLike } from '../evidence/cpr';
 import { StoreUnavailableError } from '../store/errors';
 import { HttpProblem } from './problem';
 
@@ -44,8 +45,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body(req.originalUrl.split('?')[0])));
+    const path = req.originalUrl.split('?')[0];
+    // The instance names the request path, unless the path itself is what was refused.
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body(containsCprLike(decodeSafe(path)) ? undefined : path)));
   };
+}
+
+function decodeSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

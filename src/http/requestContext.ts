@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { containsCprLike } from '../evidence/cpr';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -26,7 +27,8 @@ export function accessLog(logger: Logger): RequestHandler {
         {
           reqId: res.locals.requestId,
           method: req.method,
-          path: req.path,
+          // A path is logged only when it cannot carry a CPR number (such requests are refused anyway).
+          path: containsCprLike(req.path) ? '[redacted]' : req.path,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
           subject: principal?.subject,

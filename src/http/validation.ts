@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
+import { containsCprLike, CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
 import { validateRequestBody } from './openapi';
 import { HttpProblem, validationProblem } from './problem';
 
@@ -9,6 +9,7 @@ import { HttpProblem, validationProblem } from './problem';
  */
 export const refuseCpr: RequestHandler = (req, _res, next) => {
   const pointers = [
+    ...(containsCprLike(decodeURIComponentSafe(req.path)) ? ['path'] : []),
     ...findCprLikeValues(req.body ?? null),
     ...findCprLikeValues({ ...(req.query as Record<string, unknown>) }).map((p) => `query:${p}`),
   ];
@@ -18,6 +19,14 @@ export const refuseCpr: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 /** Validate the JSON body against the operation's request schema in openapi.yaml: every error, with its pointer. */
 export function bodyMatchesContract(method: string, routePath: string): RequestHandler {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { RecheckBatch } from '../../src/approvals/batch';
 import { Rechecker } from '../../src/approvals/recheck';
 import { ApprovalService } from '../../src/approvals/service';
@@ -35,7 +35,7 @@ export interface TestService {
 }
 
 /** The real app on a fresh embedded store in a temp dir, with the test rule set and known tokens. */
-export async function startTestService(options: { rulesets?: Ruleset[]; now?: string } = {}): Promise<TestService> {
+export async function startTestService(options: { rulesets?: Ruleset[]; now?: string; logger?: Logger } = {}): Promise<TestService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-http-'));
   const tokensFile = path.join(dir, 'tokens.json');
   writeFileSync(
@@ -54,7 +54,7 @@ export async function startTestService(options: { rulesets?: Ruleset[]; now?: st
   const service = new ApprovalService({ store, rules, clock });
   const rechecker = new Rechecker({ store, rules, clock });
   const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: 'test-instance' });
-  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock, rechecker, batch });
+  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock, rechecker, batch });
   return {
     app,
     store,
