@@ -265,7 +265,8 @@ function checkValue(leaf: LeafCondition, fact: FactDefinition, type: ScalarFactT
     case 'string':
       if (leaf.operator === 'in' || leaf.operator === 'notIn') {
         if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string')) {
-          return [wrong(`operator '${leaf.operator}' kræver en ikke-tom liste af tekster, fx ${show(exampleValue(fact, type, leaf.operator))}`)];
+          const example = typeof value === 'string' ? [value] : exampleValue(fact, type, leaf.operator);
+          return [wrong(`operator '${leaf.operator}' kræver en ikke-tom liste af tekster, fx ${show(example)}`)];
         }
         return value.flatMap((v, i) => vocabularyProblem(fact, v, `${at}/${i}`));
       }
@@ -322,8 +323,8 @@ function exampleValue(fact: FactDefinition, type: ScalarFactType, operator: stri
     case 'date':
       return '2026-01-01';
     case 'string':
-      return operator === 'in' || operator === 'notIn' ? [first ?? 'a', 'b'] : (first ?? 'tekst');
+      return operator === 'in' || operator === 'notIn' ? [first ?? '…'] : (first ?? '…');
     case 'string[]':
-      return first ?? 'tekst';
+      return first ?? '…';
   }
 }
