@@ -5,20 +5,27 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
-if (!fs.existsSync(entry)) {
-  process.stderr.write('speciale-rules: run `npm run build` first (dist/src/cli/main.js is missing)\n');
+const fail = (message) => {
+  process.stderr.write(`speciale-rules: ${message}\n`);
   process.exit(1);
+};
+
+const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+if (!fs.existsSync(entry)) fail('run `npm run build` first (dist/src/cli/main.js is missing)');
+
+let cli;
+try {
+  cli = require(entry);
+} catch (error) {
+  fail(`cannot load dist/src/cli/main.js: ${String(error && error.message).split('\n')[0]} (run \`npm ci\` and \`npm run build\`)`);
 }
 
-require(entry)
-  .main(process.argv)
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`speciale-rules: ${error && error.message ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+cli.main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`speciale-rules: ${String(error && error.message).split('\n')[0]}\n`);
+    process.exitCode = 1;
+  },
+);

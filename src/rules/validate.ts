@@ -37,20 +37,21 @@ export interface RulesTreeCheck {
  * Used for rule files and for drafts sent to the service.
  */
 export function checkRulesetContent(value: unknown): Problem[] {
-  return contentProblems(value);
+  return contentProblems(value).problems;
 }
 
-function contentProblems(value: unknown, location?: { folder: string; name: string }): Problem[] {
+function contentProblems(value: unknown, location?: { folder: string; name: string }): { schemaValid: boolean; problems: Problem[] } {
   const schema = validateAgainst('ruleset', value);
-  if (schema.length > 0) return schema;
+  if (schema.length > 0) return { schemaValid: false, problems: schema };
   const ruleset = value as Ruleset;
-  return [
+  const problems = [
     ...typecheckRuleset(ruleset),
     ...duplicateIds(ruleset),
     ...(location ? locationProblems(ruleset, location) : []),
     ...levelProblems(ruleset),
     ...dateOrder(ruleset),
   ];
+  return { schemaValid: true, problems };
 }
 
 function duplicateIds(ruleset: Ruleset): Problem[] {
@@ -159,9 +160,9 @@ export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTr
   const rulesets: LoadedRuleset[] = [];
   for (const parsed of tree.rulesets) {
     const found = contentProblems(parsed.value, parsed);
-    problems.push(...found.map((p) => ({ file: parsed.file, ...p })));
-    if (validateAgainst('ruleset', parsed.value).length === 0) schemaValid.push(parsed);
-    if (found.length === 0) rulesets.push({ file: parsed.file, ruleset: parsed.value as Ruleset });
+    problems.push(...found.problems.map((p) => ({ file: parsed.file, ...p })));
+    if (found.schemaValid) schemaValid.push(parsed);
+    if (found.problems.length === 0) rulesets.push({ file: parsed.file, ruleset: parsed.value as Ruleset });
   }
 
   problems.push(...publishedOrder(rulesets));
@@ -175,7 +176,7 @@ export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTr
     rulesets,
     problems: sortByFile(problems),
     lock: { file: lock.file, exists: lock.exists, entries: lock.entries },
-    caseFiles: tree.cases.length + tree.problems.filter((p) => isCaseFile(p.file)).length,
+    caseFiles: new Set([...tree.cases.map((c) => c.file), ...tree.problems.filter((p) => isCaseFile(p.file)).map((p) => p.file)]).size,
   };
 }
 
