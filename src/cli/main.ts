@@ -259,6 +259,7 @@ const POLICY_WORDS: Record<string, string> = {
   transitionMonths: 'overgangsperiode (måneder)',
   renewalWindowMonths: 'fornyelsesvindue (måneder)',
 };
+const STATUS_WORDS: Record<string, string> = { draft: 'udkast', published: 'udgivet', retired: 'udgået' };
 const META_WORDS: Record<string, string> = {
   effectiveFrom: 'i kraft fra',
   effectiveTo: 'i kraft til og med',
@@ -297,7 +298,8 @@ export function diffLines(diff: RulesetDiff): string[] {
   const lines = [`${diff.speciale} ${diff.from} → ${diff.to}`];
   if (diff.metadata.length > 0) {
     lines.push('');
-    lines.push(...table(['Felt', 'Før', 'Efter'], diff.metadata.map((m) => [META_WORDS[m.field] ?? m.field, shortText(m.before, 50), shortText(m.after, 50)])));
+    const value = (field: string, v: unknown) => (field === 'status' ? (STATUS_WORDS[String(v)] ?? String(v)) : shortText(v, 50));
+    lines.push(...table(['Felt', 'Før', 'Efter'], diff.metadata.map((m) => [META_WORDS[m.field] ?? m.field, value(m.field, m.before), value(m.field, m.after)])));
   }
   let any = diff.metadata.length > 0;
   for (const level of diff.levels) {

@@ -200,7 +200,7 @@ describe('speciale-rules diff', () => {
       'Felt         Før         Efter',
       '-----------  ----------  ----------',
       'i kraft fra  2026-01-01  2027-07-01',
-      'status       published   draft',
+      'status       udgivet     udkast',
       '',
       'Specialfunktion',
       'Krav       Ændring                                    Før                                 Efter                  Retning',
