@@ -9,7 +9,9 @@ import { CATEGORY_TITLES, LEVEL_TITLES, renderHtml, renderMarkdown } from '../ru
 import type { Category, Ruleset } from '../rules/types';
 import { checkRulesTree, type RulesTreeCheck } from '../rules/validate';
 import { systemClock, today as todayOf } from '../time/clock';
+import { isIsoDate } from '../time/dates';
 import { count, displayPath, oneLine, problemLine, table } from './format';
+import { impactCommand } from './impact';
 
 /** Where the CLI writes and which directory relative paths start from; tests pass their own. */
 export interface CliIo {
@@ -96,6 +98,26 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .description('skriv indholds-hashen for nyudgivne versioner i rules.lock.json (ændrer aldrig en eksisterende)')
     .argument('[dir]', 'mappen med regelsæt', 'rules')
     .action((dir: string) => run(() => lockCommand(resolveDir(io, dir), io, out, err))());
+
+  program
+    .command('impact')
+    .description('vis, hvilke godkendelser et udkast ville ramme, ud fra et øjebliksbillede (GET /v1/specialer/{speciale}/snapshot)')
+    .argument('<draft>', 'udkastets regelfil')
+    .requiredOption('--snapshot <file>', 'øjebliksbilledet eksporteret fra tjenesten')
+    .option('--dir <dir>', 'mappen med de udgivne regelsæt', 'rules')
+    .option('--as-of <date>', 'vurderingsdato (ÅÅÅÅ-MM-DD); standard: i dag')
+    .option('--json', 'skriv resultatet som JSON')
+    .option('--fail-on-impact', 'afslut med 1, hvis en godkendelse får nye krav, der ikke er opfyldt (til CI)')
+    .action((draft: string, options: { snapshot: string; dir: string; asOf?: string; json?: boolean; failOnImpact?: boolean }) =>
+      run(() => {
+        const { catalogue } = loadCatalogue(resolveDir(io, options.dir));
+        const asOf = options.asOf ?? io.today ?? todayOf(systemClock);
+        if (!isIsoDate(asOf)) throw new CliError(`--as-of skal være en dato (ÅÅÅÅ-MM-DD), ikke '${asOf}'`, 2);
+        return impactCommand(path.resolve(io.cwd, draft), { ...options, snapshot: path.resolve(io.cwd, options.snapshot), asOf }, catalogue, io.cwd, out, (message) => {
+          throw new CliError(message);
+        });
+      })(),
+    );
 
   try {
     await program.parseAsync(argv, { from: 'node' });
