@@ -4,6 +4,8 @@ import type { LeafCondition } from './types';
 /** Danish phrases for conditions, shared by the rendered criteria and the evaluation's explanations. */
 
 const UNIT_DISPLAY: Record<string, string> = { FTE: 'årsværk', procent: '%' };
+/** Danish singular of the catalogue's plural units, for "1 aftale" rather than "1 aftaler". */
+const SINGULAR: Record<string, string> = { medarbejdere: 'medarbejder', aftaler: 'aftale', måneder: 'måned', pladser: 'plads', arbejdsdage: 'arbejdsdag', aktiviteter: 'aktivitet' };
 
 const numberFormat = new Intl.NumberFormat('da-DK', { maximumFractionDigits: 2 });
 
@@ -18,7 +20,7 @@ export function formatValue(value: unknown, unit: string | null | undefined, voc
   if (typeof value === 'number') {
     const shown = formatNumber(value);
     if (!unit) return shown;
-    const u = UNIT_DISPLAY[unit] ?? unit;
+    const u = value === 1 ? (SINGULAR[unit] ?? UNIT_DISPLAY[unit] ?? unit) : (UNIT_DISPLAY[unit] ?? unit);
     return u === '%' ? `${shown} %` : `${shown} ${u}`;
   }
   if (Array.isArray(value)) {
