@@ -1,12 +1,12 @@
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
-import { factDefinition } from '../evidence/catalogue';
+import { factDefinition, type FactDefinition } from '../evidence/catalogue';
 import { deriveFact } from '../evidence/derive';
 import type { Evidence } from '../evidence/types';
 import { municipality, regionOf, tilsynOf } from '../geography';
 import { describeRequirementSentence } from './explain';
 import { contentHash, rulesetHash } from '../rules/hash';
 import { formatValue, factPhrase, requirementPhrase, capitalize } from '../rules/describe';
-import { isLeaf, requirementsFor, type Condition, type Level, type Requirement, type Ruleset } from '../rules/types';
+import { isLeaf, requirementsFor, type Condition, type LeafCondition, type Level, type Requirement, type Ruleset } from '../rules/types';
 import { wholeMonthsBetween, type IsoDate } from '../time/dates';
 import type { ConditionOutcome, ConditionResult, EvaluationResult, Overall, RequirementOutcome, RequirementResult } from './types';
 
@@ -25,9 +25,18 @@ export interface EvaluationInput {
   transitionEndsOn?: IsoDate;
 }
 
+/** What an explanation needs of a leaf that does not depend on the evidence, worked out once per rule set. */
+interface LeafText {
+  fact: string;
+  required: string;
+  definition: FactDefinition | undefined;
+}
+
 interface CompiledLevel {
   engine: Engine;
   requirements: Requirement[];
+  /** Per requirement id: its leaves' texts in the order `judge` visits them. */
+  leafTexts: Map<string, LeafText[]>;
   factIds: string[];
   hash: string;
 }
@@ -49,8 +58,17 @@ function compile(ruleset: Ruleset, level: Level): CompiledLevel {
   engine.addOperator('dateOnOrAfter', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a >= b);
   engine.addOperator('dateOnOrBefore', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a <= b);
   const factIds = new Set<string>();
+  const leafTexts = new Map<string, LeafText[]>();
   for (const requirement of requirements) {
     collectFacts(requirement.conditions, factIds);
+    leafTexts.set(
+      requirement.id,
+      leavesInOrder(requirement.conditions).map((leaf) => ({
+        fact: capitalize(factPhrase(leaf)),
+        required: requirementPhrase(leaf),
+        definition: factDefinition(leaf.fact),
+      })),
+    );
     const rule: RuleProperties = {
       name: requirement.id,
       conditions: requirement.conditions as unknown as TopLevelCondition,
@@ -58,9 +76,17 @@ function compile(ruleset: Ruleset, level: Level): CompiledLevel {
     };
     engine.addRule(rule);
   }
-  const compiledLevel = { engine, requirements, factIds: [...factIds], hash: rulesetHash(ruleset) };
+  const compiledLevel = { engine, requirements, leafTexts, factIds: [...factIds], hash: rulesetHash(ruleset) };
   byLevel.set(level, compiledLevel);
   return compiledLevel;
+}
+
+function leavesInOrder(condition: Condition, into: LeafCondition[] = []): LeafCondition[] {
+  if (isLeaf(condition)) into.push(condition);
+  else if ('all' in condition) condition.all.forEach((c) => leavesInOrder(c, into));
+  else if ('any' in condition) condition.any.forEach((c) => leavesInOrder(c, into));
+  else leavesInOrder(condition.not, into);
+  return into;
 }
 
 function collectFacts(condition: Condition, into: Set<string>): void {
@@ -87,38 +113,35 @@ interface EvaluatedCondition {
 /** Three-valued: a condition over a missing fact is neither met nor not met. */
 type Truth = true | false | 'unknown';
 
-function judge(node: EvaluatedCondition, leaves: ConditionResult[]): Truth {
+function judge(node: EvaluatedCondition, leaves: ConditionResult[], texts: LeafText[]): Truth {
   if (node.all) {
-    const parts = node.all.map((c) => judge(c, leaves));
+    const parts = node.all.map((c) => judge(c, leaves, texts));
     return parts.includes(false) ? false : parts.includes('unknown') ? 'unknown' : true;
   }
   if (node.any) {
-    const parts = node.any.map((c) => judge(c, leaves));
+    const parts = node.any.map((c) => judge(c, leaves, texts));
     return parts.includes(true) ? true : parts.includes('unknown') ? 'unknown' : false;
   }
   if (node.not) {
-    const inner = judge(node.not, leaves);
+    const inner = judge(node.not, leaves, texts);
     return inner === 'unknown' ? 'unknown' : !inner;
   }
-  const leaf = { fact: node.fact as string, operator: node.operator as string, value: node.value, path: node.path, params: node.params };
+  const text = texts[leaves.length];
   const missing = node.factResult === undefined;
   const outcome: ConditionOutcome = missing ? 'missing' : node.result === true ? 'met' : 'not-met';
-  const definition = factDefinition(leaf.fact);
-  const unit = definition?.type === 'object' ? definition.unit : (definition?.unit ?? null);
-  const actualText = formatValue(node.factResult, unit, definition?.vocabulary);
-  const fact = capitalize(factPhrase(leaf));
-  const required = requirementPhrase(leaf);
+  const definition = text.definition;
+  const unit = definition?.unit ?? null;
   const explanation = missing
-    ? `${fact} kan ikke opgøres: dokumentationen indeholder ikke '${definition?.requires ?? leaf.fact}' (krav: ${required}).`
-    : `${fact} er ${actualText} (krav: ${required}) – ${outcome === 'met' ? 'opfyldt' : 'ikke opfyldt'}.`;
+    ? `${text.fact} kan ikke opgøres: dokumentationen indeholder ikke '${definition?.requires ?? node.fact}' (krav: ${text.required}).`
+    : `${text.fact} er ${formatValue(node.factResult, unit, definition?.vocabulary)} (krav: ${text.required}) – ${outcome === 'met' ? 'opfyldt' : 'ikke opfyldt'}.`;
   leaves.push({
-    fact: leaf.fact,
-    ...(leaf.path !== undefined ? { path: leaf.path } : {}),
-    ...(leaf.params !== undefined ? { params: leaf.params } : {}),
-    operator: leaf.operator,
-    required: leaf.value,
+    fact: node.fact as string,
+    ...(node.path !== undefined ? { path: node.path } : {}),
+    ...(node.params !== undefined ? { params: node.params } : {}),
+    operator: node.operator as string,
+    required: node.value,
     actual: missing ? null : node.factResult,
-    unit: unit ?? null,
+    unit,
     outcome,
     explanation,
   });
@@ -145,7 +168,7 @@ export async function evaluate(input: EvaluationInput): Promise<EvaluationResult
   const transitional = input.transitionalRequirementIds ?? new Set<string>();
   const requirements: RequirementResult[] = compiled.requirements.map((requirement) => {
     const leaves: ConditionResult[] = [];
-    const truth = judge(evaluatedById.get(requirement.id) as EvaluatedCondition, leaves);
+    const truth = judge(evaluatedById.get(requirement.id) as EvaluatedCondition, leaves, compiled.leafTexts.get(requirement.id) as LeafText[]);
     const outcome = OUTCOME_OF[String(truth)];
     const inTransition = transitional.has(requirement.id);
     return {

@@ -23,8 +23,21 @@ function daysInMonth(year: number, month1: number): number {
   return new Date(Date.UTC(year, month1, 0)).getUTCDate();
 }
 
+// Derivations ask for the same window starts over and over (one per dated entry); remember them.
+const addMonthsCache = new Map<string, IsoDate>();
+
 /** The same day n months later (or earlier for negative n), clamped to the month's last day: 31 Jan + 1 month = 28/29 Feb. */
 export function addMonths(date: IsoDate, months: number): IsoDate {
+  const key = `${date}|${months}`;
+  const cached = addMonthsCache.get(key);
+  if (cached !== undefined) return cached;
+  if (addMonthsCache.size > 10_000) addMonthsCache.clear();
+  const result = computeAddMonths(date, months);
+  addMonthsCache.set(key, result);
+  return result;
+}
+
+function computeAddMonths(date: IsoDate, months: number): IsoDate {
   const [y, m, d] = parts(date);
   const index = y * 12 + (m - 1) + months;
   const year = Math.floor(index / 12);
