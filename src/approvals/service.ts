@@ -86,10 +86,11 @@ export class ApprovalService {
     return inForce;
   }
 
-  async evaluate(actor: Principal, request: EvaluationRequest, options: { dryRun: boolean }): Promise<EvaluationView> {
+  /** `evidenceShapeChecked`: the caller has already applied the CPR guard and the evidence schema. */
+  async evaluate(actor: Principal, request: EvaluationRequest, options: { dryRun: boolean; evidenceShapeChecked?: boolean }): Promise<EvaluationView> {
     const asOf = request.asOf ?? today(this.deps.clock);
     const ruleset = this.resolveRuleset(request.speciale, request.version, asOf);
-    const problems = validateEvidence(request.evidence).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message }));
+    const problems = validateEvidence(request.evidence, { shapeChecked: options.evidenceShapeChecked }).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message }));
     if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems);
     const evidence = request.evidence as Evidence;
     const tilsyn = tilsynOf(evidence.provider.kommunekode) as string;

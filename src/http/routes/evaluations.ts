@@ -16,7 +16,8 @@ export function evaluationRoutes(service: ApprovalService): Router {
     bodyMatchesContract('post', '/v1/evaluations'),
     async (req, res) => {
       const dryRun = booleanQuery(req.query.dryRun, 'dryRun') ?? false;
-      const view = await service.evaluate(principalOf(res), req.body as EvaluationRequest, { dryRun });
+      // refuseCpr and bodyMatchesContract have checked the evidence's shape already.
+      const view = await service.evaluate(principalOf(res), req.body as EvaluationRequest, { dryRun, evidenceShapeChecked: true });
       if (dryRun) {
         res.status(200).json(view);
         return;
