@@ -11,6 +11,7 @@ import { createApp } from './http/app';
 import { RulesCatalogue } from './rules/catalogue';
 import { checkRulesTree } from './rules/validate';
 import { createStore } from './store';
+import { StoreUnavailableError } from './store/errors';
 import type { Store } from './store/types';
 import { systemClock, type Clock } from './time/clock';
 
@@ -51,7 +52,84 @@ async function buildAuthenticator(config: Config, logger: Logger): Promise<Authe
   return combineAuthenticators(...authenticators);
 }
 
-/** Start the service: validated configuration, valid rules, an open store, then the listener. */
+/** Pause between attempts to open a store that was unavailable at start. */
+export const STORE_RETRY_MS = 2_000;
+
+interface OpeningStore {
+  /** The store; until it is open, every operation on it rejects at once with StoreUnavailableError. */
+  store: Store;
+  isOpen(): boolean;
+  /** Stops the background attempts and waits for one in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Open the store. If it is unavailable at start (database down, data directory not writable) the
+ * service starts anyway: /health answers, /ready and everything that needs the store answer 503, and
+ * store.init() is tried again in the background every STORE_RETRY_MS until it succeeds. Until then the
+ * store is closed off behind a gate, so no request uses a store whose indexes (unique ids, the audit
+ * log's seq) may not exist yet. Any other failure (a bug, a refused login) stops the start.
+ */
+async function openStore(store: Store, logger: Logger, retryMs = STORE_RETRY_MS): Promise<OpeningStore> {
+  try {
+    await store.init();
+    return { store, isOpen: () => true, stop: async () => undefined };
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    logger.warn({ err: { message: error.message }, retryMs }, 'store unavailable at start; serving 503 and retrying in the background');
+  }
+  let open = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let attempt: Promise<void> | undefined;
+  const retry = () => {
+    timer = undefined;
+    attempt = store.init().then(
+      () => {
+        open = true;
+        logger.info('store is available again; serving');
+      },
+      (error: unknown) => {
+        const err = { type: (error as Error)?.constructor?.name, message: (error as Error)?.message };
+        if (error instanceof StoreUnavailableError) logger.warn({ err, retryMs }, 'store still unavailable');
+        else logger.error({ err, retryMs }, 'store could not be opened');
+        if (!stopped) {
+          timer = setTimeout(retry, retryMs);
+          timer.unref();
+        }
+      },
+    );
+  };
+  timer = setTimeout(retry, retryMs);
+  timer.unref();
+  const unavailable = () => new StoreUnavailableError('The store has not been opened yet; retrying in the background');
+  const gated = new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || property === 'init' || property === 'close' || property === 'constructor') return value;
+      return (...args: unknown[]) => {
+        if (open) return (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (property === 'findApprovals') {
+          return {
+            [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(unavailable()) }),
+          };
+        }
+        return Promise.reject(unavailable());
+      };
+    },
+  });
+  return {
+    store: gated,
+    isOpen: () => open,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await attempt;
+    },
+  };
+}
+
+/** Start the service: validated configuration, valid rules, a store (open, or opening in the background), then the listener. */
 export async function startService(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<RunningService> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'specialfunktion' } });
   const clock = options.clock ?? systemClock;
@@ -62,8 +140,8 @@ export async function startService(config: Config, options: { clock?: Clock; log
   }
   const rules = new RulesCatalogue(rulesets.map((r) => r.ruleset));
 
-  const store = createStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
-  await store.init();
+  const opening = await openStore(createStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir }), logger);
+  const store = opening.store;
   const authenticator = await buildAuthenticator(config, logger);
   const service = new ApprovalService({ store, rules, clock });
   const rechecker = new Rechecker({ store, rules, clock });
@@ -76,7 +154,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, store: config.mongodbUri ? 'mongodb' : 'embedded', specialer: rules.specialer().length }, 'listening');
+  logger.info({ port, store: config.mongodbUri ? 'mongodb' : 'embedded', storeOpen: opening.isOpen(), specialer: rules.specialer().length }, 'listening');
 
   // The scheduler: a batch run every N minutes; with several instances the lease lets one run at a time.
   let batchInFlight: Promise<unknown> | undefined;
@@ -105,6 +183,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await opening.stop();
       await store.close();
     })();
     return closing;

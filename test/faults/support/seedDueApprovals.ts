@@ -1,0 +1,67 @@
+/**
+ * Seeds N active approvals that are due for their scheduled re-check today (like bench/batchChild.ts),
+ * straight into an EmbeddedStore in DATA_DIR, with no server running:
+ *
+ *   node --require ./test/support/tsRegister.js test/faults/support/seedDueApprovals.ts <dataDir> <rulesDir> <n>
+ *
+ * Each approval was granted under the version in force today (so the only reason it is due is its
+ * nextDueDate, yesterday), with evidence from an eligible example case. Prints one JSON line:
+ * { ids, dueDate, ms }.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { RulesCatalogue } from '../../../src/rules/catalogue';
+import { rulesetHash } from '../../../src/rules/hash';
+import { checkRulesTree } from '../../../src/rules/validate';
+import { EmbeddedStore } from '../../../src/store/embedded';
+import type { ApprovalRecord, EvaluationRecord } from '../../../src/store/types';
+import { systemClock, today } from '../../../src/time/clock';
+import { addDays, addMonths } from '../../../src/time/dates';
+
+async function main(): Promise<void> {
+  const [dataDir, rulesDir, count] = process.argv.slice(2);
+  const n = Number(count);
+  if (!dataDir || !rulesDir || !Number.isInteger(n) || n < 1) throw new Error('usage: seedDueApprovals.ts <dataDir> <rulesDir> <n>');
+  const started = Date.now();
+  const rules = new RulesCatalogue(checkRulesTree(rulesDir).rulesets.map((r) => r.ruleset));
+  const date = today(systemClock);
+  const ruleset = rules.inForceOn('autisme', date);
+  if (!ruleset) throw new Error(`no autisme rule set in force on ${date}`);
+  const casesDir = path.join(rulesDir, 'autisme', 'cases');
+  const example = readdirSync(casesDir)
+    .map((f) => JSON.parse(readFileSync(path.join(casesDir, f), 'utf8')))
+    .find((c) => c.level === 'specialfunktion' && c.expected.overall === 'eligible');
+  if (!example) throw new Error('no eligible autisme case');
+
+  const store = new EmbeddedStore(dataDir);
+  await store.init();
+  const hash = rulesetHash(ruleset);
+  const dueDate = addDays(date, -1);
+  const validFrom = addMonths(date, -12);
+  const at = new Date(Date.now() - 3_600_000).toISOString();
+  const provider = { ...example.evidence.provider, region: 'Midtjylland', tilsyn: 'Midt' as const };
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const approvalId = randomUUID();
+    const evaluation: EvaluationRecord = {
+      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: 'seed',
+      engineVersion: 'seed', asOf: validFrom, overall: 'eligible', provider, evidence: example.evidence, result: {}, createdAt: at, createdBy: 'seed', approvalId,
+    };
+    const approval: ApprovalRecord = {
+      id: approvalId, speciale: 'autisme', level: 'specialfunktion', provider, tilsyn: 'Midt', decision: 'approved', status: 'active', reason: 'seed',
+      validFrom, validUntil: addMonths(date, 48), rulesetVersion: ruleset.version, rulesetHash: hash, evaluationId: evaluation.id,
+      nextDueDate: dueDate, history: [], version: 1, createdAt: at, createdBy: 'seed', updatedAt: at,
+    };
+    await store.insertEvaluation(evaluation);
+    await store.insertApproval(approval);
+    ids.push(approvalId);
+  }
+  await store.close();
+  process.stdout.write(`${JSON.stringify({ ids, dueDate, ms: Date.now() - started })}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});
