@@ -109,7 +109,7 @@ async function main() {
     );
   }
 
-  const http = await benchHttp(rules, quick);
+  const http = await benchHttp(quick);
   results.http = http;
   console.log('\nHTTP (autocannon, embedded store)');
   console.log('connections  route                 req/s     p50 ms  p99 ms');

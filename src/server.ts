@@ -180,7 +180,13 @@ export async function startService(config: Config, options: { clock?: Clock; log
       await batchInFlight;
       // Stop accepting, let in-flight requests finish, then close the store.
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Keep-alive connections become idle as their last request finishes; close them as they do,
+        // rather than waiting out the keep-alive timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       });
       await opening.stop();

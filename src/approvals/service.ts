@@ -119,7 +119,8 @@ export class ApprovalService {
       createdBy: actor.subject,
     };
     if (options.dryRun) return { ...toView(record), id: null, stored: false };
-    await this.store.insertEvaluation(record);
+    // Audit first: a record is only stored once its audit entry is, so no stored evaluation lacks one
+    // (a failure in between leaves an audit entry for an attempt, never a record without a trace).
     await audit(this.store, {
       at: createdAt,
       subject: actor.subject,
@@ -128,6 +129,7 @@ export class ApprovalService {
       entityId: record.id,
       summary: { speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, rulesetVersion: record.rulesetVersion, overall: record.overall },
     });
+    await this.store.insertEvaluation(record);
     return toView(record);
   }
 
@@ -204,7 +206,6 @@ export class ApprovalService {
       createdBy: actor.subject,
       updatedAt: at,
     };
-    await this.store.insertApproval(record);
     await audit(this.store, {
       at,
       subject: actor.subject,
@@ -213,6 +214,7 @@ export class ApprovalService {
       entityId: record.id,
       summary: { evaluationId: evaluation.id, speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, validFrom, validUntil, reason: request.reason },
     });
+    await this.store.insertApproval(record);
     return record;
   }
 

@@ -144,8 +144,9 @@ export class MongoStore implements Store {
     this.client = new MongoClient(uri, {
       appName: 'specialfunktion-rules',
       // Fail fast (→ 503) rather than hold requests while no server/primary can be found.
-      serverSelectionTimeoutMS: 3000,
-      connectTimeoutMS: 3000,
+      // Defaults only: a value in the URI (e.g. ?serverSelectionTimeoutMS=500) wins.
+      ...(/[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 3000 }),
+      ...(/[?&]connectTimeoutMS=/i.test(uri) ? {} : { connectTimeoutMS: 3000 }),
       // A server that accepted a request but never answers must not hang a request forever.
       socketTimeoutMS: 20_000,
       writeConcern: { w: 'majority', journal: true, wtimeoutMS: 5000 },

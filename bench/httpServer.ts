@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { RecheckBatch } from '../src/approvals/batch';
+import { Rechecker } from '../src/approvals/recheck';
+import { ApprovalService } from '../src/approvals/service';
+import { loadTokensFile, tokenHash } from '../src/auth';
+import { createApp } from '../src/http/app';
+import { RulesCatalogue } from '../src/rules/catalogue';
+import { checkRulesTree } from '../src/rules/validate';
+import { EmbeddedStore } from '../src/store/embedded';
+import { systemClock } from '../src/time/clock';
+
+/**
+ * The service for the HTTP benchmark, in its own process so the load generator does not share its
+ * core: the real app on a fresh embedded store; prints its port, stops on SIGTERM.
+ */
+async function main() {
+  const token = process.argv[2];
+  const dir = mkdtempSync(path.join(tmpdir(), 'sf-bench-http-'));
+  const tokensFile = path.join(dir, 'tokens.json');
+  writeFileSync(tokensFile, JSON.stringify([{ sha256: tokenHash(token), subject: 'bench', role: 'admin' }]));
+  const rules = new RulesCatalogue(checkRulesTree(path.resolve(__dirname, '../../rules')).rulesets.map((r) => r.ruleset));
+  const store = new EmbeddedStore(path.join(dir, 'data'));
+  await store.init();
+  const service = new ApprovalService({ store, rules, clock: systemClock });
+  const rechecker = new Rechecker({ store, rules, clock: systemClock });
+  const batch = new RecheckBatch({ store, rules, clock: systemClock, rechecker, holder: 'bench' });
+  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: pino({ level: 'silent' }), clock: systemClock, rechecker, batch });
+  const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
+  process.once('SIGTERM', () => {
+    server.close();
+    void store.close().finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+}
+
+void main();
