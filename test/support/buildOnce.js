@@ -9,11 +9,13 @@
  * --outputFile still writes clean JSON to stdout.
  */
 const { spawnSync } = require('node:child_process');
-const { existsSync } = require('node:fs');
+const { existsSync, mkdirSync } = require('node:fs');
 const path = require('node:path');
 
 module.exports = async function buildOnce() {
   const root = path.resolve(__dirname, '../..');
+  // `npm test` writes jest's JSON result to test-output/, which a clean clone does not have yet.
+  mkdirSync(path.join(root, 'test-output'), { recursive: true });
   const started = Date.now();
   const result = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: root,
