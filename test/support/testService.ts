@@ -13,6 +13,7 @@ import type { Ruleset } from '../../src/rules/types';
 import { EmbeddedStore } from '../../src/store/embedded';
 import { ManualClock } from '../../src/time/clock';
 import { ruleset } from './builders';
+import { withContractGuard } from './contractGuard';
 
 /** One bearer token per kind of user the service knows. */
 export const TOKENS = {
@@ -35,7 +36,9 @@ export interface TestService {
 }
 
 /** The real app on a fresh embedded store in a temp dir, with the test rule set and known tokens. */
-export async function startTestService(options: { rulesets?: Ruleset[]; now?: string; logger?: Logger } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { rulesets?: Ruleset[]; now?: string; logger?: Logger; contractGuard?: boolean } = {},
+): Promise<TestService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-http-'));
   const tokensFile = path.join(dir, 'tokens.json');
   writeFileSync(
@@ -54,9 +57,11 @@ export async function startTestService(options: { rulesets?: Ruleset[]; now?: st
   const service = new ApprovalService({ store, rules, clock });
   const rechecker = new Rechecker({ store, rules, clock });
   const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: 'test-instance' });
-  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock, rechecker, batch });
+  const inner = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock, rechecker, batch });
+  // Every response in every test is checked against openapi.yaml; close() fails the test on a drift.
+  const guarded = options.contractGuard === false ? { app: inner, violations: [] as string[] } : withContractGuard(inner);
   return {
-    app,
+    app: guarded.app,
     store,
     clock,
     rules,
@@ -65,6 +70,9 @@ export async function startTestService(options: { rulesets?: Ruleset[]; now?: st
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+      if (guarded.violations.length > 0) {
+        throw new Error(`responses that do not match openapi.yaml:\n  - ${[...new Set(guarded.violations)].join('\n  - ')}`);
+      }
     },
   };
 }
