@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { RulesCatalogue } from '../rules/catalogue';
+import { newId } from '../store/ids';
 import type { Store, StoredDocument } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import { dueReason, type RecheckOutcome, type Rechecker } from './recheck';
@@ -59,7 +59,7 @@ export class RecheckBatch {
       await store.putDocument('recheckRuns', { ...stale, status: 'interrupted' });
     }
     const run: RecheckRun = {
-      id: randomUUID(),
+      id: newId(),
       status: 'running',
       asOf: today(clock),
       holder,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { audit } from '../audit';
 import { evaluate } from '../evaluation/evaluate';
 import type { EvaluationResult } from '../evaluation/types';
@@ -6,6 +5,7 @@ import type { Evidence } from '../evidence/types';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { tightenedRequirementIds } from '../rules/diff';
 import type { Ruleset } from '../rules/types';
+import { idFrom, newId } from '../store/ids';
 import type { ApprovalRecord, ApprovalStatus, EvaluationRecord, HistoryEntry, Store } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, type IsoDate } from '../time/dates';
@@ -155,7 +155,7 @@ export class Rechecker {
     options: { by: string; evidence?: Evidence; dueKey?: string },
   ): Promise<EvaluationRecord> {
     const { store, rules } = this.deps;
-    const id = options.dueKey ? deterministicId(approval.id, options.dueKey) : undefined;
+    const id = options.dueKey ? idFrom(`${approval.id}|${options.dueKey}`) : undefined;
     if (id) {
       const existing = await store.getEvaluation(id);
       if (existing) return existing;
@@ -165,7 +165,7 @@ export class Rechecker {
     const transition = this.transitionFor(approval, ruleset, date);
     const result = await evaluate({ ruleset, level: approval.level, evidence, asOf: date, ...transition });
     const record: EvaluationRecord = {
-      id: id ?? randomId(),
+      id: id ?? newId(),
       speciale: approval.speciale,
       level: approval.level,
       rulesetVersion: result.rulesetVersion,
@@ -206,16 +206,6 @@ export class Rechecker {
     if (date > endsOn) return {};
     return { transitionalRequirementIds: tightenedRequirementIds(granted, ruleset, approval.level), transitionEndsOn: endsOn };
   }
-}
-
-function deterministicId(approvalId: string, dueKey: string): string {
-  const hex = createHash('sha256').update(`${approvalId}|${dueKey}`).digest('hex');
-  // Shaped like a UUID so ids look alike across the API.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-function randomId(): string {
-  return globalThis.crypto.randomUUID();
 }
 
 function minDate(a: IsoDate, b: IsoDate): IsoDate {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth';
 import { audit } from '../audit';
 import { evaluate } from '../evaluation/evaluate';
@@ -9,6 +8,7 @@ import { tilsynOf } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import type { Level, Ruleset } from '../rules/types';
 import type { ApprovalFilter, ApprovalRecord, ApprovalStatus, EvaluationRecord, HistoryEntry, Page, ProviderRef, Store } from '../store/types';
+import { newId } from '../store/ids';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, isIsoDate, type IsoDate } from '../time/dates';
 import { canDecide, canSee } from './access';
@@ -103,7 +103,7 @@ export class ApprovalService {
     const result = await evaluate({ ruleset, level: request.level, evidence, asOf });
     const createdAt = this.nowIso();
     const record: EvaluationRecord = {
-      id: randomUUID(),
+      id: newId(),
       speciale: ruleset.speciale,
       level: request.level,
       rulesetVersion: result.rulesetVersion,
@@ -186,7 +186,7 @@ export class ApprovalService {
     const at = this.nowIso();
     const status: ApprovalStatus = request.decision === 'approved' ? 'active' : 'rejected';
     const record: ApprovalRecord = {
-      id: randomUUID(),
+      id: newId(),
       speciale: evaluation.speciale,
       level: evaluation.level,
       provider: evaluation.provider,

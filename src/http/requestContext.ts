@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { containsCprLike } from '../evidence/cpr';
+import { newId } from '../store/ids';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Every response carries a request id: the caller's if it sent a sane one, else a new one. */
 export const requestId: RequestHandler = (req, res, next) => {
   const incoming = req.get('X-Request-Id');
-  const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const id = incoming && SAFE_REQUEST_ID.test(incoming) && !containsCprLike(incoming) ? incoming : newId();
   res.locals.requestId = id;
   res.setHeader('X-Request-Id', id);
   next();

@@ -8,13 +8,13 @@ import { principalOf, requireRole } from '../../auth';
 import { audit } from '../../audit';
 import type { Evidence } from '../../evidence/types';
 import { validateEvidence } from '../../evidence/validate';
+import { newId } from '../../store/ids';
 import type { Store } from '../../store/types';
 import type { Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { bodyMatchesContract } from '../validation';
 import type { Logger } from 'pino';
-import { randomUUID } from 'node:crypto';
 
 export interface RecheckRouteDeps {
   store: Store;
@@ -71,7 +71,7 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     if (!live.every((a) => canDecide(actor, a.tilsyn))) throw forbidden('Kun tilbuddets socialtilsyn kan registrere kapacitetsændringer');
     const at = clock.now().toISOString();
     const change = {
-      id: randomUUID(),
+      id: newId(),
       tilbudId,
       change: req.body.change as string,
       effectiveFrom: req.body.effectiveFrom as string,
