@@ -86,7 +86,9 @@ function benchBatch() {
   for (const n of sizes) {
     const run = spawnSync(process.execPath, ['--max-old-space-size=4096', path.join(__dirname, 'batchChild.js'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.status !== 0) {
-      rows.push({ approvals: n, error: (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' ') });
+      const output = `${run.stderr}${run.stdout}`;
+      const error = /heap out of memory|Allocation failed/i.test(output) ? 'out of memory (heap limit 4 GB)' : output.trim().split('\n').slice(-3).join(' ');
+      rows.push({ approvals: n, error });
       continue;
     }
     rows.push(JSON.parse(run.stdout.trim().split('\n').pop() as string));
