@@ -31,6 +31,10 @@ export function toProblem(error: unknown): HttpProblem {
     case 'request.aborted':
       return new HttpProblem(400, 'Forespørgslen blev afbrudt');
     default:
+      // Other body-parser failures (e.g. a Content-Encoding whose bytes do not inflate) carry a 4xx status.
+      if (bodyParserError?.expose === true && typeof bodyParserError.status === 'number' && bodyParserError.status >= 400 && bodyParserError.status < 500) {
+        return new HttpProblem(bodyParserError.status === 415 ? 415 : 400, 'Forespørgslens indhold kan ikke læses; send ukomprimeret eller korrekt komprimeret JSON i UTF-8');
+      }
       return new HttpProblem(500, 'Der opstod en uventet fejl; fejlen er logget med forespørgslens id');
   }
 }
