@@ -21,7 +21,7 @@ export function renderEvaluationReport(view: EvaluationView): string {
         )
         .join('');
       return `<tr>
-  <td><code>${escapeHtml(req.id)}</code></td>
+  <td class="id"><code>${escapeHtml(req.id)}</code></td>
   <td>${escapeHtml(req.title)}<br><small>${escapeHtml(CATEGORY_DA[req.category])} · ${req.severity === 'required' ? 'Krav' : 'Anbefaling'}${req.transitional ? ' · i overgangsperiode' : ''}</small><ul>${conditions}</ul></td>
   <td class="${escapeHtml(req.outcome)}">${escapeHtml(OUTCOME_DA[req.outcome])}</td>
 </tr>`;
@@ -46,7 +46,7 @@ export function renderEvaluationReport(view: EvaluationView): string {
   <dt>Regelsættets hash</dt><dd><code>${escapeHtml(view.rulesetHash)}</code></dd>
   <dt>Dokumentationens hash</dt><dd><code>${escapeHtml(view.evidenceHash)}</code></dd>
   <dt>Vurderingsdato</dt><dd>${escapeHtml(view.asOf)}</dd>
-  <dt>Dokumentation indberettet</dt><dd>${escapeHtml(r.evidence.reportingDate)} (${escapeHtml(r.evidence.ageMonths)} måneder gammel; højst ${escapeHtml(r.evidence.maxAgeMonths)} tilladt)</dd>
+  <dt>Dokumentation indberettet</dt><dd>${escapeHtml(r.evidence.reportingDate)} (${escapeHtml(r.evidence.ageMonths)} ${r.evidence.ageMonths === 1 ? 'måned' : 'måneder'} gammel; højst ${escapeHtml(r.evidence.maxAgeMonths)} tilladt)</dd>
   <dt>Regelmotor</dt><dd>${escapeHtml(r.engine.name)} ${escapeHtml(r.engine.version)}</dd>
   <dt>Evaluering</dt><dd>${view.id ? `<code>${escapeHtml(view.id)}</code>, ` : ''}${escapeHtml(view.createdAt)} af ${escapeHtml(view.createdBy)}</dd>
 </dl>
