@@ -41,6 +41,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId);
+  // Conditional GETs are answered for resources that carry an ETag; "If-None-Match: *" names none.
+  app.use((req, _res, next) => {
+    if (req.headers['if-none-match']?.trim() === '*') delete req.headers['if-none-match'];
+    next();
+  });
   app.use(helmet());
   app.use(accessLog(deps.logger));
 

@@ -19,6 +19,8 @@ export function toProblem(error: unknown): HttpProblem {
   if (error instanceof StoreUnavailableError) {
     return new HttpProblem(503, 'Datalageret er midlertidigt utilgængeligt; prøv igen om lidt', { headers: { 'Retry-After': '5' } });
   }
+  // A malformed percent-escape in a path parameter (router's decodeParam).
+  if (error instanceof URIError) return new HttpProblem(400, 'Stien indeholder en ugyldig %-kodning');
   const bodyParserError = error as { type?: string; status?: number; expose?: boolean };
   switch (bodyParserError?.type) {
     case 'entity.parse.failed':

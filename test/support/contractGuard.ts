@@ -48,7 +48,9 @@ export function withContractGuard(app: Express): { app: Express; violations: str
         }
       }
       const headers = Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
-      const errors = [...validateResponse(method, routePath, res.statusCode, contentType, body), ...validateResponseHeaders(method, routePath, res.statusCode, headers)];
+      // A HEAD answer has no body to check: only its status and headers.
+      const bodyErrors = req.method === 'HEAD' ? [] : validateResponse(method, routePath, res.statusCode, contentType, body);
+      const errors = [...bodyErrors, ...validateResponseHeaders(method, routePath, res.statusCode, headers)];
       for (const e of new Set(errors)) violations.push(`${req.method} ${path} (${res.statusCode}): ${e}`);
     });
     next();
