@@ -68,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml; charset=utf-8').send(openapiYaml());
   });
+  app.all('/openapi.yaml', methodNotAllowed(['GET']));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapiDocument(), {
     customSiteTitle: 'Specialfunktioner – API',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
