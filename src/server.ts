@@ -152,6 +152,17 @@ export async function startService(config: Config, options: { clock?: Clock; log
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
+  // Requests Node rejects before express sees them (oversized headers, garbage) still get problem+json.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const title = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+    const body = JSON.stringify({ type: `https://specialfunktion.dk/problems/${status}`, title, status });
+    socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, store: config.mongodbUri ? 'mongodb' : 'embedded', storeOpen: opening.isOpen(), specialer: rules.specialer().length }, 'listening');
