@@ -8,7 +8,7 @@ import type { Ruleset } from '../rules/types';
 import { idFrom, newId } from '../store/ids';
 import type { ApprovalRecord, ApprovalStatus, EvaluationRecord, HistoryEntry, Store } from '../store/types';
 import { today, type Clock } from '../time/clock';
-import { addDays, addMonths, type IsoDate } from '../time/dates';
+import { addDays, addMonths, earlierOf, type IsoDate } from '../time/dates';
 import { LIVE_STATUSES } from './service';
 
 /** Why a re-check ran. */
@@ -110,7 +110,7 @@ export class Rechecker {
       const policy = ruleset.levels[approval.level].approvalPolicy;
       const outcome: RecheckOutcome = result.evidence.overdue ? 'evidence-overdue' : result.overall === 'eligible' ? 'compliant' : 'at-risk';
       const status: ApprovalStatus = outcome === 'compliant' ? 'active' : outcome;
-      const nextDueDate = minDate(addMonths(date, policy.recheckIntervalMonths), approval.validUntil);
+      const nextDueDate = earlierOf(addMonths(date, policy.recheckIntervalMonths), approval.validUntil);
       const window = addMonths(approval.validUntil, -policy.renewalWindowMonths);
       const details: Record<string, unknown> = {
         trigger,
@@ -208,6 +208,3 @@ export class Rechecker {
   }
 }
 
-function minDate(a: IsoDate, b: IsoDate): IsoDate {
-  return a < b ? a : b;
-}

@@ -10,7 +10,7 @@ import type { Level, Ruleset } from '../rules/types';
 import type { ApprovalFilter, ApprovalRecord, ApprovalStatus, EvaluationRecord, HistoryEntry, Page, ProviderRef, Store } from '../store/types';
 import { newId } from '../store/ids';
 import { today, type Clock } from '../time/clock';
-import { addDays, addMonths, isIsoDate, type IsoDate } from '../time/dates';
+import { addDays, addMonths, earlierOf, isIsoDate, type IsoDate } from '../time/dates';
 import { canDecide, canSee } from './access';
 import { conflict, forbidden, invalid, notFound } from './errors';
 
@@ -199,7 +199,7 @@ export class ApprovalService {
       rulesetVersion: evaluation.rulesetVersion,
       rulesetHash: evaluation.rulesetHash,
       evaluationId: evaluation.id,
-      ...(status === 'active' ? { nextDueDate: minDate(addMonths(validFrom, policy.recheckIntervalMonths), validUntil) } : {}),
+      ...(status === 'active' ? { nextDueDate: earlierOf(addMonths(validFrom, policy.recheckIntervalMonths), validUntil) } : {}),
       history: [{ at, by: actor.subject, type: 'decision', reason: request.reason, evaluationId: evaluation.id, toStatus: status }],
       version: 1,
       createdAt: at,
@@ -284,7 +284,7 @@ export class ApprovalService {
       rulesetVersion: evaluation.rulesetVersion,
       rulesetHash: evaluation.rulesetHash,
       evaluationId: evaluation.id,
-      nextDueDate: minDate(addMonths(todayIso, policy.recheckIntervalMonths), validUntil),
+      nextDueDate: earlierOf(addMonths(todayIso, policy.recheckIntervalMonths), validUntil),
       history: [...current.history, entry],
       updatedAt: at,
     };
@@ -300,7 +300,8 @@ export class ApprovalService {
     return saved;
   }
 
-  private async decidableApproval(actor: Principal, id: string, expectedVersion: number | undefined): Promise<ApprovalRecord> {
+  /** The approval if the actor may decide on it (404 when it may not even see it), at the expected version if one is given. */
+  async decidableApproval(actor: Principal, id: string, expectedVersion?: number): Promise<ApprovalRecord> {
     const current = await this.getApproval(actor, id);
     if (!canDecide(actor, current.tilsyn)) throw forbidden('Kun en tilsynsførende fra tilbuddets socialtilsyn (eller en administrator) kan træffe afgørelse');
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
@@ -323,7 +324,7 @@ function assertEligible(evaluation: EvaluationRecord): void {
   const unmet = result.requirements
     .filter((r) => r.severity === 'required' && !r.transitional && r.outcome !== 'met')
     .map((r) => ({ id: r.id, title: r.title, outcome: r.outcome }));
-  throw conflict(`Evalueringen er ikke '${'eligible'}' (${evaluation.overall}); ${unmet.length} påkrævede krav er ikke opfyldt`, {
+  throw conflict(`Evalueringen er ikke 'eligible' (${evaluation.overall}); ${unmet.length} påkrævede krav er ikke opfyldt`, {
     unmetRequirements: unmet,
   });
 }
@@ -338,9 +339,6 @@ function validityProblems(validFrom: IsoDate, validUntil: IsoDate, maxUntil: Iso
   return problems;
 }
 
-function minDate(a: IsoDate, b: IsoDate): IsoDate {
-  return a < b ? a : b;
-}
 
 function providerRef(result: EvaluationResult): ProviderRef {
   const p = result.provider;

@@ -64,9 +64,3 @@ function semanticProblems(evidence: Evidence): Problem[] {
   evidence.organisation?.targetGroups?.forEach((g, i) => vocab(`/organisation/targetGroups/${i}`, 'targetGroups', g));
   return problems;
 }
-
-/** Danish label of the provider's municipality, for reports. */
-export function municipalityName(kode: string): string {
-  return municipality(kode)?.navn ?? kode;
-}
-

@@ -1,9 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../approvals/errors';
-import { containsCprLike } from '../evidence/cpr';
 import { StoreUnavailableError } from '../store/errors';
 import { HttpProblem } from './problem';
+import { pathLooksLikeCpr } from './validation';
 
 const DOMAIN_STATUS = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422 } as const;
 
@@ -53,16 +53,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
     const path = req.originalUrl.split('?')[0];
     // The instance names the request path, unless the path itself is what was refused.
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body(containsCprLike(decodeSafe(path)) ? undefined : path)));
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body(pathLooksLikeCpr(path) ? undefined : path)));
   };
-}
-
-function decodeSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { containsCprLike } from '../evidence/cpr';
 import { newId } from '../store/ids';
+import { pathLooksLikeCpr } from './validation';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -28,7 +29,7 @@ export function accessLog(logger: Logger): RequestHandler {
           reqId: res.locals.requestId,
           method: req.method,
           // A path is logged only when it cannot carry a CPR number (such requests are refused anyway).
-          path: containsCprLike(req.path) ? '[redacted]' : req.path,
+          path: pathLooksLikeCpr(req.path) ? '[redacted]' : req.path,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
           subject: principal?.subject,

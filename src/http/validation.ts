@@ -9,7 +9,7 @@ import { HttpProblem, validationProblem } from './problem';
  */
 export const refuseCpr: RequestHandler = (req, _res, next) => {
   const pointers = [
-    ...(containsCprLike(decodeURIComponentSafe(req.path)) ? ['path'] : []),
+    ...(pathLooksLikeCpr(req.path) ? ['path'] : []),
     ...findCprLikeValues(req.body ?? null),
     ...findCprLikeValues({ ...(req.query as Record<string, unknown>) }).map((p) => `query:${p}`),
   ];
@@ -20,12 +20,15 @@ export const refuseCpr: RequestHandler = (req, _res, next) => {
   next();
 };
 
-function decodeURIComponentSafe(text: string): string {
+/** Whether a request path (also once %-decoded) carries a CPR-like value: refused, never logged or echoed. */
+export function pathLooksLikeCpr(path: string): boolean {
+  let decoded = path;
   try {
-    return decodeURIComponent(text);
+    decoded = decodeURIComponent(path);
   } catch {
-    return text;
+    // a malformed escape is answered 400 by the router; the raw path is checked as it is
   }
+  return containsCprLike(path) || containsCprLike(decoded);
 }
 
 /** Validate the JSON body against the operation's request schema in openapi.yaml: every error, with its pointer. */

@@ -67,6 +67,11 @@ export function wholeMonthsBetween(from: IsoDate, to: IsoDate): number {
   return months;
 }
 
+/** The earlier of two dates. */
+export function earlierOf(a: IsoDate, b: IsoDate): IsoDate {
+  return a < b ? a : b;
+}
+
 /** True when `date` lies in the window of the last n months before `asOf`: (asOf − n months, asOf]. */
 export function withinMonthsBefore(date: IsoDate, asOf: IsoDate, months: number): boolean {
   return date > addMonths(asOf, -months) && date <= asOf;

@@ -3,7 +3,7 @@ import { BatchBusyError, type RecheckBatch } from '../../approvals/batch';
 import { canDecide, canSee } from '../../approvals/access';
 import { notFound, forbidden, invalid } from '../../approvals/errors';
 import type { Rechecker } from '../../approvals/recheck';
-import { LIVE_STATUSES } from '../../approvals/service';
+import { LIVE_STATUSES, type ApprovalService } from '../../approvals/service';
 import { principalOf, requireRole } from '../../auth';
 import { audit } from '../../audit';
 import type { Evidence } from '../../evidence/types';
@@ -17,6 +17,7 @@ import { bodyMatchesContract } from '../validation';
 import type { Logger } from 'pino';
 
 export interface RecheckRouteDeps {
+  service: ApprovalService;
   store: Store;
   clock: Clock;
   rechecker: Rechecker;
@@ -32,9 +33,7 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
 
   const decidable = async (res: Parameters<typeof principalOf>[0], id: string) => {
     const actor = principalOf(res);
-    const approval = await store.getApproval(id);
-    if (!approval || !canSee(actor, approval.tilsyn)) throw notFound(`Godkendelsen ${id}`);
-    if (!canDecide(actor, approval.tilsyn)) throw forbidden('Kun en tilsynsførende fra tilbuddets socialtilsyn (eller en administrator) kan sætte en genvurdering i gang');
+    const approval = await deps.service.decidableApproval(actor, id);
     if (!LIVE_STATUSES.includes(approval.status)) throw new HttpProblem(409, `Godkendelsen har status '${approval.status}' og genvurderes ikke`);
     return { actor, approval };
   };

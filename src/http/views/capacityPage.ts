@@ -1,7 +1,7 @@
 import type { CapacityReport, CapacityRow } from '../../capacity';
+import { LEVEL_TITLES } from '../../rules/render';
 import { escapeHtml, page } from './html';
 
-const LEVEL_DA = { specialfunktion: 'Specialfunktion', raadgivningsfunktion: 'Rådgivningsfunktion' };
 
 /** A bar per region (approvals in force, at risk stacked on top), drawn as inline SVG: no scripts, no front-end build. */
 function chart(row: CapacityRow): string {
@@ -34,7 +34,7 @@ export function renderCapacityPage(report: CapacityReport): string {
         .map((c) => `<tr><td>${escapeHtml(c.region)}</td><td>${c.active}</td><td>${c.atRisk}</td><td>${c.expiringWithin6Months}</td><td>${c.citizenCourses12Months}</td></tr>`)
         .join('');
       const gaps = row.gaps.length ? `<p class="not-met">Regioner uden dækning: ${escapeHtml(row.gaps.join(', '))}</p>` : '<p class="met">Alle regioner er dækket.</p>';
-      return `<h2>${escapeHtml(row.speciale)} – ${escapeHtml(LEVEL_DA[row.level])}</h2>
+      return `<h2>${escapeHtml(row.speciale)} – ${escapeHtml(LEVEL_TITLES[row.level])}</h2>
 ${chart(row)}
 ${gaps}
 <table><thead><tr><th>Region</th><th>Aktive</th><th>I risiko</th><th>Udløber inden 6 mdr.</th><th>Borgerforløb (12 mdr.)</th></tr></thead>

@@ -1,11 +1,10 @@
 import type { EvaluationView } from '../../approvals/service';
 import { formatValue, requirementPhrase } from '../../rules/describe';
+import { CATEGORY_TITLES, LEVEL_TITLES } from '../../rules/render';
 import { escapeHtml, page } from './html';
 
 const OVERALL_DA = { eligible: 'Opfylder kriterierne', 'not-eligible': 'Opfylder ikke kriterierne', incomplete: 'Ufuldstændig dokumentation' };
 const OUTCOME_DA = { met: 'Opfyldt', 'not-met': 'Ikke opfyldt', 'insufficient-evidence': 'Mangler dokumentation', missing: 'Mangler' };
-const LEVEL_DA = { specialfunktion: 'Specialfunktion', raadgivningsfunktion: 'Rådgivningsfunktion' };
-const CATEGORY_DA = { competence: 'Kompetencer', education: 'Uddannelse', activePractice: 'Aktiv praksis', collaboration: 'Samarbejde', organisation: 'Organisering' };
 
 /** The printable evaluation report an inspector attaches to the decision letter. */
 export function renderEvaluationReport(view: EvaluationView): string {
@@ -22,14 +21,14 @@ export function renderEvaluationReport(view: EvaluationView): string {
         .join('');
       return `<tr>
   <td class="id"><code>${escapeHtml(req.id)}</code></td>
-  <td>${escapeHtml(req.title)}<br><small>${escapeHtml(CATEGORY_DA[req.category])} · ${req.severity === 'required' ? 'Krav' : 'Anbefaling'}${req.transitional ? ' · i overgangsperiode' : ''}</small><ul>${conditions}</ul></td>
+  <td>${escapeHtml(req.title)}<br><small>${escapeHtml(CATEGORY_TITLES[req.category])} · ${req.severity === 'required' ? 'Krav' : 'Anbefaling'}${req.transitional ? ' · i overgangsperiode' : ''}</small><ul>${conditions}</ul></td>
   <td class="${escapeHtml(req.outcome)}">${escapeHtml(OUTCOME_DA[req.outcome])}</td>
 </tr>`;
     })
     .join('\n');
   const p = r.provider;
   const body = `
-<h1>Evaluering: ${escapeHtml(LEVEL_DA[view.level])} – ${escapeHtml(view.speciale)}</h1>
+<h1>Evaluering: ${escapeHtml(LEVEL_TITLES[view.level])} – ${escapeHtml(view.speciale)}</h1>
 <p class="verdict ${escapeHtml(r.overall)}">${escapeHtml(OVERALL_DA[r.overall])}</p>
 <p>${escapeHtml(r.summary)}</p>
 <h2>Tilbud</h2>

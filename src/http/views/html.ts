@@ -1,12 +1,6 @@
-/** Escape text for HTML element content and attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../../rules/render';
+
+export { escapeHtml };
 
 /** A small self-contained printable page: inline CSS only, no scripts, no external resources. */
 export function page(title: string, body: string): string {
