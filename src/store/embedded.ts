@@ -17,11 +17,17 @@
  * results, summaries and details are free-form JSON, so they are kept opaque; it also guarantees the
  * record reads back exactly as written.
  *
+ * Evaluations are the exception: nedb keeps every document in memory, and an evaluation record (evidence
+ * plus explanation) is tens of kilobytes, so a store with many re-checks would not fit. Their records go
+ * to evaluation-bodies.jsonl (see AppendOnlyFile) and the nedb entry holds only the indexed fields and
+ * the record's position there.
+ *
  * Only one process may open a dataDir at a time (nedb keeps everything in memory).
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import Datastore from '@seald-io/nedb';
+import { AppendOnlyFile, type Slot } from './appendOnlyFile';
 import {
   assertDocumentQuery,
   assertFilter,
@@ -31,7 +37,7 @@ import {
   byId,
   decodeCursor,
   isPlainFieldName,
-  iterateApprovals,
+  ITERATION_PAGE_SIZE,
   matchesQuery,
   nextAuditEntry,
   toPage,
@@ -62,7 +68,8 @@ interface EvaluationEnvelope {
   id: string;
   approvalId?: string;
   createdAt: string;
-  doc: string;
+  /** Where the record's JSON is in the bodies file. */
+  body: Slot;
 }
 
 interface ApprovalEnvelope {
@@ -98,6 +105,8 @@ const MODES = { fileMode: 0o600, dirMode: 0o700 };
 
 export class EmbeddedStore implements Store {
   private readonly evaluations: Collection;
+  /** Evaluation records (evidence and explanation, tens of KB each) live on disk, not in nedb's memory. */
+  private readonly evaluationBodies: AppendOnlyFile;
   private readonly approvals: Collection;
   private readonly audit: Collection;
   private readonly leases: Collection;
@@ -111,6 +120,7 @@ export class EmbeddedStore implements Store {
       { fieldName: 'id', unique: true },
       { fieldName: 'approvalId', sparse: true },
     ]);
+    this.evaluationBodies = new AppendOnlyFile(path.join(dataDir, 'evaluation-bodies.jsonl'), MODES.fileMode);
     this.approvals = new Collection(file('approvals'), [{ fieldName: 'id', unique: true }]);
     this.audit = new Collection(file('audit'), [{ fieldName: 'seq', unique: true }], () => {
       this.auditTail = undefined;
@@ -136,10 +146,12 @@ export class EmbeddedStore implements Store {
     // Loading compacts each datafile (nedb rewrites it from memory at the end of every load), so the
     // append-only files shrink back to one line per document at every start.
     for (const collection of this.all()) await collection.open();
+    this.evaluationBodies.open();
   }
 
   async close(): Promise<void> {
     await Promise.all(this.all().map((c) => c.close()));
+    this.evaluationBodies.close();
   }
 
   async ping(): Promise<void> {
@@ -154,7 +166,9 @@ export class EmbeddedStore implements Store {
         const handle = await fs.open(collection.filename, fsConstants.O_WRONLY | fsConstants.O_APPEND);
         await handle.close();
       }
+      this.evaluationBodies.assertWritable();
     } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
       throw new StoreUnavailableError(`Data directory ${this.dataDir} is not writable: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -163,11 +177,13 @@ export class EmbeddedStore implements Store {
 
   async insertEvaluation(record: EvaluationRecord): Promise<void> {
     assertId(record.id);
+    // The body goes first; the index entry that makes it visible is written only once the body is in the file.
+    const [body] = this.evaluationBodies.append([JSON.stringify(record)]);
     const envelope: EvaluationEnvelope = {
       id: record.id,
       ...(record.approvalId !== undefined ? { approvalId: record.approvalId } : {}),
       createdAt: record.createdAt,
-      doc: JSON.stringify(record),
+      body,
     };
     await this.evaluations.run(async (db) => {
       try {
@@ -181,15 +197,22 @@ export class EmbeddedStore implements Store {
 
   async getEvaluation(id: string): Promise<EvaluationRecord | null> {
     assertId(id);
-    return this.evaluations.run(async (db) => parseDoc<EvaluationRecord>(await db.findOneAsync({ id })));
+    return this.readEvaluation(await this.evaluations.run(async (db) => db.findOneAsync({ id })));
   }
 
   async latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null> {
     assertId(approvalId, 'approvalId');
-    return this.evaluations.run(async (db) => {
-      const rows = await db.findAsync({ approvalId }).sort({ createdAt: -1, id: -1 }).limit(1);
-      return parseDoc<EvaluationRecord>(rows[0]);
-    });
+    const rows = await this.evaluations.run(async (db) => db.findAsync({ approvalId }).sort({ createdAt: -1, id: -1 }).limit(1));
+    return this.readEvaluation(rows[0]);
+  }
+
+  private async readEvaluation(row: Record<string, unknown> | null | undefined): Promise<EvaluationRecord | null> {
+    if (!row) return null;
+    // Data directories written before bodies moved out of nedb hold the record inline.
+    if (typeof row.doc === 'string') return parseDoc<EvaluationRecord>(row);
+    const record = JSON.parse(this.evaluationBodies.read(row.body as Slot)) as EvaluationRecord;
+    if (record.id !== row.id) throw new StoreUnavailableError(`${this.evaluationBodies.filename} does not hold evaluation ${String(row.id)} where its index points`);
+    return record;
   }
 
   // ---- approvals ---------------------------------------------------------------------------------
@@ -246,7 +269,27 @@ export class EmbeddedStore implements Store {
 
   findApprovals(filter: ApprovalFilter): AsyncIterable<ApprovalRecord> {
     assertFilter(filter);
-    return iterateApprovals((f, p) => this.listApprovals(f, p), filter);
+    return this.iterateApprovals(approvalQuery(filter));
+  }
+
+  /**
+   * nedb sorts every match of a query before it applies a limit, so paging through n approvals by
+   * cursor costs n²/page. Instead: the matching keys once, sorted, then a page of records at a time by
+   * id, each page re-queried so that an approval which no longer matches is left out. Approvals
+   * inserted after the start are not visited.
+   */
+  private async *iterateApprovals(query: NedbQuery): AsyncGenerator<ApprovalRecord> {
+    const keys = await this.approvals.run(async (db) => (await db.findAsync(query, { id: 1, createdAt: 1, _id: 0 })) as unknown as { id: string; createdAt: string }[]);
+    keys.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (let start = 0; start < keys.length; start += ITERATION_PAGE_SIZE) {
+      const ids = keys.slice(start, start + ITERATION_PAGE_SIZE).map((k) => k.id);
+      const rows = await this.approvals.run(async (db) => db.findAsync({ ...query, id: { $in: ids } }));
+      const byId = new Map(rows.map((row) => [row.id as string, row]));
+      for (const id of ids) {
+        const row = byId.get(id);
+        if (row) yield parseDoc<ApprovalRecord>(row) as ApprovalRecord;
+      }
+    }
   }
 
   // ---- audit -------------------------------------------------------------------------------------
@@ -381,6 +424,8 @@ export class EmbeddedStore implements Store {
  */
 class Collection {
   private db: Db | null = null;
+  /** The datafile, opened once per load for nedb's appends (see appendThrough). */
+  private datafile: AppendOnlyFile | null = null;
   private opened = false;
   private closed = false;
   private tail: Promise<unknown> = Promise.resolve();
@@ -401,7 +446,13 @@ class Collection {
   async close(): Promise<void> {
     this.closed = true;
     await this.tail;
+    this.drop();
+  }
+
+  private drop(): void {
     this.db = null;
+    this.datafile?.close();
+    this.datafile = null;
   }
 
   run<T>(operation: (db: Db) => Promise<T>): Promise<T> {
@@ -414,7 +465,7 @@ class Collection {
       } catch (error) {
         if (isUniqueViolation(error) || error instanceof DuplicateIdError) throw error;
         // Memory may now hold a change the datafile does not: reload before anything else runs.
-        this.db = null;
+        this.drop();
         if (isIoError(error)) throw new StoreUnavailableError(`Cannot write ${this.filename}: ${(error as Error).message}`, { cause: error });
         throw error;
       }
@@ -438,6 +489,11 @@ class Collection {
       const db: Db = new Datastore<Record<string, unknown>>({ filename: this.filename, modes: MODES });
       await db.loadDatabaseAsync();
       for (const index of this.indexes) await db.ensureIndexAsync(index);
+      // Opened after loading: the load's compaction replaces the datafile.
+      const datafile = new AppendOnlyFile(this.filename, MODES.fileMode);
+      datafile.open();
+      appendThrough(db, datafile);
+      this.datafile = datafile;
       this.db = db;
       this.opened = true;
       this.onLoad();
@@ -446,6 +502,20 @@ class Collection {
       throw new StoreUnavailableError(`Cannot load ${this.filename}: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+/**
+ * nedb appends every change with fs.appendFile: an open, a write and a close, each a round trip through
+ * the thread pool. Its Persistence offers no hook for how it writes, so this replaces the one method that
+ * appends, on this datastore only, with a synchronous append through the kept descriptor. The bytes are
+ * the same: nedb's serializer differs from JSON.stringify only for Dates, and envelopes hold none.
+ */
+function appendThrough(db: Db, datafile: AppendOnlyFile): void {
+  const persistence = db.persistence as unknown as { persistNewStateAsync?: (docs: object[]) => Promise<void> };
+  if (typeof persistence.persistNewStateAsync !== 'function') throw new Error('this nedb version has no persistNewStateAsync to append through');
+  persistence.persistNewStateAsync = async (docs) => {
+    if (docs.length > 0) datafile.append(docs.map((doc) => JSON.stringify(doc)));
+  };
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { EmbeddedStore } from '../../src/store/embedded';
 import { StoreUnavailableError } from '../../src/store/errors';
 import type { AuditEntry, Store } from '../../src/store/types';
 import { storeContract, type StoreHarness } from './contract';
-import { approval } from './support/fixtures';
+import { approval, evaluation } from './support/fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TS_REGISTER = path.join(ROOT, 'test/support/tsRegister.js');
@@ -86,7 +86,7 @@ describe('EmbeddedStore on disk', () => {
   it('creates the data directory with one datafile per collection, readable by the owner only', async () => {
     track(await openStore(dataDir));
     const files = readdirSync(dataDir).sort();
-    expect(files).toEqual(['approvals.db', 'audit.db', 'capacityChanges.db', 'evaluations.db', 'leases.db', 'recheckRuns.db', 'rechecks.db']);
+    expect(files).toEqual(['approvals.db', 'audit.db', 'capacityChanges.db', 'evaluation-bodies.jsonl', 'evaluations.db', 'leases.db', 'recheckRuns.db', 'rechecks.db']);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     for (const f of files) expect(statSync(path.join(dataDir, f)).mode & 0o777).toBe(0o600);
   });
@@ -147,6 +147,66 @@ describe('EmbeddedStore on disk', () => {
     const reopened = track(await openStore(dataDir));
     for (const r of records) expect(await reopened.getApproval(r.id)).toEqual(r);
     expect(await reopened.verifyAuditChain()).toEqual({ ok: true, entries: 1 });
+  });
+
+  it('keeps evaluation records in the bodies file: the evaluations datafile, which nedb holds in memory, has only their index entries', async () => {
+    const store = track(await openStore(dataDir));
+    const records = Array.from({ length: 3 }, (_, i) => evaluation({ approvalId: 'a-1', createdAt: `2026-03-0${i + 1}T10:00:00.000Z`, createdBy: `marker-${i}` }));
+    for (const r of records) await store.insertEvaluation(r);
+    const index = readFileSync(path.join(dataDir, 'evaluations.db'), 'utf8');
+    const bodies = readFileSync(path.join(dataDir, 'evaluation-bodies.jsonl'), 'utf8');
+    for (const r of records) {
+      expect(index).toContain(r.id);
+      expect(index).not.toContain(r.createdBy);
+      expect(bodies).toContain(r.createdBy);
+    }
+    await store.close();
+    const reopened = track(await openStore(dataDir));
+    for (const r of records) expect(await reopened.getEvaluation(r.id)).toEqual(r);
+    expect(await reopened.latestEvaluationForApproval('a-1')).toEqual(records[2]);
+  });
+
+  it('reads evaluations from data directories written before bodies moved out of nedb (record inline in the datafile)', async () => {
+    mkdirSync(dataDir, { mode: 0o700 });
+    const old = evaluation({ approvalId: 'a-old' });
+    const line = { id: old.id, approvalId: old.approvalId, createdAt: old.createdAt, doc: JSON.stringify(old), _id: 'legacy000000001' };
+    writeFileSync(path.join(dataDir, 'evaluations.db'), `${JSON.stringify(line)}\n`, { mode: 0o600 });
+    const store = track(await openStore(dataDir));
+    expect(await store.getEvaluation(old.id)).toEqual(old);
+    expect(await store.latestEvaluationForApproval('a-old')).toEqual(old);
+    const added = evaluation({ approvalId: 'a-old', createdAt: '2026-04-01T10:00:00.000Z' });
+    await store.insertEvaluation(added);
+    expect(await store.latestEvaluationForApproval('a-old')).toEqual(added);
+  });
+
+  it('a bodies file that was truncated or replaced answers StoreUnavailableError, never another record; restoring it resumes service', async () => {
+    const store = track(await openStore(dataDir));
+    const first = evaluation();
+    await store.insertEvaluation(first);
+    const file = path.join(dataDir, 'evaluation-bodies.jsonl');
+    renameSync(file, `${file}.aside`);
+    writeFileSync(file, '', { mode: 0o600 });
+
+    const refused = evaluation();
+    await expect(store.insertEvaluation(refused)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.getEvaluation(first.id)).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    renameSync(`${file}.aside`, file);
+    expect(await store.getEvaluation(first.id)).toEqual(first);
+    expect(await store.getEvaluation(refused.id)).toBeNull();
+    await store.insertEvaluation(refused);
+    expect(await store.getEvaluation(refused.id)).toEqual(refused);
+  });
+
+  it('evaluations appended after a torn last line (a crash mid-write) read back intact', async () => {
+    mkdirSync(dataDir, { mode: 0o700 });
+    writeFileSync(path.join(dataDir, 'evaluation-bodies.jsonl'), '{"id":"torn","evidence":{"sta', { mode: 0o600 });
+    const store = track(await openStore(dataDir));
+    const record = evaluation();
+    await store.insertEvaluation(record);
+    await store.close();
+    const reopened = track(await openStore(dataDir));
+    expect(await reopened.getEvaluation(record.id)).toEqual(record);
   });
 
   it('compacts the append-only datafiles when it opens', async () => {
