@@ -28,15 +28,16 @@ async function main() {
   const clock = new ManualClock(`${c.asOf}T08:00:00Z`);
   const seedStart = Date.now();
   const provider = { ...c.evidence.provider, region: 'Midtjylland', tilsyn: 'Midt' as const };
+  const hash = rulesetHash(ruleset);
   for (let i = 0; i < n; i++) {
     const approvalId = randomUUID();
     const evaluation: EvaluationRecord = {
-      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: rulesetHash(ruleset), evidenceHash: 'seed',
+      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: 'seed',
       engineVersion: 'seed', asOf: c.asOf, overall: 'eligible', provider, evidence: c.evidence, result: {}, createdAt: clock.now().toISOString(), createdBy: 'seed', approvalId,
     };
     const approval: ApprovalRecord = {
       id: approvalId, speciale: 'autisme', level: 'specialfunktion', provider, tilsyn: 'Midt', decision: 'approved', status: 'active', reason: 'seed',
-      validFrom: c.asOf, validUntil: '2099-12-31', rulesetVersion: ruleset.version, rulesetHash: rulesetHash(ruleset), evaluationId: evaluation.id,
+      validFrom: c.asOf, validUntil: '2099-12-31', rulesetVersion: ruleset.version, rulesetHash: hash, evaluationId: evaluation.id,
       nextDueDate: c.asOf, history: [], version: 1, createdAt: clock.now().toISOString(), createdBy: 'seed', updatedAt: clock.now().toISOString(),
     };
     await store.insertEvaluation(evaluation);

@@ -2,10 +2,13 @@
  * Single-instance store on @seald-io/nedb: one append-only datafile per collection under dataDir.
  *
  * Durability: nedb applies a write to its in-memory copy and then appends the new document to the
- * datafile with fs.appendFile before its promise resolves (lib/datastore.js _insertAsync / _updateAsync
- * → lib/persistence.js persistNewStateAsync). So once one of our write promises resolves, the line is in
- * the kernel and survives kill -9 of this process. (Appends are not fsync'ed; an OS crash or power loss
- * can lose the last seconds, like Redis' appendfsync=no. Load-time compaction does fsync.)
+ * datafile before its promise resolves (lib/datastore.js _insertAsync / _updateAsync →
+ * persistNewStateAsync, which appendThrough routes to a synchronous write on a kept descriptor). So once
+ * one of our write promises resolves, the line is in the kernel and survives kill -9 of this process.
+ * (Appends are not fsync'ed; an OS crash or power loss can lose the last seconds, like Redis'
+ * appendfsync=no. Load-time compaction does fsync.)
+ *
+ * Inserts name nedb's own _id (the record id, or the audit seq), which saves nedb drawing a random one.
  *
  * Failure: if the append fails (directory unwritable, disk full), nedb has already changed its memory
  * and does not roll back. Each collection therefore runs every operation through its own queue, and
@@ -187,7 +190,7 @@ export class EmbeddedStore implements Store {
     };
     await this.evaluations.run(async (db) => {
       try {
-        await db.insertAsync({ ...envelope });
+        await db.insertAsync({ ...envelope, _id: record.id });
       } catch (error) {
         if (isUniqueViolation(error)) throw new DuplicateIdError('evaluations', record.id);
         throw error;
@@ -222,7 +225,7 @@ export class EmbeddedStore implements Store {
     const envelope = approvalEnvelope(record);
     await this.approvals.run(async (db) => {
       try {
-        await db.insertAsync({ ...envelope });
+        await db.insertAsync({ ...envelope, _id: record.id });
       } catch (error) {
         if (isUniqueViolation(error)) throw new DuplicateIdError('approvals', record.id);
         throw error;
@@ -307,7 +310,7 @@ export class EmbeddedStore implements Store {
         const entry = nextAuditEntry(input, this.auditTail);
         const envelope: AuditEnvelope = { seq: entry.seq, doc: JSON.stringify(entry) };
         try {
-          await db.insertAsync({ ...envelope });
+          await db.insertAsync({ ...envelope, _id: `seq-${entry.seq}` });
         } catch (error) {
           // Only possible if the cached tail is stale; read it again once.
           if (isUniqueViolation(error) && attempt === 1) {
@@ -352,7 +355,7 @@ export class EmbeddedStore implements Store {
     return this.leases.run(async (db) => {
       const current = (await db.findOneAsync({ name })) as unknown as LeaseRecord | null;
       if (!current) {
-        await db.insertAsync({ ...lease });
+        await db.insertAsync({ ...lease, _id: name });
         return true;
       }
       if (current.holder !== holder && current.expiresAt > nowIso) return false;
@@ -401,7 +404,7 @@ export class EmbeddedStore implements Store {
     const envelope = documentEnvelope(doc);
     return this.documentCollection(collection).run(async (db) => {
       try {
-        await db.insertAsync({ ...envelope });
+        await db.insertAsync({ ...envelope, _id: doc.id });
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;
