@@ -80,9 +80,16 @@ function benchValidation() {
   }
 }
 
-function benchBatch() {
+interface BatchRow {
+  approvals: number;
+  seedMs: number;
+  runMs: number;
+  peakRssMb: number;
+}
+
+function benchBatch(): (BatchRow | { approvals: number; error: string })[] {
   const sizes = quick ? [1000] : [1000, 10_000, 50_000];
-  const rows = [];
+  const rows: (BatchRow | { approvals: number; error: string })[] = [];
   for (const n of sizes) {
     const run = spawnSync(process.execPath, ['--max-old-space-size=4096', path.join(__dirname, 'batchChild.js'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.status !== 0) {
@@ -91,9 +98,50 @@ function benchBatch() {
       rows.push({ approvals: n, error });
       continue;
     }
-    rows.push(JSON.parse(run.stdout.trim().split('\n').pop() as string));
+    rows.push(JSON.parse(run.stdout.trim().split('\n').pop() as string) as BatchRow);
   }
   return rows;
+}
+
+interface Target {
+  measure: string;
+  value: string;
+  target: string;
+  /** null: not measured in this run (--quick, or the run failed). */
+  met: boolean | null;
+}
+
+/** The targets of the measured-quality issue, judged on this run's medians. */
+function checkTargets(
+  evaluator: Awaited<ReturnType<typeof benchEvaluator>>,
+  http: Awaited<ReturnType<typeof benchHttp>>,
+  batch: ReturnType<typeof benchBatch>,
+  validation: ReturnType<typeof benchValidation>,
+): Target[] {
+  const targets: Target[] = [];
+  for (const r of evaluator) {
+    targets.push({ measure: `evaluator ÷ raw json-rules-engine, ${r.speciale}`, value: fmt(r.evaluatorVsRaw, 2), target: '≥ 0.70', met: r.evaluatorVsRaw >= 0.7 });
+  }
+  const at8 = http.rows.find((r) => r.connections === 8 && r.route === 'POST /v1/evaluations');
+  const ratio8 = http.ratios.find((r) => r.connections === 8);
+  if (at8) targets.push({ measure: 'POST /v1/evaluations p99 at 8 connections', value: `${fmt(at8.p99, 1)} ms`, target: '≤ 25 ms', met: at8.p99 <= 25 });
+  if (ratio8) targets.push({ measure: 'POST /v1/evaluations req/s ÷ GET /health at 8 connections', value: `${fmt(ratio8.ratio * 100, 1)} %`, target: '≥ 30 %', met: ratio8.ratio >= 0.3 });
+  const size = (n: number) => batch.find((b): b is BatchRow => b.approvals === n && !('error' in b));
+  const tenK = size(10_000);
+  const fiftyK = size(50_000);
+  const ran = (n: number) => batch.some((b) => b.approvals === n);
+  targets.push({ measure: '10,000 re-checks, time', value: tenK ? `${fmt(tenK.runMs / 1000, 1)} s` : 'not run', target: '≤ 15 s', met: tenK ? tenK.runMs <= 15_000 : ran(10_000) ? false : null });
+  targets.push({ measure: '10,000 re-checks, peak RSS', value: tenK ? `${fmt(tenK.peakRssMb)} MB` : 'not run', target: '≤ 400 MB', met: tenK ? tenK.peakRssMb <= 400 : ran(10_000) ? false : null });
+  // Linear: the cost per approval at 50,000 is no more than at 10,000, give or take 10 % of machine noise.
+  const linear = tenK && fiftyK ? fiftyK.runMs / fiftyK.approvals / (tenK.runMs / tenK.approvals) : undefined;
+  targets.push({
+    measure: '50,000 re-checks: time per approval ÷ at 10,000',
+    value: linear !== undefined ? fmt(linear, 2) : 'not run',
+    target: '≤ 1.10 (linear)',
+    met: linear !== undefined ? linear <= 1.1 : ran(50_000) ? false : null,
+  });
+  targets.push({ measure: 'speciale-rules validate, 100 rule files', value: `${fmt(validation.medianMs)} ms`, target: '≤ 3,000 ms', met: validation.medianMs <= 3000 });
+  return targets;
 }
 
 async function main() {
@@ -113,7 +161,7 @@ async function main() {
 
   const http = await benchHttp(quick);
   results.http = http;
-  console.log('\nHTTP (autocannon, embedded store)');
+  console.log(`\nHTTP (autocannon, embedded store; medians of ${http.rows[0]?.rounds ?? 0} rounds, the two routes alternating)`);
   console.log('connections  route                 req/s     p50 ms  p99 ms');
   for (const r of http.rows) console.log(`${String(r.connections).padStart(11)}  ${r.route.padEnd(20)} ${fmt(r.requestsPerSecond).padStart(7)} ${fmt(r.p50, 1).padStart(9)} ${fmt(r.p99, 1).padStart(7)}`);
   for (const r of http.ratios) console.log(`ratio at ${r.connections} connections: POST /v1/evaluations = ${fmt(r.ratio * 100, 1)} % of GET /health req/s`);
@@ -121,15 +169,25 @@ async function main() {
   const batch = benchBatch();
   results.batch = batch;
   console.log('\nBatch re-check (each size in its own process)');
-  console.log('approvals   seed s   run s   per approval ms   peak RSS MB');
-  for (const b of batch as Record<string, number | string>[]) {
-    if (b.error) console.log(`${String(b.approvals).padStart(9)}   failed: ${b.error}`);
-    else console.log(`${String(b.approvals).padStart(9)} ${fmt(Number(b.seedMs) / 1000, 1).padStart(8)} ${fmt(Number(b.runMs) / 1000, 1).padStart(7)} ${fmt(Number(b.runMs) / Number(b.approvals), 2).padStart(17)} ${fmt(Number(b.peakRssMb)).padStart(13)}`);
+  console.log('approvals   seed s   run s   per approval ms   vs 1,000   peak RSS MB');
+  const perApproval = (b: BatchRow) => b.runMs / b.approvals;
+  const base = batch.find((b): b is BatchRow => b.approvals === 1000 && !('error' in b));
+  for (const b of batch) {
+    if ('error' in b) console.log(`${String(b.approvals).padStart(9)}   failed: ${b.error}`);
+    else {
+      const growth = base ? `${fmt(perApproval(b) / perApproval(base), 2)} ×` : '–';
+      console.log(`${String(b.approvals).padStart(9)} ${fmt(b.seedMs / 1000, 1).padStart(8)} ${fmt(b.runMs / 1000, 1).padStart(7)} ${fmt(perApproval(b), 2).padStart(17)} ${growth.padStart(10)} ${fmt(b.peakRssMb).padStart(13)}`);
+    }
   }
 
   const validation = benchValidation();
   results.validation = validation;
   console.log(`\nRule validation: speciale-rules validate on 20 specialer × 5 versions (100 files): median ${fmt(validation.medianMs)} ms`);
+
+  const targets = checkTargets(evaluator, http, batch, validation);
+  results.targets = targets;
+  console.log('\nTargets');
+  for (const t of targets) console.log(`${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.measure}: ${t.value} (target ${t.target})`);
 
   writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('\nwrote bench/results.json');
