@@ -1,5 +1,5 @@
-import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
-import { factDefinition, type FactDefinition } from '../evidence/catalogue';
+import { Engine, Fact, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import { factDefinition, type VocabularyName } from '../evidence/catalogue';
 import { deriveFact } from '../evidence/derive';
 import type { Evidence } from '../evidence/types';
 import { municipality, regionOf, tilsynOf } from '../geography';
@@ -27,9 +27,28 @@ export interface EvaluationInput {
 
 /** What an explanation needs of a leaf that does not depend on the evidence, worked out once per rule set. */
 interface LeafText {
-  fact: string;
-  required: string;
-  definition: FactDefinition | undefined;
+  unit: string | null;
+  vocabulary: VocabularyName | undefined;
+  /** The explanation when the fact cannot be derived. */
+  missing: string;
+  /** Otherwise the explanation is `found`, the formatted value, then `met` or `notMet`. */
+  found: string;
+  met: string;
+  notMet: string;
+}
+
+function leafText(leaf: LeafCondition): LeafText {
+  const fact = capitalize(factPhrase(leaf));
+  const required = requirementPhrase(leaf);
+  const definition = factDefinition(leaf.fact);
+  return {
+    unit: definition?.unit ?? null,
+    vocabulary: definition?.vocabulary,
+    missing: `${fact} kan ikke opgøres: dokumentationen indeholder ikke '${definition?.requires ?? leaf.fact}' (krav: ${required}).`,
+    found: `${fact} er `,
+    met: ` (krav: ${required}) – opfyldt.`,
+    notMet: ` (krav: ${required}) – ikke opfyldt.`,
+  };
 }
 
 interface CompiledLevel {
@@ -54,21 +73,18 @@ function compile(ruleset: Ruleset, level: Level): CompiledLevel {
   if (cached) return cached;
 
   const requirements = requirementsFor(ruleset, level);
-  const engine = new Engine([], { allowUndefinedFacts: true });
+  const leavesById = new Map(requirements.map((r) => [r.id, leavesInOrder(r.conditions)]));
+  const allLeaves = [...leavesById.values()].flat();
+  const engine = new Engine([], {
+    allowUndefinedFacts: true,
+    // The rules schema only allows `$.<key>` paths; anything else is left to the engine's JSONPath.
+    ...(allLeaves.every((leaf) => leaf.path === undefined || KEY_PATH.test(leaf.path)) ? { pathResolver: ownProperty } : {}),
+  });
   engine.addOperator('dateOnOrAfter', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a >= b);
   engine.addOperator('dateOnOrBefore', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a <= b);
-  const factIds = new Set<string>();
   const leafTexts = new Map<string, LeafText[]>();
   for (const requirement of requirements) {
-    collectFacts(requirement.conditions, factIds);
-    leafTexts.set(
-      requirement.id,
-      leavesInOrder(requirement.conditions).map((leaf) => ({
-        fact: capitalize(factPhrase(leaf)),
-        required: requirementPhrase(leaf),
-        definition: factDefinition(leaf.fact),
-      })),
-    );
+    leafTexts.set(requirement.id, (leavesById.get(requirement.id) as LeafCondition[]).map(leafText));
     const rule: RuleProperties = {
       name: requirement.id,
       conditions: requirement.conditions as unknown as TopLevelCondition,
@@ -76,9 +92,21 @@ function compile(ruleset: Ruleset, level: Level): CompiledLevel {
     };
     engine.addRule(rule);
   }
-  const compiledLevel = { engine, requirements, leafTexts, factIds: [...factIds], hash: rulesetHash(ruleset) };
+  const factIds = [...new Set(allLeaves.map((leaf) => leaf.fact))];
+  const compiledLevel = { engine, requirements, leafTexts, factIds, hash: rulesetHash(ruleset) };
   byLevel.set(level, compiledLevel);
   return compiledLevel;
+}
+
+const KEY_PATH = /^\$\.[A-Za-z0-9_-]+$/;
+
+/**
+ * What JSONPath gives for `$.<key>` on an object or array: the own property, else undefined. JSONPath
+ * parses the path on every lookup and throws and catches an Error for every number it returns.
+ */
+function ownProperty(value: object, path: string): unknown {
+  const key = path.slice(2);
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 function leavesInOrder(condition: Condition, into: LeafCondition[] = []): LeafCondition[] {
@@ -87,13 +115,6 @@ function leavesInOrder(condition: Condition, into: LeafCondition[] = []): LeafCo
   else if ('any' in condition) condition.any.forEach((c) => leavesInOrder(c, into));
   else leavesInOrder(condition.not, into);
   return into;
-}
-
-function collectFacts(condition: Condition, into: Set<string>): void {
-  if (isLeaf(condition)) into.add(condition.fact);
-  else if ('all' in condition) condition.all.forEach((c) => collectFacts(c, into));
-  else if ('any' in condition) condition.any.forEach((c) => collectFacts(c, into));
-  else collectFacts(condition.not, into);
 }
 
 /** The shape json-rules-engine gives back for an evaluated condition tree. */
@@ -129,22 +150,20 @@ function judge(node: EvaluatedCondition, leaves: ConditionResult[], texts: LeafT
   const text = texts[leaves.length];
   const missing = node.factResult === undefined;
   const outcome: ConditionOutcome = missing ? 'missing' : node.result === true ? 'met' : 'not-met';
-  const definition = text.definition;
-  const unit = definition?.unit ?? null;
   const explanation = missing
-    ? `${text.fact} kan ikke opgøres: dokumentationen indeholder ikke '${definition?.requires ?? node.fact}' (krav: ${text.required}).`
-    : `${text.fact} er ${formatValue(node.factResult, unit, definition?.vocabulary)} (krav: ${text.required}) – ${outcome === 'met' ? 'opfyldt' : 'ikke opfyldt'}.`;
-  leaves.push({
-    fact: node.fact as string,
-    ...(node.path !== undefined ? { path: node.path } : {}),
-    ...(node.params !== undefined ? { params: node.params } : {}),
-    operator: node.operator as string,
-    required: node.value,
-    actual: missing ? null : node.factResult,
-    unit,
-    outcome,
-    explanation,
-  });
+    ? text.missing
+    : text.found + formatValue(node.factResult, text.unit, text.vocabulary) + (outcome === 'met' ? text.met : text.notMet);
+  // Built key by key: `...(c ? { path } : {})` spreads cost more than everything else about a leaf.
+  const leaf = { fact: node.fact as string } as ConditionResult;
+  if (node.path !== undefined) leaf.path = node.path;
+  if (node.params !== undefined) leaf.params = node.params;
+  leaf.operator = node.operator as string;
+  leaf.required = node.value;
+  leaf.actual = missing ? null : node.factResult;
+  leaf.unit = text.unit;
+  leaf.outcome = outcome;
+  leaf.explanation = explanation;
+  leaves.push(leaf);
   return missing ? 'unknown' : outcome === 'met';
 }
 
@@ -158,8 +177,10 @@ const OUTCOME_OF: Record<string, RequirementOutcome> = { true: 'met', false: 'no
 export async function evaluate(input: EvaluationInput): Promise<EvaluationResult> {
   const { ruleset, level, evidence, asOf } = input;
   const compiled = compile(ruleset, level);
-  const runtimeFacts: Record<string, (params: Record<string, unknown>) => unknown> = {};
-  for (const id of compiled.factIds) runtimeFacts[id] = (params) => deriveFact(id, evidence, asOf, params ?? {});
+  // The engine's fact cache hashes the params of every lookup (hash-it), which costs more than deriving
+  // the few facts two leaves share once more; derivations are pure, so the values are the same.
+  const runtimeFacts: Record<string, Fact> = {};
+  for (const id of compiled.factIds) runtimeFacts[id] = new Fact(id, (params) => deriveFact(id, evidence, asOf, params ?? {}), { cache: false });
 
   const { results, failureResults } = await compiled.engine.run(runtimeFacts);
   const evaluatedById = new Map<string, EvaluatedCondition>();

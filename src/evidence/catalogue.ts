@@ -53,10 +53,9 @@ const factsById = new Map(catalogue.facts.map((f) => [f.id, f]));
 const vocabularyIds = new Map<VocabularyName, Set<string>>(
   (Object.keys(catalogue.vocabularies) as VocabularyName[]).map((name) => [name, new Set(catalogue.vocabularies[name].map((e) => e.id))]),
 );
-const vocabularyEntries = new Map<string, VocabularyEntry>();
-for (const [name, entries] of Object.entries(catalogue.vocabularies)) {
-  for (const entry of entries) vocabularyEntries.set(`${name}:${entry.id}`, entry);
-}
+const vocabularyEntries = new Map<string, Map<string, VocabularyEntry>>(
+  Object.entries(catalogue.vocabularies).map(([name, entries]) => [name, new Map(entries.map((e) => [e.id, e]))]),
+);
 
 export function allFacts(): readonly FactDefinition[] {
   return catalogue.facts;
@@ -85,11 +84,11 @@ export function isInVocabulary(name: VocabularyName, id: string): boolean {
 
 /** The Danish label of a vocabulary value; the id itself when unknown. */
 export function vocabularyLabel(name: VocabularyName, id: string): string {
-  return vocabularyEntries.get(`${name}:${id}`)?.da ?? id;
+  return vocabularyEntries.get(name)?.get(id)?.da ?? id;
 }
 
 export function educationGroupOf(education: string): string | undefined {
-  return vocabularyEntries.get(`educations:${education}`)?.group ?? undefined;
+  return vocabularyEntries.get('educations')?.get(education)?.group ?? undefined;
 }
 
 /** The params schema of a fact with every `{ vocabulary }` replaced by the enum it stands for. */

@@ -1,5 +1,5 @@
 import { tilsynOf } from '../geography';
-import { addYears, wholeMonthsBetween, withinMonthsBefore, type IsoDate } from '../time/dates';
+import { addYears, lastMonthsBefore, wholeMonthsBetween, type IsoDate } from '../time/dates';
 import { educationGroupOf, factDefinition, vocabulary } from './catalogue';
 import type { Evidence, StaffMember } from './types';
 
@@ -35,9 +35,10 @@ function shareOfFte(evidence: Evidence, predicate: (s: StaffMember) => boolean):
   return total === 0 ? 0 : round((100 * fteWhere(evidence, predicate)) / total);
 }
 
-function hasCompetence(s: StaffMember, competence: string, asOf: IsoDate, withinYears: number | undefined): boolean {
+/** Whether a staff member holds the competence, obtained by `asOf` and (with withinYears) recently enough. */
+function competenceHeld(competence: string, asOf: IsoDate, withinYears: number | undefined): (s: StaffMember) => boolean {
   const earliest = withinYears === undefined ? '' : addYears(asOf, -withinYears);
-  return (s.competences ?? []).some((c) => c.competence === competence && c.obtainedOn <= asOf && c.obtainedOn >= earliest);
+  return (s) => (s.competences ?? []).some((c) => c.competence === competence && c.obtainedOn <= asOf && c.obtainedOn >= earliest);
 }
 
 function hasEducationIn(s: StaffMember, asOf: IsoDate, accept: (education: string) => boolean): boolean {
@@ -54,10 +55,11 @@ function agreementsValidOn(evidence: Evidence, asOf: IsoDate, formalOnly: boolea
 function coursesStarted(evidence: Evidence, asOf: IsoDate, months: number, targetGroup: unknown): number {
   const courses = evidence.citizenCourses ?? {};
   const inGroup = (g: string) => targetGroup === undefined || g === targetGroup;
-  const fromEntries = (courses.entries ?? []).filter((e) => inGroup(e.targetGroup) && withinMonthsBefore(e.startDate, asOf, months)).length;
+  const inWindow = lastMonthsBefore(asOf, months);
+  const fromEntries = (courses.entries ?? []).filter((e) => inGroup(e.targetGroup) && inWindow(e.startDate)).length;
   // A period count is only attributable to the window when the whole period lies inside it.
   const fromCounts = (courses.counts ?? [])
-    .filter((c) => inGroup(c.targetGroup) && withinMonthsBefore(c.periodStart, asOf, months) && c.periodEnd <= asOf)
+    .filter((c) => inGroup(c.targetGroup) && inWindow(c.periodStart) && c.periodEnd <= asOf)
     .reduce((sum, c) => sum + c.started, 0);
   return fromEntries + fromCounts;
 }
@@ -79,28 +81,23 @@ const DERIVATIONS: Record<string, Derivation> = {
     const groups = new Set(p.groups as string[]);
     return shareOfFte(ev, (s) => hasEducationIn(s, asOf, (e) => groups.has(educationGroupOf(e) ?? '')));
   },
-  fteWithCompetence: (ev, asOf, p) =>
-    fteWhere(ev, (s) => hasCompetence(s, p.competence as string, asOf, p.withinYears as number | undefined)),
-  staffWithCompetence: (ev, asOf, p) =>
-    staffOf(ev).filter((s) => hasCompetence(s, p.competence as string, asOf, p.withinYears as number | undefined)).length,
+  fteWithCompetence: (ev, asOf, p) => fteWhere(ev, competenceHeld(p.competence as string, asOf, p.withinYears as number | undefined)),
+  staffWithCompetence: (ev, asOf, p) => staffOf(ev).filter(competenceHeld(p.competence as string, asOf, p.withinYears as number | undefined)).length,
   staffCompetences: (ev, asOf) => {
     const held = new Set<string>();
     for (const s of staffOf(ev)) for (const c of s.competences ?? []) if (c.obtainedOn <= asOf) held.add(c.competence);
     return [...held].sort();
   },
-  shareFteWithSupervision: (ev, asOf, p) =>
-    shareOfFte(ev, (s) =>
-      (s.supervision ?? []).some(
-        (x) => (p.kind === undefined || x.kind === p.kind) && withinMonthsBefore(x.date, asOf, p.withinMonths as number),
-      ),
-    ),
+  shareFteWithSupervision: (ev, asOf, p) => {
+    const inWindow = lastMonthsBefore(asOf, p.withinMonths as number);
+    return shareOfFte(ev, (s) => (s.supervision ?? []).some((x) => (p.kind === undefined || x.kind === p.kind) && inWindow(x.date)));
+  },
   courseHoursPerFte: (ev, asOf, p) => {
     const total = totalFte(ev);
     if (total === 0) return 0;
-    const hours = staffOf(ev)
-      .flatMap((s) => s.courses ?? [])
-      .filter((c) => withinMonthsBefore(c.completedOn, asOf, p.withinMonths as number))
-      .reduce((sum, c) => sum + c.hours, 0);
+    const inWindow = lastMonthsBefore(asOf, p.withinMonths as number);
+    let hours = 0;
+    for (const s of staffOf(ev)) for (const c of s.courses ?? []) if (inWindow(c.completedOn)) hours += c.hours;
     return round(hours / total);
   },
   advisoryFte: (ev) => fteWhere(ev, (s) => s.advisoryDuty === true),
@@ -109,9 +106,10 @@ const DERIVATIONS: Record<string, Derivation> = {
     (ev.citizenCourses?.entries ?? []).filter((e) => e.startDate <= asOf && (e.endDate === undefined || e.endDate >= asOf)).length,
   citizenCourseTargetGroups: (ev, asOf) => {
     const groups = new Set<string>();
-    for (const e of ev.citizenCourses?.entries ?? []) if (withinMonthsBefore(e.startDate, asOf, 36)) groups.add(e.targetGroup);
+    const inWindow = lastMonthsBefore(asOf, 36);
+    for (const e of ev.citizenCourses?.entries ?? []) if (inWindow(e.startDate)) groups.add(e.targetGroup);
     for (const c of ev.citizenCourses?.counts ?? []) {
-      if (c.started > 0 && withinMonthsBefore(c.periodEnd, asOf, 36)) groups.add(c.targetGroup);
+      if (c.started > 0 && inWindow(c.periodEnd)) groups.add(c.targetGroup);
     }
     return [...groups].sort();
   },
@@ -133,15 +131,14 @@ const DERIVATIONS: Record<string, Derivation> = {
   evidenceAgeMonths: (ev, asOf) => wholeMonthsBetween(ev.reportingDate, asOf),
   offersOutreach: (ev) => ev.advisory?.outreach,
   advisoryResponseDays: (ev) => ev.advisory?.responseTimeDays,
-  advisoryCases: (ev, asOf, p) =>
-    (ev.advisory?.cases ?? []).filter(
-      (c) => (p.recipientType === undefined || c.recipientType === p.recipientType) && withinMonthsBefore(c.startDate, asOf, p.withinMonths as number),
-    ).length,
+  advisoryCases: (ev, asOf, p) => {
+    const inWindow = lastMonthsBefore(asOf, p.withinMonths as number);
+    return (ev.advisory?.cases ?? []).filter((c) => (p.recipientType === undefined || c.recipientType === p.recipientType) && inWindow(c.startDate)).length;
+  },
   knowledgeSharingActivities: (ev, asOf, p) => {
     const kinds = p.kinds === undefined ? undefined : new Set(p.kinds as string[]);
-    return (ev.advisory?.knowledgeActivities ?? []).filter(
-      (a) => (kinds === undefined || kinds.has(a.kind)) && withinMonthsBefore(a.date, asOf, p.withinMonths as number),
-    ).length;
+    const inWindow = lastMonthsBefore(asOf, p.withinMonths as number);
+    return (ev.advisory?.knowledgeActivities ?? []).filter((a) => (kinds === undefined || kinds.has(a.kind)) && inWindow(a.date)).length;
   },
 };
 
@@ -149,10 +146,17 @@ function monthsSince(date: IsoDate | undefined, asOf: IsoDate): number | undefin
   return date === undefined ? undefined : wholeMonthsBetween(date, asOf);
 }
 
-/** The evidence field a fact needs, read by its dotted path; undefined when absent. */
-export function evidenceField(evidence: Evidence, dottedPath: string): unknown {
+/** Per fact, its derivation and the path of the evidence field it requires, split once. */
+const DERIVABLE = new Map<string, { derive: Derivation; requires: string[] }>();
+for (const [id, derive] of Object.entries(DERIVATIONS)) {
+  const definition = factDefinition(id);
+  if (definition) DERIVABLE.set(id, { derive, requires: definition.requires.split('.') });
+}
+
+/** The evidence field at a path; undefined when absent. */
+function fieldAt(evidence: Evidence, path: readonly string[]): unknown {
   let node: unknown = evidence;
-  for (const key of dottedPath.split('.')) {
+  for (const key of path) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[key];
   }
@@ -161,11 +165,10 @@ export function evidenceField(evidence: Evidence, dottedPath: string): unknown {
 
 /** Derive one catalogue fact; undefined when the evidence the fact requires is absent. */
 export function deriveFact(factId: string, evidence: Evidence, asOf: IsoDate, params: Params = {}): FactValue {
-  const definition = factDefinition(factId);
-  const derivation = DERIVATIONS[factId];
-  if (!definition || !derivation) throw new Error(`no derivation for fact '${factId}'`);
-  if (evidenceField(evidence, definition.requires) === undefined) return undefined;
-  return derivation(evidence, asOf, params);
+  const derivable = DERIVABLE.get(factId);
+  if (!derivable) throw new Error(`no derivation for fact '${factId}'`);
+  if (fieldAt(evidence, derivable.requires) === undefined) return undefined;
+  return derivable.derive(evidence, asOf, params);
 }
 
 export function derivedFactIds(): string[] {

@@ -72,7 +72,11 @@ export function earlierOf(a: IsoDate, b: IsoDate): IsoDate {
   return a < b ? a : b;
 }
 
-/** True when `date` lies in the window of the last n months before `asOf`: (asOf − n months, asOf]. */
-export function withinMonthsBefore(date: IsoDate, asOf: IsoDate, months: number): boolean {
-  return date > addMonths(asOf, -months) && date <= asOf;
+/**
+ * The test for dates in the window of the last n months before `asOf`: (asOf − n months, asOf]. The
+ * window's start is worked out once, for the many dated entries a derivation looks at.
+ */
+export function lastMonthsBefore(asOf: IsoDate, months: number): (date: IsoDate) => boolean {
+  const start = addMonths(asOf, -months);
+  return (date) => date > start && date <= asOf;
 }

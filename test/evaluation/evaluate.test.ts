@@ -166,4 +166,31 @@ describe('evaluate', () => {
     );
     results.forEach((r, i) => expect(r.overall).toBe(i % 2 ? 'not-eligible' : 'eligible'));
   });
+  it('reads one entry of an object fact with a $.<key> path, and the same with other JSONPath forms', async () => {
+    const withPath = (path: string) => {
+      const rs = ruleset();
+      rs.levels.specialfunktion.requirements = [
+        {
+          id: 'TST-P', category: 'competence', severity: 'required', title: { da: 'Psykolog' }, rationale: { da: 'r' },
+          conditions: { all: [{ fact: 'fteByProfession', path, operator: 'greaterThanInclusive', value: 1 }] },
+        },
+      ];
+      return evaluate({ ruleset: rs, level: 'specialfunktion', evidence: eligibleEvidence(), asOf: AS_OF });
+    };
+    const plain = await withPath('$.psykolog');
+    const bracketed = await withPath("$['psykolog']");
+    expect(plain.requirements[0].conditions[0]).toMatchObject({ path: '$.psykolog', actual: 1, outcome: 'met' });
+    expect(bracketed.requirements[0].conditions[0]).toMatchObject({ actual: 1, outcome: 'met' });
+    // A key the object only inherits is no entry of it.
+    expect((await withPath('$.constructor')).requirements[0].conditions[0]).toMatchObject({ actual: null, outcome: 'missing' });
+  });
+
+  it('gives leaves that share a fact and params the same value', async () => {
+    const rs = ruleset();
+    const leaf = { fact: 'fteWithCompetence', params: { competence: 'autismespecifikke-metoder', withinYears: 5 }, operator: 'greaterThanInclusive', value: 2 };
+    rs.levels.specialfunktion.requirements[1].conditions = { all: [leaf, { ...leaf, value: 3 }] };
+    const [first, second] = (await evaluate({ ruleset: rs, level: 'specialfunktion', evidence: eligibleEvidence(), asOf: AS_OF })).requirements[1].conditions;
+    expect([first.actual, second.actual]).toEqual([2, 2]);
+    expect([first.outcome, second.outcome]).toEqual(['met', 'not-met']);
+  });
 });

@@ -1,4 +1,4 @@
-import { addMonths, isIsoDate, wholeMonthsBetween, withinMonthsBefore } from '../../src/time/dates';
+import { addMonths, isIsoDate, lastMonthsBefore, wholeMonthsBetween } from '../../src/time/dates';
 
 describe('calendar dates', () => {
   it('adds months, clamping to the end of a shorter month', () => {
@@ -16,10 +16,13 @@ describe('calendar dates', () => {
   });
 
   it('defines the window of the last N months as (asOf − N months, asOf]', () => {
-    expect(withinMonthsBefore('2025-10-01', '2026-10-01', 12)).toBe(false);
-    expect(withinMonthsBefore('2025-10-02', '2026-10-01', 12)).toBe(true);
-    expect(withinMonthsBefore('2026-10-01', '2026-10-01', 12)).toBe(true);
-    expect(withinMonthsBefore('2026-10-02', '2026-10-01', 12)).toBe(false);
+    const lastYear = lastMonthsBefore('2026-10-01', 12);
+    expect(lastYear('2025-10-01')).toBe(false);
+    expect(lastYear('2025-10-02')).toBe(true);
+    expect(lastYear('2026-10-01')).toBe(true);
+    expect(lastYear('2026-10-02')).toBe(false);
+    expect(lastMonthsBefore('2026-03-31', 1)('2026-02-28')).toBe(false);
+    expect(lastMonthsBefore('2026-03-31', 1)('2026-03-01')).toBe(true);
   });
 
   it('accepts only real calendar dates', () => {
