@@ -57,17 +57,17 @@ export function isCprLikeNumber(value: number | bigint): boolean {
 interface Frame {
   readonly node: unknown;
   readonly parent: Frame | undefined;
-  /** Escaped reference token (RFC 6901) of this node within its parent; '' for the root. */
-  readonly token: string;
+  /** Key or index of this node within its parent ('' for the root), escaped only if a pointer is built. */
+  readonly token: string | number;
 }
 
-function escapeToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+function escapeToken(token: string | number): string {
+  return typeof token === 'number' ? String(token) : token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function pointerOf(frame: Frame): string {
   const tokens: string[] = [];
-  for (let f: Frame | undefined = frame; f !== undefined && f.parent !== undefined; f = f.parent) tokens.push(f.token);
+  for (let f: Frame | undefined = frame; f !== undefined && f.parent !== undefined; f = f.parent) tokens.push(escapeToken(f.token));
   let pointer = '';
   for (let i = tokens.length - 1; i >= 0; i--) pointer += `/${tokens[i]}`;
   return pointer;
@@ -95,15 +95,16 @@ export function findCprLikeValues(payload: unknown): string[] {
       if (seen.has(node) || ArrayBuffer.isView(node)) continue;
       seen.add(node);
       if (Array.isArray(node)) {
-        for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], parent: frame, token: String(i) });
+        for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], parent: frame, token: i });
       } else {
+        // Pushed last key first, so that they are popped in document order. Every CPR-like key of this
+        // object gives the same pointer, so finding them in reverse changes nothing.
         const keys = Object.keys(node);
-        const children: Frame[] = [];
-        for (const key of keys) {
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const key = keys[i];
           if (containsCprLike(key)) found.add(pointerOf(frame));
-          else children.push({ node: (node as Record<string, unknown>)[key], parent: frame, token: escapeToken(key) });
+          else stack.push({ node: (node as Record<string, unknown>)[key], parent: frame, token: key });
         }
-        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
       }
     }
   }
