@@ -75,6 +75,18 @@ function compile(ruleset: Ruleset, level: Level): CompiledLevel {
   const requirements = requirementsFor(ruleset, level);
   const leavesById = new Map(requirements.map((r) => [r.id, leavesInOrder(r.conditions)]));
   const allLeaves = [...leavesById.values()].flat();
+  const engine = engineFor(requirements);
+  const leafTexts = new Map<string, LeafText[]>();
+  for (const requirement of requirements) leafTexts.set(requirement.id, (leavesById.get(requirement.id) as LeafCondition[]).map(leafText));
+  const factIds = [...new Set(allLeaves.map((leaf) => leaf.fact))];
+  const compiledLevel = { engine, requirements, leafTexts, factIds, hash: rulesetHash(ruleset) };
+  byLevel.set(level, compiledLevel);
+  return compiledLevel;
+}
+
+/** A json-rules-engine with one rule per requirement, configured as the evaluator runs it. */
+export function engineFor(requirements: Requirement[]): Engine {
+  const allLeaves = requirements.flatMap((r) => leavesInOrder(r.conditions));
   const engine = new Engine([], {
     allowUndefinedFacts: true,
     // The rules schema only allows `$.<key>` paths; anything else is left to the engine's JSONPath.
@@ -82,9 +94,7 @@ function compile(ruleset: Ruleset, level: Level): CompiledLevel {
   });
   engine.addOperator('dateOnOrAfter', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a >= b);
   engine.addOperator('dateOnOrBefore', (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a <= b);
-  const leafTexts = new Map<string, LeafText[]>();
   for (const requirement of requirements) {
-    leafTexts.set(requirement.id, (leavesById.get(requirement.id) as LeafCondition[]).map(leafText));
     const rule: RuleProperties = {
       name: requirement.id,
       conditions: requirement.conditions as unknown as TopLevelCondition,
@@ -92,10 +102,15 @@ function compile(ruleset: Ruleset, level: Level): CompiledLevel {
     };
     engine.addRule(rule);
   }
-  const factIds = [...new Set(allLeaves.map((leaf) => leaf.fact))];
-  const compiledLevel = { engine, requirements, leafTexts, factIds, hash: rulesetHash(ruleset) };
-  byLevel.set(level, compiledLevel);
-  return compiledLevel;
+  return engine;
+}
+
+/**
+ * A fact computed per lookup, without the engine's cache: it hashes the params of every lookup
+ * (hash-it), which costs more than deriving the few facts two leaves share once more.
+ */
+export function uncachedFact(id: string, value: (params: Record<string, unknown>) => unknown): Fact {
+  return new Fact(id, (params) => value(params ?? {}), { cache: false });
 }
 
 const KEY_PATH = /^\$\.[A-Za-z0-9_-]+$/;
@@ -177,10 +192,9 @@ const OUTCOME_OF: Record<string, RequirementOutcome> = { true: 'met', false: 'no
 export async function evaluate(input: EvaluationInput): Promise<EvaluationResult> {
   const { ruleset, level, evidence, asOf } = input;
   const compiled = compile(ruleset, level);
-  // The engine's fact cache hashes the params of every lookup (hash-it), which costs more than deriving
-  // the few facts two leaves share once more; derivations are pure, so the values are the same.
+  // Derivations are pure, so deriving a shared fact again gives the same value (see uncachedFact).
   const runtimeFacts: Record<string, Fact> = {};
-  for (const id of compiled.factIds) runtimeFacts[id] = new Fact(id, (params) => deriveFact(id, evidence, asOf, params ?? {}), { cache: false });
+  for (const id of compiled.factIds) runtimeFacts[id] = uncachedFact(id, (params) => deriveFact(id, evidence, asOf, params));
 
   const { results, failureResults } = await compiled.engine.run(runtimeFacts);
   const evaluatedById = new Map<string, EvaluatedCondition>();
