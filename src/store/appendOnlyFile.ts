@@ -25,6 +25,7 @@ export interface Slot {
  */
 export class AppendOnlyFile {
   private fd: number | null = null;
+  private openFileId = '';
   private closed = false;
   /** The file's length: the offset of the next append (this process is the only writer). */
   private size = 0;
@@ -54,11 +55,18 @@ export class AppendOnlyFile {
       const stat = fstatSync(fd);
       if (!stat.isFile()) throw new Error('not a regular file');
       this.size = stat.size;
+      this.openFileId = `${stat.dev}:${stat.ino}`;
       this.fd = fd;
     } catch (error) {
       closeSync(fd);
       throw unavailable(`Cannot open ${this.filename}`, error);
     }
+  }
+
+  /** Which file the slots of this process refer to (device and inode), opening it if need be. */
+  fileId(): string {
+    this.ensureOpen();
+    return this.openFileId;
   }
 
   /** Appends each text as one line, in one write; returns where each one went. */

@@ -22,7 +22,7 @@
  *
  * Evaluations are the exception: nedb keeps every document in memory, and an evaluation record (evidence
  * plus explanation) is tens of kilobytes, so a store with many re-checks would not fit. Their records go
- * to evaluation-bodies.jsonl (see AppendOnlyFile) and the nedb entry holds only the indexed fields and
+ * to evaluation-bodies.jsonl (see EvaluationBodies) and the nedb entry holds only the indexed fields and
  * the record's position there.
  *
  * Only one process may open a dataDir at a time (nedb keeps everything in memory).
@@ -30,7 +30,8 @@
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import Datastore from '@seald-io/nedb';
-import { AppendOnlyFile, type Slot } from './appendOnlyFile';
+import { AppendOnlyFile } from './appendOnlyFile';
+import { EvaluationBodies, type BodySlots } from './evaluationBodies';
 import {
   assertDocumentQuery,
   assertFilter,
@@ -71,8 +72,9 @@ interface EvaluationEnvelope {
   id: string;
   approvalId?: string;
   createdAt: string;
-  /** Where the record's JSON is in the bodies file. */
-  body: Slot;
+  /** Where the record is in the bodies file. */
+  body: BodySlots['body'];
+  evidence?: BodySlots['evidence'];
 }
 
 interface ApprovalEnvelope {
@@ -109,7 +111,7 @@ const MODES = { fileMode: 0o600, dirMode: 0o700 };
 export class EmbeddedStore implements Store {
   private readonly evaluations: Collection;
   /** Evaluation records (evidence and explanation, tens of KB each) live on disk, not in nedb's memory. */
-  private readonly evaluationBodies: AppendOnlyFile;
+  private readonly evaluationBodies: EvaluationBodies;
   private readonly approvals: Collection;
   private readonly audit: Collection;
   private readonly leases: Collection;
@@ -123,7 +125,7 @@ export class EmbeddedStore implements Store {
       { fieldName: 'id', unique: true },
       { fieldName: 'approvalId', sparse: true },
     ]);
-    this.evaluationBodies = new AppendOnlyFile(path.join(dataDir, 'evaluation-bodies.jsonl'), MODES.fileMode);
+    this.evaluationBodies = new EvaluationBodies(path.join(dataDir, 'evaluation-bodies.jsonl'), MODES.fileMode);
     this.approvals = new Collection(file('approvals'), [{ fieldName: 'id', unique: true }]);
     this.audit = new Collection(file('audit'), [{ fieldName: 'seq', unique: true }], () => {
       this.auditTail = undefined;
@@ -181,12 +183,11 @@ export class EmbeddedStore implements Store {
   async insertEvaluation(record: EvaluationRecord): Promise<void> {
     assertId(record.id);
     // The body goes first; the index entry that makes it visible is written only once the body is in the file.
-    const [body] = this.evaluationBodies.append([JSON.stringify(record)]);
     const envelope: EvaluationEnvelope = {
       id: record.id,
       ...(record.approvalId !== undefined ? { approvalId: record.approvalId } : {}),
       createdAt: record.createdAt,
-      body,
+      ...this.evaluationBodies.write(record),
     };
     await this.evaluations.run(async (db) => {
       try {
@@ -213,9 +214,8 @@ export class EmbeddedStore implements Store {
     if (!row) return null;
     // Data directories written before bodies moved out of nedb hold the record inline.
     if (typeof row.doc === 'string') return parseDoc<EvaluationRecord>(row);
-    const record = JSON.parse(this.evaluationBodies.read(row.body as Slot)) as EvaluationRecord;
-    if (record.id !== row.id) throw new StoreUnavailableError(`${this.evaluationBodies.filename} does not hold evaluation ${String(row.id)} where its index points`);
-    return record;
+    const { id, body, evidence } = row as unknown as EvaluationEnvelope;
+    return this.evaluationBodies.read(id, { body, ...(evidence ? { evidence } : {}) });
   }
 
   // ---- approvals ---------------------------------------------------------------------------------

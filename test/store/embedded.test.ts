@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../../src/store/embedded';
 import { StoreUnavailableError } from '../../src/store/errors';
-import type { AuditEntry, Store } from '../../src/store/types';
+import type { AuditEntry, EvaluationRecord, Store } from '../../src/store/types';
 import { storeContract, type StoreHarness } from './contract';
 import { approval, evaluation } from './support/fixtures';
 
@@ -164,6 +164,56 @@ describe('EmbeddedStore on disk', () => {
     const reopened = track(await openStore(dataDir));
     for (const r of records) expect(await reopened.getEvaluation(r.id)).toEqual(r);
     expect(await reopened.latestEvaluationForApproval('a-1')).toEqual(records[2]);
+  });
+
+  it('a record that carries evidence read from the store (a re-check) points at the evidence already written instead of writing it again', async () => {
+    const store = track(await openStore(dataDir));
+    const bodies = path.join(dataDir, 'evaluation-bodies.jsonl');
+    const first = evaluation({ approvalId: 'a-1', evidence: { staff: Array.from({ length: 50 }, (_, i) => ({ ref: `S${i}`, fte: 1, educations: ['paedagog'] })) } });
+    await store.insertEvaluation(first);
+    const evidenceBytes = Buffer.byteLength(JSON.stringify(first.evidence));
+    const read = (await store.getEvaluation(first.id)) as EvaluationRecord;
+    const before = statSync(bodies).size;
+    const recheck = evaluation({ approvalId: 'a-1', createdAt: '2026-09-01T10:00:00.000Z', evidence: read.evidence });
+    await store.insertEvaluation(recheck);
+    expect(statSync(bodies).size - before).toBeLessThan(evidenceBytes);
+    // Fresh evidence, even with the same content, is written as given.
+    const resent = evaluation({ approvalId: 'a-1', createdAt: '2026-10-01T10:00:00.000Z', evidence: structuredClone(first.evidence) });
+    const beforeResent = statSync(bodies).size;
+    await store.insertEvaluation(resent);
+    expect(statSync(bodies).size - beforeResent).toBeGreaterThan(evidenceBytes);
+
+    await store.close();
+    const reopened = track(await openStore(dataDir));
+    expect(await reopened.getEvaluation(recheck.id)).toEqual(recheck);
+    expect(await reopened.getEvaluation(resent.id)).toEqual(resent);
+    expect((await reopened.latestEvaluationForApproval('a-1'))?.evidence).toEqual(first.evidence);
+  });
+
+  it('evidence handed out by the store cannot be changed in place, so a record that reuses it stores what it shows', async () => {
+    const store = track(await openStore(dataDir));
+    const record = evaluation();
+    await store.insertEvaluation(record);
+    const read = (await store.getEvaluation(record.id)) as EvaluationRecord;
+    const staff = (read.evidence as { staff: { fte: number }[] }).staff;
+    expect(() => {
+      staff[0].fte = 99;
+    }).toThrow(TypeError);
+    expect(await store.getEvaluation(record.id)).toEqual(record);
+  });
+
+  it('evidence read before the bodies file was replaced is written again into the new file, not pointed at', async () => {
+    const store = track(await openStore(dataDir));
+    const first = evaluation();
+    await store.insertEvaluation(first);
+    const read = (await store.getEvaluation(first.id)) as EvaluationRecord;
+    const file = path.join(dataDir, 'evaluation-bodies.jsonl');
+    renameSync(file, `${file}.old`);
+    writeFileSync(file, `${JSON.stringify({ other: 'content '.repeat(20) })}\n`, { mode: 0o600 });
+    await expect(store.insertEvaluation(evaluation())).rejects.toBeInstanceOf(StoreUnavailableError);
+    const recheck = evaluation({ evidence: read.evidence });
+    await store.insertEvaluation(recheck);
+    expect(await store.getEvaluation(recheck.id)).toEqual(recheck);
   });
 
   it('reads evaluations from data directories written before bodies moved out of nedb (record inline in the datafile)', async () => {
