@@ -31,7 +31,10 @@ export interface EvaluationRecord {
   asOf: string;
   overall: 'eligible' | 'not-eligible' | 'incomplete';
   provider: ProviderRef;
-  /** The evidence as received, kept so the evaluation can be re-run and explained later. */
+  /**
+   * The evidence as received, kept so the evaluation can be re-run and explained later. Read-only once
+   * read back: the embedded store hands it out frozen (see EvaluationBodies).
+   */
   evidence: unknown;
   /** The full explained evaluation. */
   result: unknown;
