@@ -20,9 +20,11 @@ export async function opsPerSecond(fn: () => unknown, ms: number): Promise<numbe
   return n / (Number(now - start) / 1e9);
 }
 
-/** Run each contender once per round, `rounds` times, and return the median ops/s of each. */
+/** After a warm-up round, run each contender once per round, `rounds` times, and return the median ops/s of each. */
 export async function interleaved(contenders: Record<string, () => unknown>, rounds: number, ms: number): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  // One round first that is not counted: the first calls run before the JIT has compiled the code.
+  for (const fn of Object.values(contenders)) await opsPerSecond(fn, ms);
   for (let round = 0; round < rounds; round++) {
     for (const [name, fn] of Object.entries(contenders)) samples[name].push(await opsPerSecond(fn, ms));
   }
