@@ -1,6 +1,7 @@
+import { audit } from '../audit';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { newId } from '../store/ids';
-import type { Store, StoredDocument } from '../store/types';
+import type { ApprovalRecord, Store, StoredDocument } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import { dueReason, type RecheckOutcome, type Rechecker } from './recheck';
 import { LIVE_STATUSES } from './service';
@@ -18,6 +19,8 @@ export interface RecheckRun extends StoredDocument {
   durationMs?: number;
   examined: number;
   counts: Record<Exclude<RecheckOutcome, 'skipped'>, number> & { skipped: number };
+  /** Re-checks an interrupted run had saved but not yet audited and recorded, finished by this run. */
+  completedAfterInterruption?: number;
   failures: { approvalId: string; message: string }[];
 }
 
@@ -46,6 +49,8 @@ const PROGRESS_EVERY = 100;
  */
 export class RecheckBatch {
   private readonly ttl: number;
+  /** Start of the earliest run that begin() found interrupted: its last re-check may lack its audit entry. */
+  private interruptedSince: string | undefined;
 
   constructor(private readonly deps: BatchDeps) {
     this.ttl = deps.leaseTtlMs ?? 60_000;
@@ -55,8 +60,10 @@ export class RecheckBatch {
   async begin(): Promise<RecheckRun> {
     const { store, clock, holder } = this.deps;
     if (!(await store.acquireLease(BATCH_LEASE, holder, this.ttl, clock.now()))) throw new BatchBusyError();
+    this.interruptedSince = undefined;
     for (const stale of await store.findDocuments<RecheckRun>('recheckRuns', { status: 'running' })) {
       await store.putDocument('recheckRuns', { ...stale, status: 'interrupted' });
+      if (this.interruptedSince === undefined || stale.startedAt < this.interruptedSince) this.interruptedSince = stale.startedAt;
     }
     const run: RecheckRun = {
       id: newId(),
@@ -80,6 +87,7 @@ export class RecheckBatch {
         for await (const approval of store.findApprovals({ status })) {
           run.examined += 1;
           const due = dueReason(approval, run.asOf, rules);
+          if (!due) await this.completeInterrupted(approval, run);
           if (due) {
             const key = `${approval.id}:${due.key}`;
             if (await store.getDocument('rechecks', key)) {
@@ -113,6 +121,41 @@ export class RecheckBatch {
       onProgress?.(run);
     }
     return run;
+  }
+
+  /**
+   * A run killed between saving a re-checked approval and appending its audit entry leaves the approval
+   * no longer due, so no later run would look at it again. Its newest history entry says what was done:
+   * append the audit entry and record the due key. A kill in the instant between the audit entry and
+   * the due key gives a second entry for the same evaluation (marked completedAfterInterruption): an
+   * audit entry may repeat, none is missing.
+   */
+  private async completeInterrupted(approval: ApprovalRecord, run: RecheckRun): Promise<void> {
+    const since = this.interruptedSince;
+    const last = approval.history[approval.history.length - 1];
+    if (since === undefined || last?.type !== 'recheck' || last.by !== BATCH_SUBJECT || last.at < since) return;
+    const dueKey = last.details?.dueKey;
+    if (typeof dueKey !== 'string' || (await this.deps.store.getDocument('rechecks', dueKey))) return;
+    const { store } = this.deps;
+    const details = last.details ?? {};
+    await audit(store, {
+      at: last.at,
+      subject: BATCH_SUBJECT,
+      action: 'approval.rechecked',
+      entityType: 'approval',
+      entityId: approval.id,
+      summary: {
+        trigger: details.trigger,
+        outcome: details.outcome,
+        evaluationId: last.evaluationId,
+        rulesetVersion: details.rulesetVersion,
+        fromStatus: last.fromStatus,
+        toStatus: last.toStatus,
+        completedAfterInterruption: true,
+      },
+    });
+    await store.insertUniqueDocument('rechecks', { id: dueKey, runId: run.id, approvalId: approval.id, outcome: details.outcome as string, at: last.at });
+    run.completedAfterInterruption = (run.completedAfterInterruption ?? 0) + 1;
   }
 
   async run(onProgress?: (run: RecheckRun) => void): Promise<RecheckRun> {

@@ -37,7 +37,9 @@ export async function runRecheckJob(env: NodeJS.ProcessEnv = process.env, out: N
     const c = finished.counts;
     out.write(
       `Færdig på ${finished.durationMs} ms: ${finished.examined} gennemgået; i orden ${c.compliant}, i risiko ${c['at-risk']}, ` +
-        `dokumentation forældet ${c['evidence-overdue']}, udløbet ${c.expired}, allerede gjort ${c.skipped}; fejl ${finished.failures.length}\n`,
+        `dokumentation forældet ${c['evidence-overdue']}, udløbet ${c.expired}, allerede gjort ${c.skipped}; fejl ${finished.failures.length}` +
+        (finished.completedAfterInterruption ? `; afsluttet efter afbrudt kørsel ${finished.completedAfterInterruption}` : '') +
+        '\n',
     );
     for (const f of finished.failures) out.write(`  fejl: ${f.approvalId}: ${f.message}\n`);
     return finished.status === 'finished' && finished.failures.length === 0 ? 0 : 1;

@@ -1,5 +1,7 @@
 import request from 'supertest';
-import { RecheckBatch, BatchBusyError } from '../../src/approvals/batch';
+import { BATCH_SUBJECT, RecheckBatch, BatchBusyError } from '../../src/approvals/batch';
+import { Rechecker } from '../../src/approvals/recheck';
+import type { Store } from '../../src/store/types';
 import type { Evidence } from '../../src/evidence/types';
 import type { Ruleset } from '../../src/rules/types';
 import { addMonths } from '../../src/time/dates';
@@ -195,6 +197,40 @@ describe('batch runs', () => {
     expect(taken.holder).toBe('other-instance');
     const stale = await svc.store.getDocument('recheckRuns', run.id);
     expect(stale).toMatchObject({ status: 'interrupted' });
+  });
+
+  it('finishes what a run killed between saving a re-checked approval and its audit entry left undone, once', async () => {
+    const id = await approve();
+    at('2027-10-01');
+    const dueKey = `${id}:schedule:2027-10-01`;
+    // The killed run: it began, saved the re-checked approval and died before appending the audit entry.
+    const killed = await svc.batch.begin();
+    const diesBeforeAudit = new Proxy(svc.store, {
+      get(target, property) {
+        if (property === 'appendAudit') return () => Promise.reject(new Error('killed'));
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as Store;
+    await expect(new Rechecker({ store: diesBeforeAudit, rules: svc.rules, clock: svc.clock }).recheck(id, 'schedule', { by: BATCH_SUBJECT, dueKey })).rejects.toThrow('killed');
+    const saved = await rechecks(id);
+    expect(saved).toHaveLength(1);
+    const audited = async () => (await svc.store.listAudit({ limit: 1000 })).filter((e) => e.action === 'approval.rechecked' && e.entityId === id);
+    expect(await audited()).toHaveLength(0);
+
+    const next = await svc.batch.run();
+    expect(await svc.store.getDocument('recheckRuns', killed.id)).toMatchObject({ status: 'interrupted' });
+    expect(next).toMatchObject({ status: 'finished', completedAfterInterruption: 1, counts: { compliant: 0, skipped: 0 } });
+    const entries = await audited();
+    expect(entries).toHaveLength(1);
+    expect(entries[0].summary).toMatchObject({ evaluationId: saved[0].evaluationId, trigger: 'schedule', completedAfterInterruption: true });
+    expect(await svc.store.getDocument('rechecks', dueKey)).toMatchObject({ runId: next.id, approvalId: id });
+    expect(await rechecks(id)).toHaveLength(1);
+
+    const after = await svc.batch.run();
+    expect(after.completedAfterInterruption).toBeUndefined();
+    expect(await audited()).toHaveLength(1);
+    expect(await svc.store.verifyAuditChain()).toMatchObject({ ok: true });
   });
 
   it('is started over HTTP and reports counts per outcome', async () => {
