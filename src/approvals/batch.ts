@@ -1,7 +1,7 @@
 import { audit } from '../audit';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { newId } from '../store/ids';
-import type { ApprovalRecord, Store, StoredDocument } from '../store/types';
+import type { ApprovalRecord, HistoryEntry, Store, StoredDocument } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import { dueReason, type RecheckOutcome, type Rechecker } from './recheck';
 import { LIVE_STATUSES } from './service';
@@ -109,6 +109,10 @@ export class RecheckBatch {
           }
         }
       }
+      // An interrupted run's last expiry made its approval no longer live, so the loop above did not see it.
+      if (this.interruptedSince !== undefined) {
+        for await (const approval of store.findApprovals({ status: 'expired' })) await this.completeInterrupted(approval, run);
+      }
       run.status = 'finished';
     } catch (error) {
       run.status = 'failed';
@@ -124,41 +128,65 @@ export class RecheckBatch {
   }
 
   /**
-   * A run killed between saving a re-checked approval and appending its audit entry leaves the approval
-   * no longer due, so no later run would look at it again. Its newest history entry says what was done:
-   * append the audit entry and record the due key. A kill in the instant between the audit entry and
-   * the due key gives a second entry for the same evaluation (marked completedAfterInterruption): an
-   * audit entry may repeat, none is missing.
+   * A run killed between saving a re-checked (or expired) approval and appending its audit entry leaves
+   * the approval no longer due, so no later run would look at it again. Its newest history entry says
+   * what was done: append the audit entry and record the due key. A kill in the instant between the
+   * audit entry and the due key gives a second entry for the same change (marked
+   * completedAfterInterruption): an audit entry may repeat, none is missing.
    */
   private async completeInterrupted(approval: ApprovalRecord, run: RecheckRun): Promise<void> {
     const since = this.interruptedSince;
     const last = approval.history[approval.history.length - 1];
-    if (since === undefined || last?.type !== 'recheck' || last.by !== BATCH_SUBJECT || last.at < since) return;
-    const dueKey = last.details?.dueKey;
-    if (typeof dueKey !== 'string' || (await this.deps.store.getDocument('rechecks', dueKey))) return;
+    if (since === undefined || last === undefined || last.by !== BATCH_SUBJECT || last.at < since) return;
+    const work = unloggedWork(approval, last);
+    if (!work) return;
     const { store } = this.deps;
-    const details = last.details ?? {};
+    if (await store.getDocument('rechecks', work.dueKey)) return;
     await audit(store, {
       at: last.at,
       subject: BATCH_SUBJECT,
-      action: 'approval.rechecked',
+      action: work.action,
       entityType: 'approval',
       entityId: approval.id,
-      summary: {
-        trigger: details.trigger,
-        outcome: details.outcome,
-        evaluationId: last.evaluationId,
-        rulesetVersion: details.rulesetVersion,
-        fromStatus: last.fromStatus,
-        toStatus: last.toStatus,
-        completedAfterInterruption: true,
-      },
+      summary: { ...work.summary, completedAfterInterruption: true },
     });
-    await store.insertUniqueDocument('rechecks', { id: dueKey, runId: run.id, approvalId: approval.id, outcome: details.outcome as string, at: last.at });
+    await store.insertUniqueDocument('rechecks', { id: work.dueKey, runId: run.id, approvalId: approval.id, outcome: work.outcome, at: last.at });
     run.completedAfterInterruption = (run.completedAfterInterruption ?? 0) + 1;
   }
 
   async run(onProgress?: (run: RecheckRun) => void): Promise<RecheckRun> {
     return this.execute(await this.begin(), onProgress);
   }
+}
+
+/** The audit entry and due key a batch history entry stands for, as the Rechecker writes them. */
+function unloggedWork(
+  approval: ApprovalRecord,
+  entry: HistoryEntry,
+): { dueKey: string; action: 'approval.rechecked' | 'approval.status-changed'; outcome: string; summary: Record<string, unknown> } | undefined {
+  const details = entry.details ?? {};
+  if (entry.type === 'recheck' && typeof details.dueKey === 'string') {
+    return {
+      dueKey: details.dueKey,
+      action: 'approval.rechecked',
+      outcome: String(details.outcome),
+      summary: {
+        trigger: details.trigger,
+        outcome: details.outcome,
+        evaluationId: entry.evaluationId,
+        rulesetVersion: details.rulesetVersion,
+        fromStatus: entry.fromStatus,
+        toStatus: entry.toStatus,
+      },
+    };
+  }
+  if (entry.type === 'status-change' && entry.toStatus === 'expired' && details.trigger === 'expiry' && typeof details.validUntil === 'string') {
+    return {
+      dueKey: `${approval.id}:expiry:${details.validUntil}`,
+      action: 'approval.status-changed',
+      outcome: 'expired',
+      summary: { fromStatus: entry.fromStatus, toStatus: 'expired', trigger: 'expiry' },
+    };
+  }
+  return undefined;
 }

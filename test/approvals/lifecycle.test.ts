@@ -199,29 +199,32 @@ describe('batch runs', () => {
     expect(stale).toMatchObject({ status: 'interrupted' });
   });
 
-  it('finishes what a run killed between saving a re-checked approval and its audit entry left undone, once', async () => {
-    const id = await approve();
-    at('2027-10-01');
-    const dueKey = `${id}:schedule:2027-10-01`;
-    // The killed run: it began, saved the re-checked approval and died before appending the audit entry.
-    const killed = await svc.batch.begin();
-    const diesBeforeAudit = new Proxy(svc.store, {
+  /** A store that fails every audit append: the process dying right before it. */
+  const diesBeforeAudit = () =>
+    new Proxy(svc.store, {
       get(target, property) {
         if (property === 'appendAudit') return () => Promise.reject(new Error('killed'));
         const value = Reflect.get(target, property, target) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
     }) as Store;
-    await expect(new Rechecker({ store: diesBeforeAudit, rules: svc.rules, clock: svc.clock }).recheck(id, 'schedule', { by: BATCH_SUBJECT, dueKey })).rejects.toThrow('killed');
+  const auditedFor = async (id: string, action: string) => (await svc.store.listAudit({ limit: 1000 })).filter((e) => e.action === action && e.entityId === id);
+
+  it('finishes what a run killed between saving a re-checked approval and its audit entry left undone, once', async () => {
+    const id = await approve();
+    at('2027-10-01');
+    const dueKey = `${id}:schedule:2027-10-01`;
+    // The killed run: it began, saved the re-checked approval and died before appending the audit entry.
+    const killed = await svc.batch.begin();
+    await expect(new Rechecker({ store: diesBeforeAudit(), rules: svc.rules, clock: svc.clock }).recheck(id, 'schedule', { by: BATCH_SUBJECT, dueKey })).rejects.toThrow('killed');
     const saved = await rechecks(id);
     expect(saved).toHaveLength(1);
-    const audited = async () => (await svc.store.listAudit({ limit: 1000 })).filter((e) => e.action === 'approval.rechecked' && e.entityId === id);
-    expect(await audited()).toHaveLength(0);
+    expect(await auditedFor(id, 'approval.rechecked')).toHaveLength(0);
 
     const next = await svc.batch.run();
     expect(await svc.store.getDocument('recheckRuns', killed.id)).toMatchObject({ status: 'interrupted' });
     expect(next).toMatchObject({ status: 'finished', completedAfterInterruption: 1, counts: { compliant: 0, skipped: 0 } });
-    const entries = await audited();
+    const entries = await auditedFor(id, 'approval.rechecked');
     expect(entries).toHaveLength(1);
     expect(entries[0].summary).toMatchObject({ evaluationId: saved[0].evaluationId, trigger: 'schedule', completedAfterInterruption: true });
     expect(await svc.store.getDocument('rechecks', dueKey)).toMatchObject({ runId: next.id, approvalId: id });
@@ -229,8 +232,24 @@ describe('batch runs', () => {
 
     const after = await svc.batch.run();
     expect(after.completedAfterInterruption).toBeUndefined();
-    expect(await audited()).toHaveLength(1);
+    expect(await auditedFor(id, 'approval.rechecked')).toHaveLength(1);
     expect(await svc.store.verifyAuditChain()).toMatchObject({ ok: true });
+  });
+
+  it('also finishes an expiry a killed run saved but did not log, though the approval is no longer in force', async () => {
+    const id = await approve('2027-03-31');
+    at('2027-04-01');
+    await svc.batch.begin();
+    await expect(
+      new Rechecker({ store: diesBeforeAudit(), rules: svc.rules, clock: svc.clock }).recheck(id, 'expiry', { by: BATCH_SUBJECT, dueKey: `${id}:expiry:2027-03-31` }),
+    ).rejects.toThrow('killed');
+    expect((await approval(id)).status).toBe('expired');
+
+    expect(await svc.batch.run()).toMatchObject({ status: 'finished', completedAfterInterruption: 1 });
+    const entries = await auditedFor(id, 'approval.status-changed');
+    expect(entries.map((e) => e.summary)).toEqual([{ fromStatus: 'active', toStatus: 'expired', trigger: 'expiry', completedAfterInterruption: true }]);
+    await svc.batch.run();
+    expect(await auditedFor(id, 'approval.status-changed')).toHaveLength(1);
   });
 
   it('is started over HTTP and reports counts per outcome', async () => {
