@@ -1,9 +1,9 @@
 import { audit } from '../audit';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { newId } from '../store/ids';
-import type { ApprovalRecord, HistoryEntry, Store, StoredDocument } from '../store/types';
+import type { ApprovalRecord, Store, StoredDocument } from '../store/types';
 import { today, type Clock } from '../time/clock';
-import { dueReason, type RecheckOutcome, type Rechecker } from './recheck';
+import { auditOf, dueReason, type RecheckOutcome, type Rechecker } from './recheck';
 import { LIVE_STATUSES } from './service';
 
 export const BATCH_LEASE = 'recheck-batch';
@@ -87,8 +87,9 @@ export class RecheckBatch {
         for await (const approval of store.findApprovals({ status })) {
           run.examined += 1;
           const due = dueReason(approval, run.asOf, rules);
-          if (!due) await this.completeInterrupted(approval, run);
-          if (due) {
+          if (!due) {
+            await this.completeInterrupted(approval, run);
+          } else {
             const key = `${approval.id}:${due.key}`;
             if (await store.getDocument('rechecks', key)) {
               run.counts.skipped += 1;
@@ -138,55 +139,19 @@ export class RecheckBatch {
     const since = this.interruptedSince;
     const last = approval.history[approval.history.length - 1];
     if (since === undefined || last === undefined || last.by !== BATCH_SUBJECT || last.at < since) return;
-    const work = unloggedWork(approval, last);
-    if (!work) return;
+    const isBatchWork = last.type === 'recheck' || (last.type === 'status-change' && last.toStatus === 'expired');
+    const dueKey = last.details?.dueKey;
+    if (!isBatchWork || typeof dueKey !== 'string') return;
     const { store } = this.deps;
-    if (await store.getDocument('rechecks', work.dueKey)) return;
-    await audit(store, {
-      at: last.at,
-      subject: BATCH_SUBJECT,
-      action: work.action,
-      entityType: 'approval',
-      entityId: approval.id,
-      summary: { ...work.summary, completedAfterInterruption: true },
-    });
-    await store.insertUniqueDocument('rechecks', { id: work.dueKey, runId: run.id, approvalId: approval.id, outcome: work.outcome, at: last.at });
+    if (await store.getDocument('rechecks', dueKey)) return;
+    const entry = auditOf(approval.id, last);
+    await audit(store, { ...entry, summary: { ...entry.summary, completedAfterInterruption: true } });
+    const outcome = last.type === 'recheck' ? String(last.details?.outcome) : 'expired';
+    await store.insertUniqueDocument('rechecks', { id: dueKey, runId: run.id, approvalId: approval.id, outcome, at: last.at });
     run.completedAfterInterruption = (run.completedAfterInterruption ?? 0) + 1;
   }
 
   async run(onProgress?: (run: RecheckRun) => void): Promise<RecheckRun> {
     return this.execute(await this.begin(), onProgress);
   }
-}
-
-/** The audit entry and due key a batch history entry stands for, as the Rechecker writes them. */
-function unloggedWork(
-  approval: ApprovalRecord,
-  entry: HistoryEntry,
-): { dueKey: string; action: 'approval.rechecked' | 'approval.status-changed'; outcome: string; summary: Record<string, unknown> } | undefined {
-  const details = entry.details ?? {};
-  if (entry.type === 'recheck' && typeof details.dueKey === 'string') {
-    return {
-      dueKey: details.dueKey,
-      action: 'approval.rechecked',
-      outcome: String(details.outcome),
-      summary: {
-        trigger: details.trigger,
-        outcome: details.outcome,
-        evaluationId: entry.evaluationId,
-        rulesetVersion: details.rulesetVersion,
-        fromStatus: entry.fromStatus,
-        toStatus: entry.toStatus,
-      },
-    };
-  }
-  if (entry.type === 'status-change' && entry.toStatus === 'expired' && details.trigger === 'expiry' && typeof details.validUntil === 'string') {
-    return {
-      dueKey: `${approval.id}:expiry:${details.validUntil}`,
-      action: 'approval.status-changed',
-      outcome: 'expired',
-      summary: { fromStatus: entry.fromStatus, toStatus: 'expired', trigger: 'expiry' },
-    };
-  }
-  return undefined;
 }

@@ -71,6 +71,30 @@ export function dueReason(approval: ApprovalRecord, date: IsoDate, rules: RulesC
   return undefined;
 }
 
+/**
+ * The audit entry for a re-check's history entry (a 'recheck', or the 'status-change' of an expiry),
+ * built from the entry alone so that a later batch can write it for a run that died before it did.
+ */
+export function auditOf(approvalId: string, entry: HistoryEntry): Parameters<typeof audit>[1] {
+  const details = entry.details ?? {};
+  const base = { at: entry.at, subject: entry.by, entityType: 'approval' as const, entityId: approvalId };
+  if (entry.type === 'recheck') {
+    return {
+      ...base,
+      action: 'approval.rechecked',
+      summary: {
+        trigger: details.trigger,
+        outcome: details.outcome,
+        evaluationId: entry.evaluationId,
+        rulesetVersion: details.rulesetVersion,
+        fromStatus: entry.fromStatus,
+        toStatus: entry.toStatus,
+      },
+    };
+  }
+  return { ...base, action: 'approval.status-changed', summary: { fromStatus: entry.fromStatus, toStatus: entry.toStatus, trigger: details.trigger } };
+}
+
 /** Re-checks keep an approval true: re-evaluate the latest evidence against the version in force, and say what follows. */
 export class Rechecker {
   constructor(private readonly deps: RecheckDeps) {}
@@ -95,12 +119,13 @@ export class Rechecker {
       if (date > approval.validUntil) {
         const entry: HistoryEntry = {
           at, by: options.by, type: 'status-change', reason: 'Gyldighedsperioden er udløbet uden fornyelse',
-          fromStatus: approval.status, toStatus: 'expired', details: { trigger, validUntil: approval.validUntil },
+          fromStatus: approval.status, toStatus: 'expired',
+          details: { trigger, validUntil: approval.validUntil, ...(options.dueKey ? { dueKey: options.dueKey } : {}) },
         };
         const next: ApprovalRecord = { ...approval, status: 'expired', history: [...approval.history, entry], updatedAt: at };
         delete next.nextDueDate;
         if (!(await store.updateApproval(next, approval.version))) continue;
-        await audit(store, { at, subject: options.by, action: 'approval.status-changed', entityType: 'approval', entityId: approval.id, summary: { fromStatus: approval.status, toStatus: 'expired', trigger } });
+        await audit(store, auditOf(approval.id, entry));
         return { approval: { ...next, version: approval.version + 1 }, outcome: 'expired' };
       }
 
@@ -138,10 +163,7 @@ export class Rechecker {
       };
       const next: ApprovalRecord = { ...approval, status, nextDueDate, history: [...approval.history, entry], updatedAt: at };
       if (!(await store.updateApproval(next, approval.version))) continue;
-      await audit(store, {
-        at, subject: options.by, action: 'approval.rechecked', entityType: 'approval', entityId: approval.id,
-        summary: { trigger, outcome, evaluationId: evaluation.id, rulesetVersion: evaluation.rulesetVersion, fromStatus: approval.status, toStatus: status },
-      });
+      await audit(store, auditOf(approval.id, entry));
       return { approval: { ...next, version: approval.version + 1 }, outcome, evaluationId: evaluation.id };
     }
     throw new Error(`approval ${approvalId} kept changing during the re-check`);
