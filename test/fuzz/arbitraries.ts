@@ -277,6 +277,12 @@ export class CaseCounter {
 export const CASE_TIMEOUT_MS = 5000;
 
 /**
+ * Shrinking a case that times out costs CASE_TIMEOUT_MS per attempt; stop well inside the fuzz files'
+ * 120 s jest timeout so the report (seed, path, counterexample) is printed instead of lost with the test.
+ */
+const PROPERTY_TIME_LIMIT_MS = 90_000;
+
+/**
  * Run a property, record how many cases ran, and fail with fast-check's report (seed, path,
  * shrunk counterexample) when one is found.
  */
@@ -285,14 +291,14 @@ export async function checkProperty<Ts>(counter: CaseCounter, name: string, prop
   // The seed is printed first so a run that never ends (a blocked event loop) can still be replayed.
   const seed = params.seed ?? (process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined) ?? (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
   if (process.env.FUZZ_VERBOSE) process.stderr.write(`[fuzz ${counter.suite}] ${name}: seed ${seed}\n`);
-  const details = await fc.check(property, { timeout: CASE_TIMEOUT_MS, ...params, seed });
+  const details = await fc.check(property, { timeout: CASE_TIMEOUT_MS, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS, markInterruptAsFailure: true, ...params, seed });
   counter.record(name, details.numRuns, details.failed, performance.now() - started);
   if (details.failed) {
     const e = details.errorInstance;
     const cause = e instanceof Error ? (e.message.includes(' → ') ? e.message : (e.stack ?? e.message).split('\n').slice(0, 15).join('\n')) : String(e);
     // fast-check's own report stringifies recursively and overflows on the deeply nested values; print a bounded one.
     throw new Error(
-      `Property '${name}' failed after ${details.numRuns} cases (shrunk ${details.numShrinks} times)\n` +
+      `Property '${name}' failed after ${details.numRuns} cases (shrunk ${details.numShrinks} times${details.interrupted ? `, stopped after ${PROPERTY_TIME_LIMIT_MS / 1000} s` : ''})\n` +
         `Reproduce with { seed: ${details.seed}, path: ${JSON.stringify(details.counterexamplePath)}, endOnFailure: true }\n` +
         `Counterexample: ${preview(details.counterexample)}\n\nThe failing case:\n${cause}`,
     );
