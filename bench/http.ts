@@ -6,6 +6,13 @@ import { median } from './timing';
 
 const TOKEN = 'bench-admin-token-0123456789';
 
+/** The body every benchmarked POST /v1/evaluations sends: the first eligible autisme case. */
+export function evaluationBody(): string {
+  const casesDir = path.join(__dirname, '../../rules/autisme/cases');
+  const c = readdirSync(casesDir).map((f) => JSON.parse(readFileSync(path.join(casesDir, f), 'utf8'))).find((x) => x.expected.overall === 'eligible');
+  return JSON.stringify({ speciale: 'autisme', level: c.level, evidence: c.evidence, asOf: c.asOf, ...(c.version ? { version: c.version } : {}) });
+}
+
 /**
  * POST /v1/evaluations under load at 1, 8 and 32 connections, beside a trivial route of the same
  * process (the limit). The service runs in a child process; autocannon runs here.
@@ -17,9 +24,7 @@ export async function benchHttp(quick: boolean) {
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
   const url = `http://127.0.0.1:${port}`;
-  const casesDir = path.join(__dirname, '../../rules/autisme/cases');
-  const c = readdirSync(casesDir).map((f) => JSON.parse(readFileSync(path.join(casesDir, f), 'utf8'))).find((x) => x.expected.overall === 'eligible');
-  const body = JSON.stringify({ speciale: 'autisme', level: c.level, evidence: c.evidence, asOf: c.asOf, ...(c.version ? { version: c.version } : {}) });
+  const body = evaluationBody();
   const duration = quick ? 3 : 6;
   const rounds = quick ? 1 : 3;
 
@@ -69,5 +74,5 @@ export async function benchHttp(quick: boolean) {
   } finally {
     child.kill('SIGTERM');
   }
-  return { rows, ratios, bodyBytes: body.length };
+  return { rows, ratios, bodyBytes: Buffer.byteLength(body) };
 }

@@ -7,7 +7,9 @@ import { RulesCatalogue } from '../src/rules/catalogue';
 import type { Level, Ruleset } from '../src/rules/types';
 import { checkRulesTree } from '../src/rules/validate';
 import { defaultEngine, factIdsOf, preDerive, rawEngine, runDefault, runFull, runHand, runRaw } from './evaluator';
-import { benchHttp } from './http';
+import { contentHash } from '../src/rules/hash';
+import { evaluate } from '../src/evaluation/evaluate';
+import { benchHttp, evaluationBody } from './http';
 import { fmt, interleaved, median } from './timing';
 
 /**
@@ -43,14 +45,21 @@ async function benchEvaluator(rules: RulesCatalogue) {
         rawEngine: () => runRaw(engine, factIds, values),
         rawEngineDefaults: () => runDefault(engineWithDefaults, factIds, values),
         handWritten: () => runHand(ruleset, c.level, values),
+        evidenceHash: () => contentHash(c.evidence),
       },
       quick ? 3 : 9,
       quick ? 150 : 400,
-    )) as { evaluator: number; rawEngine: number; rawEngineDefaults: number; handWritten: number };
+    )) as { evaluator: number; rawEngine: number; rawEngineDefaults: number; handWritten: number; evidenceHash: number };
+    const us = (perSecond: number) => 1e6 / perSecond;
     rows.push({
       speciale,
       version: ruleset.version,
       ...ops,
+      evidenceHashUs: us(ops.evidenceHash),
+      // At 0.7 the evaluator may take raw / 0.7: this is what it may add around the engine.
+      allowanceUs: us(ops.rawEngine) / 0.7 - us(ops.rawEngine),
+      // Derived, not measured on its own: the evaluator's time less the hash's.
+      withoutHashVsRaw: us(ops.rawEngine) / (us(ops.evaluator) - us(ops.evidenceHash)),
       evaluatorVsRaw: ops.evaluator / ops.rawEngine,
       evaluatorVsDefaults: ops.evaluator / ops.rawEngineDefaults,
       rawVsHand: ops.rawEngine / ops.handWritten,
@@ -118,23 +127,70 @@ interface Target {
   target: string;
   /** null: not measured in this run (--quick, or the run failed). */
   met: boolean | null;
+  /** For a target this run shows to be out of reach: the figures that show it. */
+  outOfReach?: string;
+}
+
+/**
+ * The least a POST /v1/evaluations costs the server: parsing the body the bench sends and evaluating it,
+ * here in this process, without HTTP, validation or storage.
+ */
+async function benchHttpFloor(rules: RulesCatalogue) {
+  const body = evaluationBody();
+  const probe = JSON.parse(body) as { speciale: string; level: Level; evidence: Evidence; asOf: string; version?: string };
+  const ruleset = (probe.version ? rules.get(probe.speciale, probe.version) : rules.inForceOn(probe.speciale, probe.asOf)) as Ruleset;
+  const ops = await interleaved(
+    {
+      parseAndEvaluate: async () => {
+        const request = JSON.parse(body) as typeof probe;
+        return evaluate({ ruleset, level: request.level, evidence: request.evidence, asOf: request.asOf });
+      },
+    },
+    quick ? 3 : 5,
+    quick ? 150 : 400,
+  );
+  return { parseAndEvaluateUs: 1e6 / ops.parseAndEvaluate };
 }
 
 /** The targets of the measured-quality issue, judged on this run's medians. */
 function checkTargets(
   evaluator: Awaited<ReturnType<typeof benchEvaluator>>,
   http: Awaited<ReturnType<typeof benchHttp>>,
+  httpFloor: Awaited<ReturnType<typeof benchHttpFloor>>,
   batch: ReturnType<typeof benchBatch>,
   validation: ReturnType<typeof benchValidation>,
 ): Target[] {
   const targets: Target[] = [];
   for (const r of evaluator) {
-    targets.push({ measure: `evaluator ÷ raw json-rules-engine, ${r.speciale}`, value: fmt(r.evaluatorVsRaw, 2), target: '≥ 0.70', met: r.evaluatorVsRaw >= 0.7 });
+    const met = r.evaluatorVsRaw >= 0.7;
+    targets.push({
+      measure: `evaluator ÷ raw json-rules-engine, ${r.speciale}`,
+      value: fmt(r.evaluatorVsRaw, 2),
+      target: '≥ 0.70',
+      met,
+      ...(!met && r.evidenceHashUs > r.allowanceUs
+        ? { outOfReach: `0.70 allows ${fmt(r.allowanceUs)} µs around the engine; the evidence hash alone takes ${fmt(r.evidenceHashUs)} µs (without it: ${fmt(r.withoutHashVsRaw, 2)})` }
+        : {}),
+    });
   }
   const at8 = http.rows.find((r) => r.connections === 8 && r.route === 'POST /v1/evaluations');
+  const health8 = http.rows.find((r) => r.connections === 8 && r.route === 'GET /health');
   const ratio8 = http.ratios.find((r) => r.connections === 8);
   if (at8) targets.push({ measure: 'POST /v1/evaluations p99 at 8 connections', value: `${fmt(at8.p99, 1)} ms`, target: '≤ 25 ms', met: at8.p99 <= 25 });
-  if (ratio8) targets.push({ measure: 'POST /v1/evaluations req/s ÷ GET /health at 8 connections', value: `${fmt(ratio8.ratio * 100, 1)} %`, target: '≥ 30 %', met: ratio8.ratio >= 0.3 });
+  if (ratio8 && health8) {
+    // The server answers on one thread: at 30 % of /health's rate, each evaluation may take this long.
+    const budgetUs = 1e6 / (0.3 * health8.requestsPerSecond);
+    const met = ratio8.ratio >= 0.3;
+    targets.push({
+      measure: 'POST /v1/evaluations req/s ÷ GET /health at 8 connections',
+      value: `${fmt(ratio8.ratio * 100, 1)} %`,
+      target: '≥ 30 %',
+      met,
+      ...(!met && httpFloor.parseAndEvaluateUs > budgetUs
+        ? { outOfReach: `30 % of ${fmt(health8.requestsPerSecond)} req/s leaves ${fmt(budgetUs)} µs per request; parsing the ${fmt(http.bodyBytes / 1024)} KB body and evaluating it alone take ${fmt(httpFloor.parseAndEvaluateUs)} µs` }
+        : {}),
+    });
+  }
   const size = (n: number) => batch.find((b): b is BatchRow => b.approvals === n && !('error' in b));
   const tenK = size(10_000);
   const fiftyK = size(50_000);
@@ -161,12 +217,13 @@ async function main() {
   const evaluator = await benchEvaluator(rules);
   results.evaluator = evaluator;
   console.log('\nEvaluator (evaluations per second, median; raw engine = json-rules-engine configured as the evaluator runs it, on pre-derived facts)');
-  console.log('speciale                 version  evaluator   raw engine  raw, defaults  hand-written  evaluator/raw  evaluator/defaults  raw/hand');
+  console.log('speciale                 version  evaluator   raw engine  raw, defaults  hand-written  evaluator/raw  evaluator/defaults  raw/hand  evidence hash µs');
   for (const r of evaluator) {
     console.log(
-      `${r.speciale.padEnd(24)} ${r.version.padEnd(8)} ${fmt(r.evaluator).padStart(9)} ${fmt(r.rawEngine).padStart(12)} ${fmt(r.rawEngineDefaults).padStart(14)} ${fmt(r.handWritten).padStart(13)} ${fmt(r.evaluatorVsRaw, 2).padStart(14)} ${fmt(r.evaluatorVsDefaults, 2).padStart(19)} ${fmt(r.rawVsHand, 3).padStart(9)}`,
+      `${r.speciale.padEnd(24)} ${r.version.padEnd(8)} ${fmt(r.evaluator).padStart(9)} ${fmt(r.rawEngine).padStart(12)} ${fmt(r.rawEngineDefaults).padStart(14)} ${fmt(r.handWritten).padStart(13)} ${fmt(r.evaluatorVsRaw, 2).padStart(14)} ${fmt(r.evaluatorVsDefaults, 2).padStart(19)} ${fmt(r.rawVsHand, 3).padStart(9)} ${fmt(r.evidenceHashUs).padStart(17)}`,
     );
   }
+  console.log('evidence hash: contentHash(evidence) on its own, which every evaluation computes for the stored decision');
 
   const http = await benchHttp(quick);
   results.http = http;
@@ -174,6 +231,9 @@ async function main() {
   console.log('connections  route                 req/s     p50 ms  p99 ms');
   for (const r of http.rows) console.log(`${String(r.connections).padStart(11)}  ${r.route.padEnd(20)} ${fmt(r.requestsPerSecond).padStart(7)} ${fmt(r.p50, 1).padStart(9)} ${fmt(r.p99, 1).padStart(7)}`);
   for (const r of http.ratios) console.log(`ratio at ${r.connections} connections: POST /v1/evaluations = ${fmt(r.ratio * 100, 1)} % of GET /health req/s`);
+  const httpFloor = await benchHttpFloor(rules);
+  results.httpFloor = httpFloor;
+  console.log(`in this process, without HTTP, validation or storage: parsing the ${fmt(http.bodyBytes / 1024)} KB body and evaluating it takes ${fmt(httpFloor.parseAndEvaluateUs)} µs`);
 
   const batch = benchBatch();
   results.batch = batch;
@@ -193,10 +253,13 @@ async function main() {
   results.validation = validation;
   console.log(`\nRule validation: speciale-rules validate on 20 specialer × 5 versions (100 files): median ${fmt(validation.medianMs)} ms`);
 
-  const targets = checkTargets(evaluator, http, batch, validation);
+  const targets = checkTargets(evaluator, http, httpFloor, batch, validation);
   results.targets = targets;
   console.log('\nTargets');
-  for (const t of targets) console.log(`${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.measure}: ${t.value} (target ${t.target})`);
+  for (const t of targets) {
+    console.log(`${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.measure}: ${t.value} (target ${t.target})`);
+    if (t.outOfReach) console.log(`        out of reach: ${t.outOfReach}`);
+  }
 
   writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('\nwrote bench/results.json');
