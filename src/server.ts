@@ -175,7 +175,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
           if (batchInFlight) return;
           batchInFlight = batch
             .run()
-            .then((run) => logger.info({ runId: run.id, counts: run.counts, failures: run.failures.length, ms: run.durationMs }, 're-check run finished'))
+            .then((run) => logger.info({ runId: run.id, counts: run.counts, status: run.status, failures: run.failureCount ?? 0, ms: run.durationMs }, 're-check run ended'))
             .catch((error: unknown) => {
               if (!(error instanceof BatchBusyError)) logger.error({ err: { message: (error as Error).message } }, 're-check run failed');
             })
@@ -188,6 +188,8 @@ export async function startService(config: Config, options: { clock?: Clock; log
   const close = () => {
     closing ??= (async () => {
       if (scheduler) clearInterval(scheduler);
+      // Scheduled and HTTP-started runs alike stop between two approvals; the next run goes on from there.
+      await batch.stop();
       await batchInFlight;
       // Stop accepting, let in-flight requests finish, then close the store.
       await new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import { audit } from '../audit';
 import type { RulesCatalogue } from '../rules/catalogue';
+import { StoreUnavailableError } from '../store/errors';
 import { newId } from '../store/ids';
 import type { ApprovalRecord, Store, StoredDocument } from '../store/types';
 import { today, type Clock } from '../time/clock';
@@ -11,8 +12,10 @@ export const BATCH_SUBJECT = 'system:recheck';
 
 export interface RecheckRun extends StoredDocument {
   id: string;
+  /** `interrupted`: the process died, or stopped the run at shutdown, before the run got through. */
   status: 'running' | 'finished' | 'failed' | 'interrupted';
   asOf: string;
+  /** The lease holder: the instance and this run (one instance never runs two batches at once). */
   holder: string;
   startedAt: string;
   finishedAt?: string;
@@ -21,8 +24,13 @@ export interface RecheckRun extends StoredDocument {
   counts: Record<Exclude<RecheckOutcome, 'skipped'>, number> & { skipped: number };
   /** Re-checks an interrupted run had saved but not yet audited and recorded, finished by this run. */
   completedAfterInterruption?: number;
+  /** The first MAX_LISTED_FAILURES failures; failureCount counts them all. */
   failures: { approvalId: string; message: string }[];
+  failureCount?: number;
 }
+
+/** A run record is rewritten as it goes: a failure repeated for every approval must not grow it without end. */
+export const MAX_LISTED_FAILURES = 100;
 
 export class BatchBusyError extends Error {
   constructor() {
@@ -44,13 +52,16 @@ const PROGRESS_EVERY = 100;
 
 /**
  * A batch run re-checks every approval that is due. Idempotent: each due occasion has a key and is done
- * at most once. Resumable: after a crash the next run finds only what is still due. With several
- * instances on one store, a lease with expiry lets one run at a time; a dead holder's lease runs out.
+ * at most once. Resumable: after a crash the next run finds only what is still due. One run at a time,
+ * in one process and across instances on one store: a lease with expiry, held per run and renewed
+ * while the run goes on; a dead holder's lease runs out.
  */
 export class RecheckBatch {
   private readonly ttl: number;
-  /** Start of the earliest run that begin() found interrupted: its last re-check may lack its audit entry. */
-  private interruptedSince: string | undefined;
+  /** Per run begun: the start of the earliest run it found interrupted, whose last re-check may lack its audit entry. */
+  private readonly interruptedSince = new Map<string, string | undefined>();
+  private readonly executing = new Set<Promise<RecheckRun>>();
+  private stopping = false;
 
   constructor(private readonly deps: BatchDeps) {
     this.ttl = deps.leaseTtlMs ?? 60_000;
@@ -58,15 +69,20 @@ export class RecheckBatch {
 
   /** Take the lease and create the run record; the caller then awaits `execute` (or lets it run in the background). */
   async begin(): Promise<RecheckRun> {
-    const { store, clock, holder } = this.deps;
+    const { store, clock } = this.deps;
+    if (this.stopping) throw new BatchBusyError();
+    const id = newId();
+    // A holder per run: the lease lets its own holder in again, and a second run of this process must not be.
+    const holder = `${this.deps.holder}/${id}`;
     if (!(await store.acquireLease(BATCH_LEASE, holder, this.ttl, clock.now()))) throw new BatchBusyError();
-    this.interruptedSince = undefined;
+    let interruptedSince: string | undefined;
     for (const stale of await store.findDocuments<RecheckRun>('recheckRuns', { status: 'running' })) {
       await store.putDocument('recheckRuns', { ...stale, status: 'interrupted' });
-      if (this.interruptedSince === undefined || stale.startedAt < this.interruptedSince) this.interruptedSince = stale.startedAt;
+      if (interruptedSince === undefined || stale.startedAt < interruptedSince) interruptedSince = stale.startedAt;
     }
+    this.interruptedSince.set(id, interruptedSince);
     const run: RecheckRun = {
-      id: newId(),
+      id,
       status: 'running',
       asOf: today(clock),
       holder,
@@ -80,15 +96,41 @@ export class RecheckBatch {
   }
 
   async execute(run: RecheckRun, onProgress?: (run: RecheckRun) => void): Promise<RecheckRun> {
-    const { store, rules, clock, rechecker, holder } = this.deps;
-    const started = Date.now();
+    const execution = this.work(run, onProgress);
+    this.executing.add(execution);
     try {
-      for (const status of LIVE_STATUSES) {
+      return await execution;
+    } finally {
+      this.executing.delete(execution);
+    }
+  }
+
+  /**
+   * For shutdown: runs stop between two approvals (recorded as interrupted, lease released; the next run
+   * goes on from there), no new run begins, and this resolves when they have stopped.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.executing]);
+  }
+
+  private async work(run: RecheckRun, onProgress?: (run: RecheckRun) => void): Promise<RecheckRun> {
+    const { store, rules, clock, rechecker } = this.deps;
+    const started = Date.now();
+    const interruptedSince = this.interruptedSince.get(run.id);
+    let leaseRenewedAt = clock.now().getTime();
+    const failed = (approvalId: string, error: unknown) => {
+      run.failureCount = (run.failureCount ?? 0) + 1;
+      if (run.failures.length < MAX_LISTED_FAILURES) run.failures.push({ approvalId, message: (error as Error).message });
+    };
+    try {
+      visiting: for (const status of LIVE_STATUSES) {
         for await (const approval of store.findApprovals({ status })) {
+          if (this.stopping) break visiting;
           run.examined += 1;
           const due = dueReason(approval, run.asOf, rules);
           if (!due) {
-            await this.completeInterrupted(approval, run);
+            await this.completeInterrupted(approval, run, interruptedSince);
           } else {
             const key = `${approval.id}:${due.key}`;
             if (await store.getDocument('rechecks', key)) {
@@ -97,32 +139,50 @@ export class RecheckBatch {
               try {
                 const result = await rechecker.recheck(approval.id, due.trigger, { by: BATCH_SUBJECT, dueKey: key });
                 run.counts[result.outcome] += 1;
-                await store.insertUniqueDocument('rechecks', { id: key, runId: run.id, approvalId: approval.id, outcome: result.outcome, at: clock.now().toISOString() });
+                // Skipped: no longer in force, or the occasion was done meanwhile (that run records the key).
+                if (result.outcome !== 'skipped') {
+                  await store.insertUniqueDocument('rechecks', { id: key, runId: run.id, approvalId: approval.id, outcome: result.outcome, at: clock.now().toISOString() });
+                }
               } catch (error) {
-                run.failures.push({ approvalId: approval.id, message: (error as Error).message });
+                // Without a store every further approval would fail too, each after a timeout.
+                if (error instanceof StoreUnavailableError) throw error;
+                failed(approval.id, error);
               }
             }
           }
+          // Renewed by time, not by count: slow approvals must not let the lease run out under a live run.
+          if (clock.now().getTime() - leaseRenewedAt >= this.ttl / 3) {
+            if (!(await store.acquireLease(BATCH_LEASE, run.holder, this.ttl, clock.now()))) throw new Error('lost the re-check lease to another instance');
+            leaseRenewedAt = clock.now().getTime();
+          }
           if (run.examined % PROGRESS_EVERY === 0) {
-            if (!(await store.acquireLease(BATCH_LEASE, holder, this.ttl, clock.now()))) throw new Error('lost the re-check lease to another instance');
             await store.putDocument('recheckRuns', run);
             onProgress?.(run);
           }
         }
       }
-      // An interrupted run's last expiry made its approval no longer live, so the loop above did not see it.
-      if (this.interruptedSince !== undefined) {
-        for await (const approval of store.findApprovals({ status: 'expired' })) await this.completeInterrupted(approval, run);
+      if (this.stopping) {
+        run.status = 'interrupted';
+      } else {
+        // An interrupted run's last expiry made its approval no longer live, so the loop above did not see it.
+        if (interruptedSince !== undefined) {
+          for await (const approval of store.findApprovals({ status: 'expired' })) await this.completeInterrupted(approval, run, interruptedSince);
+        }
+        run.status = 'finished';
       }
-      run.status = 'finished';
     } catch (error) {
       run.status = 'failed';
-      run.failures.push({ approvalId: '-', message: (error as Error).message });
+      failed('-', error);
     } finally {
+      this.interruptedSince.delete(run.id);
       run.finishedAt = clock.now().toISOString();
       run.durationMs = Date.now() - started;
-      await store.putDocument('recheckRuns', run);
-      await store.releaseLease(BATCH_LEASE, holder);
+      try {
+        await store.putDocument('recheckRuns', run);
+      } finally {
+        // Released even when the record cannot be written; if the store is gone, the lease runs out by itself.
+        await store.releaseLease(BATCH_LEASE, run.holder).catch(() => undefined);
+      }
       onProgress?.(run);
     }
     return run;
@@ -135,8 +195,7 @@ export class RecheckBatch {
    * audit entry and the due key gives a second entry for the same change (marked
    * completedAfterInterruption): an audit entry may repeat, none is missing.
    */
-  private async completeInterrupted(approval: ApprovalRecord, run: RecheckRun): Promise<void> {
-    const since = this.interruptedSince;
+  private async completeInterrupted(approval: ApprovalRecord, run: RecheckRun, since: string | undefined): Promise<void> {
     const last = approval.history[approval.history.length - 1];
     if (since === undefined || last === undefined || last.by !== BATCH_SUBJECT || last.at < since) return;
     const isBatchWork = last.type === 'recheck' || (last.type === 'status-change' && last.toStatus === 'expired');

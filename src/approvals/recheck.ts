@@ -5,6 +5,7 @@ import type { Evidence } from '../evidence/types';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { tightenedRequirementIds } from '../rules/diff';
 import type { Ruleset } from '../rules/types';
+import { DuplicateIdError } from '../store/errors';
 import { idFrom, newId } from '../store/ids';
 import type { ApprovalRecord, ApprovalStatus, EvaluationRecord, HistoryEntry, Store } from '../store/types';
 import { today, type Clock } from '../time/clock';
@@ -113,6 +114,8 @@ export class Rechecker {
       const approval = await store.getApproval(approvalId);
       if (!approval) throw new Error(`approval ${approvalId} not found`);
       if (!LIVE_STATUSES.includes(approval.status)) return { approval, outcome: 'skipped' };
+      // Done meanwhile by another run that also found the occasion due: once per occasion, whoever was first.
+      if (options.dueKey !== undefined && approval.history.some((h) => h.details?.dueKey === options.dueKey)) return { approval, outcome: 'skipped' };
       const date = today(clock);
       const at = clock.now().toISOString();
 
@@ -204,7 +207,14 @@ export class Rechecker {
       approvalId: approval.id,
       trigger,
     };
-    await store.insertEvaluation(record);
+    try {
+      await store.insertEvaluation(record);
+    } catch (error) {
+      // Another run evaluated the same occasion at the same moment: its record (same inputs) is the one.
+      const stored = id && error instanceof DuplicateIdError ? await store.getEvaluation(id) : undefined;
+      if (!stored) throw error;
+      return stored;
+    }
     return record;
   }
 

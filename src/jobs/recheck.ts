@@ -10,7 +10,8 @@ import { systemClock } from '../time/clock';
 /**
  * One batch re-check run, for cron: `npm run recheck`. Uses the same configuration as the service
  * (DATA_DIR or MONGODB_URI, RULES_DIR). Exit 0 when the run finished, 1 on failures, 75 (EX_TEMPFAIL)
- * when another instance holds the lease.
+ * when another instance holds the lease or SIGTERM/SIGINT stopped the run (the next run goes on from
+ * where it stopped).
  */
 export async function runRecheckJob(env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const config = loadConfig(env);
@@ -33,15 +34,27 @@ export async function runRecheckJob(env: NodeJS.ProcessEnv = process.env, out: N
       throw error;
     }
     out.write(`Genvurdering ${run.id} startet (${run.asOf})\n`);
-    const finished = await batch.execute(run, (r) => out.write(`  … ${r.examined} godkendelser gennemgået\n`));
+    const stop = () => void batch.stop();
+    process.once('SIGTERM', stop).once('SIGINT', stop);
+    let finished;
+    try {
+      finished = await batch.execute(run, (r) => out.write(`  … ${r.examined} godkendelser gennemgået\n`));
+    } finally {
+      process.off('SIGTERM', stop).off('SIGINT', stop);
+    }
+    if (finished.status === 'interrupted') {
+      out.write(`Stoppet efter ${finished.examined} godkendelser; næste kørsel fortsætter herfra\n`);
+      return 75;
+    }
     const c = finished.counts;
     out.write(
       `Færdig på ${finished.durationMs} ms: ${finished.examined} gennemgået; i orden ${c.compliant}, i risiko ${c['at-risk']}, ` +
-        `dokumentation forældet ${c['evidence-overdue']}, udløbet ${c.expired}, allerede gjort ${c.skipped}; fejl ${finished.failures.length}` +
+        `dokumentation forældet ${c['evidence-overdue']}, udløbet ${c.expired}, allerede gjort ${c.skipped}; fejl ${finished.failureCount ?? 0}` +
         (finished.completedAfterInterruption ? `; afsluttet efter afbrudt kørsel ${finished.completedAfterInterruption}` : '') +
         '\n',
     );
     for (const f of finished.failures) out.write(`  fejl: ${f.approvalId}: ${f.message}\n`);
+    if ((finished.failureCount ?? 0) > finished.failures.length) out.write(`  … og ${(finished.failureCount as number) - finished.failures.length} fejl mere\n`);
     return finished.status === 'finished' && finished.failures.length === 0 ? 0 : 1;
   } finally {
     await store.close();

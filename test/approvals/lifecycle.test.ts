@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { BATCH_SUBJECT, RecheckBatch, BatchBusyError } from '../../src/approvals/batch';
 import { Rechecker } from '../../src/approvals/recheck';
+import { StoreUnavailableError } from '../../src/store/errors';
 import type { Store } from '../../src/store/types';
 import type { Evidence } from '../../src/evidence/types';
 import type { Ruleset } from '../../src/rules/types';
@@ -194,7 +195,7 @@ describe('batch runs', () => {
     // The holder dies without releasing; a minute later its lease has expired.
     svc.clock.advanceDays(1);
     const taken = await other.begin();
-    expect(taken.holder).toBe('other-instance');
+    expect(taken.holder).toMatch(/^other-instance\//);
     const stale = await svc.store.getDocument('recheckRuns', run.id);
     expect(stale).toMatchObject({ status: 'interrupted' });
   });
@@ -208,6 +209,10 @@ describe('batch runs', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     }) as Store;
+  /** A killed run's lease stands until its TTL (60 s) has passed. */
+  const leaseRunsOut = () => svc.clock.set(new Date(svc.clock.now().getTime() + 61_000));
+  const otherInstance = (overrides: Partial<ConstructorParameters<typeof RecheckBatch>[0]> = {}) =>
+    new RecheckBatch({ store: svc.store, rules: svc.rules, clock: svc.clock, rechecker: svc.rechecker, holder: 'other-instance', ...overrides });
   const auditedFor = async (id: string, action: string) => (await svc.store.listAudit({ limit: 1000 })).filter((e) => e.action === action && e.entityId === id);
 
   it('finishes what a run killed between saving a re-checked approval and its audit entry left undone, once', async () => {
@@ -221,6 +226,7 @@ describe('batch runs', () => {
     expect(saved).toHaveLength(1);
     expect(await auditedFor(id, 'approval.rechecked')).toHaveLength(0);
 
+    leaseRunsOut();
     const next = await svc.batch.run();
     expect(await svc.store.getDocument('recheckRuns', killed.id)).toMatchObject({ status: 'interrupted' });
     expect(next).toMatchObject({ status: 'finished', completedAfterInterruption: 1, counts: { compliant: 0, skipped: 0 } });
@@ -245,11 +251,90 @@ describe('batch runs', () => {
     ).rejects.toThrow('killed');
     expect((await approval(id)).status).toBe('expired');
 
+    leaseRunsOut();
     expect(await svc.batch.run()).toMatchObject({ status: 'finished', completedAfterInterruption: 1 });
     const entries = await auditedFor(id, 'approval.status-changed');
     expect(entries.map((e) => e.summary)).toEqual([{ fromStatus: 'active', toStatus: 'expired', trigger: 'expiry', completedAfterInterruption: true }]);
     await svc.batch.run();
     expect(await auditedFor(id, 'approval.status-changed')).toHaveLength(1);
+  });
+
+  it('refuses a second run of the same instance while one is running, and leaves the running one alone', async () => {
+    await approve();
+    at('2027-10-01');
+    const first = await svc.batch.begin();
+    await expect(svc.batch.begin()).rejects.toBeInstanceOf(BatchBusyError);
+    expect((await request(svc.app).post('/v1/rechecks/runs').set('Authorization', bearer('admin'))).status).toBe(409);
+    expect(await svc.store.getDocument('recheckRuns', first.id)).toMatchObject({ status: 'running' });
+    expect(await svc.batch.execute(first)).toMatchObject({ status: 'finished', counts: { 'evidence-overdue': 1 } });
+    // Its lease is free again once it has finished.
+    expect(await otherInstance().run()).toMatchObject({ status: 'finished', examined: 1 });
+  });
+
+  it('re-checks a due occasion once when two runs find it due at the same time', async () => {
+    const id = await approve();
+    at('2027-10-01');
+    const dueKey = `${id}:schedule:2027-10-01`;
+    const outcomes = await Promise.all([
+      svc.rechecker.recheck(id, 'schedule', { by: BATCH_SUBJECT, dueKey }),
+      new Rechecker({ store: svc.store, rules: svc.rules, clock: svc.clock }).recheck(id, 'schedule', { by: BATCH_SUBJECT, dueKey }),
+    ]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['evidence-overdue', 'skipped']);
+    expect(await rechecks(id)).toHaveLength(1);
+    expect(await auditedFor(id, 'approval.rechecked')).toHaveLength(1);
+  });
+
+  it('stops between two approvals at shutdown, records the run as interrupted and frees the lease; the next run does the rest', async () => {
+    const template = await approval(await approve());
+    const ids = [template.id];
+    for (const id of ['copy-1', 'copy-2']) {
+      await svc.store.insertApproval({ ...template, id });
+      ids.push(id);
+    }
+    at('2027-10-01');
+    const run = await svc.batch.begin();
+    const executing = svc.batch.execute(run);
+    await svc.batch.stop();
+    const stopped = await executing;
+    expect(stopped.status).toBe('interrupted');
+    expect(stopped.examined).toBeLessThan(ids.length);
+    expect(await svc.store.getDocument('recheckRuns', run.id)).toMatchObject({ status: 'interrupted' });
+    await expect(svc.batch.begin()).rejects.toBeInstanceOf(BatchBusyError);
+    // No lease to wait out: another instance goes on at once and re-checks every approval once.
+    const next = await otherInstance().run();
+    expect(next).toMatchObject({ status: 'finished' });
+    for (const id of ids) expect(await rechecks(id)).toHaveLength(1);
+    expect(next.completedAfterInterruption).toBeUndefined();
+  });
+
+  it('frees the lease even when the run record cannot be written at the end', async () => {
+    const failsFinalRecord = new Proxy(svc.store, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (property === 'putDocument') {
+          return (collection: string, doc: { status?: string }) => (doc.status !== 'running' ? Promise.reject(new Error('disk full')) : target.putDocument(collection as 'recheckRuns', doc as never));
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as Store;
+    const failing = otherInstance({ store: failsFinalRecord, holder: 'failing-instance' });
+    await expect(failing.run()).rejects.toThrow('disk full');
+    expect(await otherInstance().run()).toMatchObject({ status: 'finished' });
+  });
+
+  it('lists the first 100 failures of a run and counts them all, and stops at once when the store is gone', async () => {
+    const template = await approval(await approve());
+    for (let i = 0; i < 104; i++) await svc.store.insertApproval({ ...template, id: `copy-${String(i).padStart(3, '0')}` });
+    at('2027-10-01');
+    const noEvidence = { recheck: () => Promise.reject(new Error('no evidence')) } as unknown as Rechecker;
+    const run = await otherInstance({ rechecker: noEvidence }).run();
+    expect(run).toMatchObject({ status: 'finished', failureCount: 105 });
+    expect(run.failures).toHaveLength(100);
+    expect((await request(svc.app).get(`/v1/rechecks/runs/${run.id}`).set('Authorization', bearer('admin'))).body.failures).toHaveLength(100);
+
+    const storeGone = { recheck: () => Promise.reject(new StoreUnavailableError('the store does not answer')) } as unknown as Rechecker;
+    const aborted = await otherInstance({ rechecker: storeGone }).run();
+    expect(aborted).toMatchObject({ status: 'failed', examined: 1, failureCount: 1, failures: [{ approvalId: '-', message: 'the store does not answer' }] });
   });
 
   it('is started over HTTP and reports counts per outcome', async () => {
