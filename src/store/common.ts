@@ -151,3 +151,12 @@ export async function verifyChain(entries: AsyncIterable<AuditEntry> | Iterable<
   }
   return { ok: true, entries: expected - 1 };
 }
+
+/** Freezes a value and everything in it (what the stores hand out as read-only). */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

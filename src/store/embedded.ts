@@ -366,6 +366,7 @@ export class EmbeddedStore implements Store {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     assertId(name, 'lease name');
+    assertId(holder, 'lease holder');
     await this.leases.run(async (db) => {
       await db.removeAsync({ name, holder }, {});
     });

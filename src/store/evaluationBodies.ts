@@ -1,4 +1,5 @@
 import { AppendOnlyFile, type Slot } from './appendOnlyFile';
+import { deepFreeze } from './common';
 import { StoreUnavailableError } from './errors';
 import type { EvaluationRecord } from './types';
 
@@ -66,12 +67,4 @@ export class EvaluationBodies {
     if (typeof evidence === 'object' && evidence !== null) this.writtenAt.set(evidence, { fileId, slot });
     return evidence;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

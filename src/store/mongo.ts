@@ -5,8 +5,9 @@
  *   a client was told about can be rolled back by a fail-over.
  * - Records are stored as they are, with the driver's `_id` alongside; every read projects `_id` away and
  *   every insert/replace gets a copy (the driver would otherwise add `_id` to the caller's object).
- * - Connection-level failures (no server / no primary / network / majority not reachable in time) become
- *   StoreUnavailableError, which the HTTP layer answers with 503.
+ * - Connection-level failures (no server / no primary / network / majority not reachable in time / a
+ *   mongodb+srv name that does not resolve / no pooled connection in time) become StoreUnavailableError,
+ *   which the HTTP layer answers with 503.
  */
 import {
   MongoClient,
@@ -32,6 +33,7 @@ import {
   assertStoredDocument,
   byId,
   decodeCursor,
+  deepFreeze,
   iterateApprovals,
   matchesQuery,
   nextAuditEntry,
@@ -60,8 +62,8 @@ export const DEFAULT_DB_NAME = 'specialfunktion';
 const DOCUMENT_COLLECTIONS: readonly DocumentCollection[] = ['recheckRuns', 'capacityChanges', 'rechecks'];
 const NO_ID = { _id: 0 } as const;
 const DUPLICATE_KEY = 11000;
-/** Appends racing with other instances retry on the unique seq index; past this the log is "busy". */
-const AUDIT_MAX_ATTEMPTS = 30;
+/** Appends racing with other instances retry on the unique seq index for this long; then the log is "busy". */
+const AUDIT_APPEND_BUDGET_MS = 5000;
 
 /** Server error codes meaning "no usable primary / shutting down / timed out", i.e. try again later. */
 const UNAVAILABLE_CODES = new Set([
@@ -84,7 +86,19 @@ const UNAVAILABLE_CODES = new Set([
   13436, // NotPrimaryOrSecondary
 ]);
 
+/** Pool errors the driver does not export: the pool was closed under an operation, or no connection came free in time. */
+const UNAVAILABLE_DRIVER_ERRORS = new Set(['MongoPoolClosedError', 'MongoWaitQueueTimeoutError']);
+
+/** DNS answers that mean "try again later" for a mongodb+srv:// URI; the driver passes Node's own errors through. */
+const DNS_FAILURES = new Set(['ENOTFOUND', 'ENODATA', 'ETIMEOUT', 'ESERVFAIL', 'ECONNREFUSED', 'EAI_AGAIN', 'ECONNRESET', 'ECANCELLED']);
+
+function isDnsFailure(error: unknown): boolean {
+  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  return typeof syscall === 'string' && syscall.startsWith('query') && DNS_FAILURES.has(String(code));
+}
+
 export function isUnavailableError(error: unknown): boolean {
+  if (isDnsFailure(error)) return true;
   if (
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||
@@ -97,6 +111,7 @@ export function isUnavailableError(error: unknown): boolean {
     return true;
   }
   if (error instanceof MongoError) {
+    if (UNAVAILABLE_DRIVER_ERRORS.has(error.name)) return true;
     if (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('SystemOverloadedError')) return true;
     const code = Number(error.code);
     return UNAVAILABLE_CODES.has(code);
@@ -147,6 +162,9 @@ export class MongoStore implements Store {
       // Defaults only: a value in the URI (e.g. ?serverSelectionTimeoutMS=500) wins.
       ...(/[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 3000 }),
       ...(/[?&]connectTimeoutMS=/i.test(uri) ? {} : { connectTimeoutMS: 3000 }),
+      // Waiting for a pooled connection has no limit by default: a primary that stopped answering would
+      // queue every request behind the pool instead of answering 503.
+      ...(/[?&]waitQueueTimeoutMS=/i.test(uri) ? {} : { waitQueueTimeoutMS: 3000 }),
       // A server that accepted a request but never answers must not hang a request forever.
       socketTimeoutMS: 20_000,
       writeConcern: { w: 'majority', journal: true, wtimeoutMS: 5000 },
@@ -216,12 +234,12 @@ export class MongoStore implements Store {
 
   async getEvaluation(id: string): Promise<EvaluationRecord | null> {
     assertId(id);
-    return guarded(() => this.evaluations.findOne({ id }, { projection: NO_ID }));
+    return withFrozenEvidence(await guarded(() => this.evaluations.findOne({ id }, { projection: NO_ID })));
   }
 
   async latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null> {
     assertId(approvalId, 'approvalId');
-    return guarded(() => this.evaluations.findOne({ approvalId }, { projection: NO_ID, sort: { createdAt: -1, id: -1 } }));
+    return withFrozenEvidence(await guarded(() => this.evaluations.findOne({ approvalId }, { projection: NO_ID, sort: { createdAt: -1, id: -1 } })));
   }
 
   // ---- approvals ---------------------------------------------------------------------------------
@@ -287,26 +305,26 @@ export class MongoStore implements Store {
   /**
    * Read the tail, build the next entry, insert it; the unique index on seq makes the insert fail if
    * another instance took that seq first, and then we read the new tail and try again.
+   *
+   * The tail is read at majority (the client's read concern): an entry chained onto one that is not yet
+   * majority-committed could outlive it, if a fail-over rolled both back and a retried insert brought
+   * back only the later one, and the chain would stay broken for good. The price is a few retries while
+   * another instance's entry is being replicated.
    */
   private async appendAuditRacingOtherInstances(input: AuditInput): Promise<AuditEntry> {
-    for (let attempt = 1; attempt <= AUDIT_MAX_ATTEMPTS; attempt++) {
-      // Read the tail with 'local' (the primary's latest), not 'majority': an entry another instance
-      // inserted but that is not yet majority-committed would otherwise stay invisible and make us
-      // spin on duplicate keys. Chaining onto it is safe: our w: majority insert cannot be acknowledged
-      // unless everything before it in the oplog, that entry included, is majority-committed too.
-      const last = await guarded(() =>
-        this.audit.findOne({}, { sort: { seq: -1 }, projection: { _id: 0, seq: 1, hash: 1 }, readConcern: { level: 'local' } }),
-      );
+    const giveUpAt = Date.now() + AUDIT_APPEND_BUDGET_MS;
+    for (let attempt = 1; ; attempt++) {
+      const last = await guarded(() => this.audit.findOne({}, { sort: { seq: -1 }, projection: { _id: 0, seq: 1, hash: 1 } }));
       const entry = nextAuditEntry(input, last ? { seq: last.seq, hash: last.hash } : null);
       try {
         await this.audit.insertOne({ ...entry });
         return entry;
       } catch (error) {
         if (!isDuplicateKey(error)) throw mapError(error);
+        if (Date.now() >= giveUpAt) throw new StoreUnavailableError(`The audit log is busy: gave up appending after ${attempt} attempts in ${AUDIT_APPEND_BUDGET_MS} ms`);
         await sleep(Math.floor(Math.random() * 10 * Math.min(attempt, 5)));
       }
     }
-    throw new StoreUnavailableError(`The audit log is busy: gave up after ${AUDIT_MAX_ATTEMPTS} attempts to append`);
   }
 
   async listAudit(options: { limit: number; afterSeq?: number }): Promise<AuditEntry[]> {
@@ -355,6 +373,8 @@ export class MongoStore implements Store {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     assertId(name, 'lease name');
+    // Checked, since a filter without a holder (the driver leaves out undefined) would release anyone's lease.
+    assertId(holder, 'lease holder');
     await guarded(() => this.leases.deleteOne({ name, holder }));
   }
 
@@ -409,6 +429,12 @@ export class MongoStore implements Store {
       throw mapError(error);
     }
   }
+}
+
+/** Evidence read back is read-only (see Store), as in the embedded store. */
+function withFrozenEvidence(record: EvaluationRecord | null): EvaluationRecord | null {
+  if (record) deepFreeze(record.evidence);
+  return record;
 }
 
 function approvalQuery(filter: ApprovalFilter): Filter<ApprovalRecord> {

@@ -108,6 +108,19 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
         expect(await store.getEvaluation(e.id)).toEqual(e);
       });
 
+      it('evidence read back is read-only, down to its nested values, so it is always what was stored', async () => {
+        const e = evaluation({ approvalId: 'a-frozen', evidence: { provider: { name: 'Lærkehøj' }, staff: [{ ref: 'M-1' }] } });
+        await store.insertEvaluation(e);
+        for (const read of [await store.getEvaluation(e.id), await store.latestEvaluationForApproval('a-frozen')]) {
+          const evidence = read!.evidence as { provider: { name: string }; staff: { ref: string }[] };
+          expect(() => {
+            evidence.provider.name = 'changed';
+          }).toThrow(TypeError);
+          expect(() => evidence.staff.push({ ref: 'M-2' })).toThrow(TypeError);
+          expect(evidence).toEqual(e.evidence);
+        }
+      });
+
       it('inserting an evaluation with an existing id is refused and the original is kept', async () => {
         const e = evaluation();
         await store.insertEvaluation(e);
@@ -404,6 +417,12 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
         expect(await store.acquireLease('l', 'b', 60_000, at(1))).toBe(false);
         await store.releaseLease('l', 'a');
         expect(await store.acquireLease('l', 'b', 60_000, at(2))).toBe(true);
+      });
+
+      it('releasing needs the holder: without one nothing is released', async () => {
+        expect(await store.acquireLease('l', 'a', 60_000, t0)).toBe(true);
+        await expect(store.releaseLease('l', undefined as unknown as string)).rejects.toThrow();
+        expect(await store.acquireLease('l', 'b', 60_000, at(1))).toBe(false);
       });
 
       it('different lease names are independent', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import { MongoClient, MongoDriverError } from 'mongodb';
 import { StoreUnavailableError } from '../../src/store/errors';
-import { MongoStore } from '../../src/store/mongo';
+import { isUnavailableError, MongoStore } from '../../src/store/mongo';
 import type { AuditEntry } from '../../src/store/types';
 import { storeContract, type StoreHarness } from './contract';
 import { approval } from './support/fixtures';
@@ -57,6 +57,24 @@ if (!uri) {
 
 // Needs no server: a MongoDB nobody listens on must surface as StoreUnavailableError (→ 503), quickly.
 describe('MongoStore without a reachable server', () => {
+  it('a mongodb+srv:// name that does not resolve is "unavailable" (the service answers 503 and retries), not a crash at start', async () => {
+    // .invalid never resolves (RFC 6761); the driver passes Node's DNS error through as it is.
+    const store = new MongoStore('mongodb+srv://sf-store-test.invalid/', 'sf_unreachable', { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });
+    await expect(store.init()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await store.close();
+  }, 30_000);
+
+  it('DNS failures and the pool\'s own timeouts count as unavailable; other errors do not', () => {
+    const dnsError = (code: string) => Object.assign(new Error(`querySrv ${code} _mongodb._tcp.db.example`), { code, syscall: 'querySrv' });
+    for (const code of ['ENOTFOUND', 'ETIMEOUT', 'ESERVFAIL', 'ECONNREFUSED']) expect(isUnavailableError(dnsError(code))).toBe(true);
+    const poolError = (name: string) => Object.defineProperty(new MongoDriverError('no connection came free'), 'name', { value: name });
+    expect(isUnavailableError(poolError('MongoWaitQueueTimeoutError'))).toBe(true);
+    expect(isUnavailableError(poolError('MongoPoolClosedError'))).toBe(true);
+    expect(isUnavailableError(new MongoDriverError('something else'))).toBe(false);
+    expect(isUnavailableError(Object.assign(new Error('bad'), { code: 'ENOTFOUND', syscall: 'open' }))).toBe(false);
+    expect(isUnavailableError(new TypeError('a bug'))).toBe(false);
+  });
+
   const unreachable = () => new MongoStore('mongodb://127.0.0.1:9/', 'sf_unreachable', { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });
 
   it('init() rejects with StoreUnavailableError within the server selection timeout', async () => {
