@@ -200,6 +200,10 @@ export class MongoStore implements Store {
         this.approvals.createIndexes([
           { key: { id: 1 }, name: 'id_unique', unique: true },
           { key: { createdAt: 1, id: 1 }, name: 'createdAt_id' },
+          // Pages of one status (the batch, the register) or one tilsyn (an inspector's list) in (createdAt, id)
+          // order: without these, every page walks createdAt_id from the start and skips what does not match.
+          { key: { status: 1, createdAt: 1, id: 1 }, name: 'status_createdAt_id' },
+          { key: { tilsyn: 1, createdAt: 1, id: 1 }, name: 'tilsyn_createdAt_id' },
           { key: { tilsyn: 1, status: 1 }, name: 'tilsyn_status' },
           { key: { speciale: 1, level: 1, status: 1 }, name: 'speciale_level_status' },
           { key: { 'provider.tilbudId': 1 }, name: 'provider_tilbudId' },

@@ -170,7 +170,12 @@ export interface Store {
   /** Ordered by (createdAt, id). Rejects with InvalidCursorError for a cursor it did not issue. */
   listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<ApprovalRecord>>;
   countApprovals(filter: ApprovalFilter): Promise<number>;
-  /** Every matching approval in (createdAt, id) order, fetched a page at a time (for batch jobs). */
+  /**
+   * Every matching approval in (createdAt, id) order, fetched a page at a time (for batch jobs). Each
+   * approval that matches throughout is visited exactly once. Whether one that starts matching during the
+   * iteration (inserted, or its status changed, ahead of the position reached) is visited differs between
+   * stores: the embedded store fixes the set when the iteration starts, MongoDB reads on page by page.
+   */
   findApprovals(filter: ApprovalFilter): AsyncIterable<ApprovalRecord>;
 
   /** Appends to the hash chain; the store assigns seq, prevHash and hash. Entries are never edited or deleted. */
