@@ -1,5 +1,5 @@
 import { municipality } from '../geography';
-import { validateAgainst, type Problem } from '../schemas';
+import { escapePointer, validateAgainst, type Problem } from '../schemas';
 import { isInVocabulary, type VocabularyName } from './catalogue';
 import { CPR_MESSAGE, findCprLikeValues } from './cpr';
 import { isValidCvr } from './cvr';
@@ -62,5 +62,32 @@ function semanticProblems(evidence: Evidence): Problem[] {
   });
   evidence.organisation?.methods?.forEach((m, i) => vocab(`/organisation/methods/${i}`, 'methods', m));
   evidence.organisation?.targetGroups?.forEach((g, i) => vocab(`/organisation/targetGroups/${i}`, 'targetGroups', g));
+  for (const pointer of textNotWellFormed(evidence)) {
+    problems.push({ pointer, message: 'teksten indeholder et ugyldigt tegn (en enlig UTF-16-surrogat, fx \\ud800) og kan ikke gemmes, som den er' });
+  }
   return problems;
+}
+
+/**
+ * Pointers of strings (values or keys) with an unpaired surrogate, which JSON can carry as `\ud800` but
+ * UTF-8 cannot: MongoDB would store a replacement character, and the evidence would no longer be the
+ * evidence its hash was taken of. Evidence has passed its schema, so it is shallow enough to recurse.
+ */
+function textNotWellFormed(value: unknown, pointer = '', into: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (!isWellFormed(value)) into.push(pointer);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => textNotWellFormed(item, `${pointer}/${i}`, into));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (!isWellFormed(key)) into.push(pointer);
+      else textNotWellFormed(item, `${pointer}/${escapePointer(key)}`, into);
+    }
+  }
+  return into;
+}
+
+function isWellFormed(text: string): boolean {
+  // String.prototype.isWellFormed exists in Node 20 but not in the ES2022 lib typings.
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }

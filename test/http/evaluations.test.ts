@@ -102,6 +102,19 @@ describe('POST /v1/evaluations', () => {
     );
   });
 
+  it('refuses text with an unpaired surrogate, which no UTF-8 store could keep as it was hashed, and stores nothing', async () => {
+    const ev = eligibleEvidence();
+    ev.provider = { ...ev.provider, name: 'Lærkehøj \ud800' };
+    const res = await post(body({ evidence: ev }));
+    expectResponseMatchesSpec(res);
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/evidence/provider/name' })]);
+    expect(await svc.store.listAudit({ limit: 10 })).toEqual([]);
+    // A surrogate pair (an emoji) is well-formed text and is fine.
+    ev.provider = { ...ev.provider, name: 'Lærkehøj 🦋' };
+    expect((await post(body({ evidence: ev }))).status).toBe(201);
+  });
+
   it('refuses a CPR-like value anywhere, naming the path but never the value, and stores nothing', async () => {
     const ev = eligibleEvidence() as unknown as { staff: { ref: string }[] };
     ev.staff[1].ref = '0101901234';
