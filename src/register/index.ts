@@ -46,6 +46,24 @@ export async function registerEntries(store: Store): Promise<RegisterEntry[]> {
   return entries.sort((x, y) => x.speciale.localeCompare(y.speciale) || x.level.localeCompare(y.level) || x.tilbudId.localeCompare(y.tilbudId));
 }
 
+/**
+ * The register as the route reads it: requests that arrive while the register is being read share that
+ * reading. It is public and reads every approval in force (about 0.1 s for 10,000 on the embedded
+ * store), so a burst of requests costs one reading instead of one each. A request never gets a reading
+ * that began before the previous one ended, so nothing is served staler than that.
+ */
+export function sharedRegisterReader(store: Store): () => Promise<{ entries: RegisterEntry[]; etag: string }> {
+  let reading: Promise<{ entries: RegisterEntry[]; etag: string }> | undefined;
+  return () => {
+    reading ??= registerEntries(store)
+      .then((entries) => ({ entries, etag: registerEtag(entries) }))
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
+  };
+}
+
 /** A strong validator for the register's content, so Tilbudsportalen can poll with If-None-Match cheaply. */
 export function registerEtag(entries: RegisterEntry[]): string {
   return `"${contentHash(entries).slice('sha256:'.length, 'sha256:'.length + 32)}"`;

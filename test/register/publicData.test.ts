@@ -2,7 +2,9 @@ import request from 'supertest';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence, ruleset } from '../support/builders';
 import { bearer, startTestService, type TestService } from '../support/testService';
+import { REGISTER_STATUSES, sharedRegisterReader } from '../../src/register';
 import type { Ruleset } from '../../src/rules/types';
+import type { ApprovalFilter, Store } from '../../src/store/types';
 
 let svc: TestService;
 afterEach(async () => {
@@ -59,6 +61,34 @@ describe('the public register', () => {
     expect(again.status).toBe(304);
     await seed([['461', '400', 'admin']]);
     expect((await request(svc.app).get('/v1/register').set('If-None-Match', etag)).status).toBe(200);
+  });
+
+  it('reads the approvals once for a burst of requests arriving together, and afresh for the next', async () => {
+    await seed([['751', '100', 'midt']]);
+    let readings = 0;
+    const counting = new Proxy(svc.store, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (property === 'findApprovals') {
+          return (filter: ApprovalFilter) => {
+            readings += 1;
+            return target.findApprovals(filter);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as Store;
+    const read = sharedRegisterReader(counting);
+    const burst = await Promise.all(Array.from({ length: 10 }, () => read()));
+    // One reading visits both statuses shown in the register.
+    expect(readings).toBe(REGISTER_STATUSES.length);
+    expect(new Set(burst.map((b) => b.etag)).size).toBe(1);
+    expect(burst[0].entries.map((e) => e.tilbudId)).toEqual(['100']);
+
+    await seed([['461', '400', 'admin']]);
+    const next = await read();
+    expect(readings).toBe(2 * REGISTER_STATUSES.length);
+    expect(next.entries.map((e) => e.tilbudId).sort()).toEqual(['100', '400']);
   });
 });
 

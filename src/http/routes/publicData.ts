@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { capacityReport } from '../../capacity';
 import { requireRole } from '../../auth';
-import { registerCsv, registerEntries, registerEtag } from '../../register';
+import { registerCsv, sharedRegisterReader } from '../../register';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import type { Store } from '../../store/types';
 import { today, type Clock } from '../../time/clock';
@@ -12,9 +12,9 @@ import { renderCapacityPage } from '../views/capacityPage';
 /** The public register for Tilbudsportalen: no token, no personal data, cacheable with ETag. */
 export function registerRoutes(store: Store): Router {
   const router = Router();
+  const readRegister = sharedRegisterReader(store);
   router.get('/v1/register', async (req, res) => {
-    const entries = await registerEntries(store);
-    const etag = registerEtag(entries);
+    const { entries, etag } = await readRegister();
     res.setHeader('ETag', etag);
     res.setHeader('Vary', 'Accept');
     res.setHeader('Cache-Control', 'public, max-age=300');
