@@ -10,6 +10,7 @@ import { idFrom, newId } from '../store/ids';
 import type { ApprovalRecord, ApprovalStatus, EvaluationRecord, HistoryEntry, Store } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, type IsoDate } from '../time/dates';
+import { evidenceOnRecord } from './evidence';
 import { LIVE_STATUSES } from './service';
 
 /** Why a re-check ran. */
@@ -219,10 +220,9 @@ export class Rechecker {
   }
 
   private async latestEvidence(approval: ApprovalRecord): Promise<Evidence> {
-    const { store } = this.deps;
-    const latest = (await store.latestEvaluationForApproval(approval.id)) ?? (await store.getEvaluation(approval.evaluationId));
-    if (!latest) throw new Error(`no evidence on record for approval ${approval.id}`);
-    return latest.evidence as Evidence;
+    const evidence = await evidenceOnRecord(this.deps.store, approval);
+    if (!evidence) throw new Error(`no evidence on record for approval ${approval.id}`);
+    return evidence;
   }
 
   /**

@@ -1,10 +1,10 @@
 import { deriveFact } from '../evidence/derive';
-import type { Evidence } from '../evidence/types';
 import { allRegions } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { LEVELS, type Level } from '../rules/types';
 import type { Store } from '../store/types';
 import { addMonths, type IsoDate } from '../time/dates';
+import { evidenceOnRecord } from '../approvals/evidence';
 import { LIVE_STATUSES } from '../approvals/service';
 
 /** National capacity per speciale × level × region, for Socialstyrelsen. */
@@ -54,8 +54,8 @@ export async function capacityReport(store: Store, rules: RulesCatalogue, asOf: 
       if (a.status === 'at-risk') cell.atRisk += 1;
       else cell.active += 1;
       if (a.validUntil < horizon) cell.expiringWithin6Months += 1;
-      const latest = (await store.latestEvaluationForApproval(a.id)) ?? (await store.getEvaluation(a.evaluationId));
-      const volume = latest ? deriveFact('citizenCoursesStarted', latest.evidence as Evidence, asOf, { withinMonths: 12 }) : undefined;
+      const evidence = await evidenceOnRecord(store, a);
+      const volume = evidence ? deriveFact('citizenCoursesStarted', evidence, asOf, { withinMonths: 12 }) : undefined;
       if (typeof volume === 'number') cell.citizenCourses12Months += volume;
     }
   }

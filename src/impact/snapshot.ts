@@ -1,5 +1,5 @@
+import { evidenceOnRecord } from '../approvals/evidence';
 import { LIVE_STATUSES } from '../approvals/service';
-import type { Evidence } from '../evidence/types';
 import type { Store } from '../store/types';
 import type { Clock } from '../time/clock';
 import type { Snapshot } from '.';
@@ -9,9 +9,9 @@ export async function exportSnapshot(store: Store, speciale: string, clock: Cloc
   const approvals: Snapshot['approvals'] = [];
   for (const status of LIVE_STATUSES) {
     for await (const a of store.findApprovals({ speciale, status })) {
-      const latest = (await store.latestEvaluationForApproval(a.id)) ?? (await store.getEvaluation(a.evaluationId));
-      if (!latest) continue;
-      approvals.push({ approvalId: a.id, tilbudId: a.provider.tilbudId, level: a.level, tilsyn: a.tilsyn, rulesetVersion: a.rulesetVersion, evidence: latest.evidence as Evidence });
+      const evidence = await evidenceOnRecord(store, a);
+      if (!evidence) continue;
+      approvals.push({ approvalId: a.id, tilbudId: a.provider.tilbudId, level: a.level, tilsyn: a.tilsyn, rulesetVersion: a.rulesetVersion, evidence });
     }
   }
   return { speciale, exportedAt: clock.now().toISOString(), approvals };

@@ -40,6 +40,7 @@ import {
   assertStoredDocument,
   byId,
   decodeCursor,
+  deepFreeze,
   isPlainFieldName,
   ITERATION_PAGE_SIZE,
   matchesQuery,
@@ -57,6 +58,7 @@ import type {
   DocumentCollection,
   DocumentQuery,
   EvaluationRecord,
+  EvidenceOnRecord,
   LeaseRecord,
   Page,
   PageRequest,
@@ -210,12 +212,37 @@ export class EmbeddedStore implements Store {
     return this.readEvaluation(rows[0]);
   }
 
+  async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null> {
+    assertId(id);
+    return this.readEvidence(await this.evaluations.run(async (db) => db.findOneAsync({ id })));
+  }
+
+  async latestEvaluationEvidenceForApproval(approvalId: string): Promise<EvidenceOnRecord | null> {
+    assertId(approvalId, 'approvalId');
+    const rows = await this.evaluations.run(async (db) => db.findAsync({ approvalId }).sort({ createdAt: -1, id: -1 }).limit(1));
+    return this.readEvidence(rows[0]);
+  }
+
   private async readEvaluation(row: Record<string, unknown> | null | undefined): Promise<EvaluationRecord | null> {
     if (!row) return null;
     // Data directories written before bodies moved out of nedb hold the record inline.
-    if (typeof row.doc === 'string') return parseDoc<EvaluationRecord>(row);
+    if (typeof row.doc === 'string') {
+      const record = parseDoc<EvaluationRecord>(row) as EvaluationRecord;
+      deepFreeze(record.evidence);
+      return record;
+    }
     const { id, body, evidence } = row as unknown as EvaluationEnvelope;
     return this.evaluationBodies.read(id, { body, ...(evidence ? { evidence } : {}) });
+  }
+
+  private async readEvidence(row: Record<string, unknown> | null | undefined): Promise<EvidenceOnRecord | null> {
+    if (!row) return null;
+    if (typeof row.doc === 'string') {
+      const record = (await this.readEvaluation(row)) as EvaluationRecord;
+      return { evaluationId: record.id, evidence: record.evidence };
+    }
+    const { id, body, evidence } = row as unknown as EvaluationEnvelope;
+    return { evaluationId: id, evidence: this.evaluationBodies.readEvidence({ body, ...(evidence ? { evidence } : {}) }) };
   }
 
   // ---- approvals ---------------------------------------------------------------------------------

@@ -61,6 +61,11 @@ export class EvaluationBodies {
     return record;
   }
 
+  /** The record's evidence alone (undefined for a record stored without any). */
+  readEvidence(slots: BodySlots): unknown {
+    return slots.evidence ? this.evidenceAt(slots.evidence) : undefined;
+  }
+
   private evidenceAt(slot: Slot): unknown {
     const fileId = this.file.fileId();
     const evidence = deepFreeze(JSON.parse(this.file.read(slot)));

@@ -50,6 +50,7 @@ import type {
   DocumentCollection,
   DocumentQuery,
   EvaluationRecord,
+  EvidenceOnRecord,
   LeaseRecord,
   Page,
   PageRequest,
@@ -61,6 +62,7 @@ export const DEFAULT_DB_NAME = 'specialfunktion';
 
 const DOCUMENT_COLLECTIONS: readonly DocumentCollection[] = ['recheckRuns', 'capacityChanges', 'rechecks'];
 const NO_ID = { _id: 0 } as const;
+const EVIDENCE_ONLY = { _id: 0, id: 1, evidence: 1 } as const;
 const DUPLICATE_KEY = 11000;
 /** Appends racing with other instances retry on the unique seq index for this long; then the log is "busy". */
 const AUDIT_APPEND_BUDGET_MS = 5000;
@@ -244,6 +246,16 @@ export class MongoStore implements Store {
   async latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null> {
     assertId(approvalId, 'approvalId');
     return withFrozenEvidence(await guarded(() => this.evaluations.findOne({ approvalId }, { projection: NO_ID, sort: { createdAt: -1, id: -1 } })));
+  }
+
+  async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null> {
+    assertId(id);
+    return evidenceOnRecord(await guarded(() => this.evaluations.findOne({ id }, { projection: EVIDENCE_ONLY })));
+  }
+
+  async latestEvaluationEvidenceForApproval(approvalId: string): Promise<EvidenceOnRecord | null> {
+    assertId(approvalId, 'approvalId');
+    return evidenceOnRecord(await guarded(() => this.evaluations.findOne({ approvalId }, { projection: EVIDENCE_ONLY, sort: { createdAt: -1, id: -1 } })));
   }
 
   // ---- approvals ---------------------------------------------------------------------------------
@@ -433,6 +445,10 @@ export class MongoStore implements Store {
       throw mapError(error);
     }
   }
+}
+
+function evidenceOnRecord(row: { id: string; evidence?: unknown } | null): EvidenceOnRecord | null {
+  return row ? { evaluationId: row.id, evidence: deepFreeze(row.evidence) } : null;
 }
 
 /** Evidence read back is read-only (see Store), as in the embedded store. */

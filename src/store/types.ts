@@ -19,6 +19,12 @@ export interface ProviderRef {
   tilsyn: Tilsyn;
 }
 
+/** The evidence of a stored evaluation, and which evaluation it is. */
+export interface EvidenceOnRecord {
+  evaluationId: string;
+  evidence: unknown;
+}
+
 export interface EvaluationRecord {
   id: string;
   speciale: string;
@@ -33,7 +39,7 @@ export interface EvaluationRecord {
   provider: ProviderRef;
   /**
    * The evidence as received, kept so the evaluation can be re-run and explained later. Read-only once
-   * read back: the embedded store hands it out frozen (see EvaluationBodies).
+   * read back: both stores hand it out frozen.
    */
   evidence: unknown;
   /** The full explained evaluation. */
@@ -157,6 +163,12 @@ export interface Store {
   getEvaluation(id: string): Promise<EvaluationRecord | null>;
   /** The most recent (createdAt, then id) evaluation whose approvalId is the given id. */
   latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null>;
+  /**
+   * The same evaluations' evidence alone, read-only: re-checks, the capacity view and impact snapshots
+   * need only that of every approval, and the explained result is the larger part of a record.
+   */
+  getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null>;
+  latestEvaluationEvidenceForApproval(approvalId: string): Promise<EvidenceOnRecord | null>;
 
   /** Rejects with DuplicateIdError if the id exists. */
   insertApproval(record: ApprovalRecord): Promise<void>;
