@@ -55,7 +55,7 @@ export async function runRecheckJob(env: NodeJS.ProcessEnv = process.env, out: N
     );
     for (const f of finished.failures) out.write(`  fejl: ${f.approvalId}: ${f.message}\n`);
     if ((finished.failureCount ?? 0) > finished.failures.length) out.write(`  … og ${(finished.failureCount as number) - finished.failures.length} fejl mere\n`);
-    return finished.status === 'finished' && finished.failures.length === 0 ? 0 : 1;
+    return finished.status === 'finished' && (finished.failureCount ?? 0) === 0 ? 0 : 1;
   } finally {
     await store.close();
   }

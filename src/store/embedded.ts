@@ -202,25 +202,31 @@ export class EmbeddedStore implements Store {
   }
 
   async getEvaluation(id: string): Promise<EvaluationRecord | null> {
-    assertId(id);
-    return this.readEvaluation(await this.evaluations.run(async (db) => db.findOneAsync({ id })));
+    return this.readEvaluation(await this.evaluationEntry(id));
   }
 
   async latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null> {
-    assertId(approvalId, 'approvalId');
-    const rows = await this.evaluations.run(async (db) => db.findAsync({ approvalId }).sort({ createdAt: -1, id: -1 }).limit(1));
-    return this.readEvaluation(rows[0]);
+    return this.readEvaluation(await this.latestEvaluationEntry(approvalId));
   }
 
   async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null> {
-    assertId(id);
-    return this.readEvidence(await this.evaluations.run(async (db) => db.findOneAsync({ id })));
+    return this.readEvidence(await this.evaluationEntry(id));
   }
 
   async latestEvaluationEvidenceForApproval(approvalId: string): Promise<EvidenceOnRecord | null> {
+    return this.readEvidence(await this.latestEvaluationEntry(approvalId));
+  }
+
+  /** The index entry of an evaluation (or, from older data directories, the inline record). */
+  private async evaluationEntry(id: string): Promise<Record<string, unknown> | null> {
+    assertId(id);
+    return this.evaluations.run(async (db) => db.findOneAsync({ id }));
+  }
+
+  private async latestEvaluationEntry(approvalId: string): Promise<Record<string, unknown> | undefined> {
     assertId(approvalId, 'approvalId');
     const rows = await this.evaluations.run(async (db) => db.findAsync({ approvalId }).sort({ createdAt: -1, id: -1 }).limit(1));
-    return this.readEvidence(rows[0]);
+    return rows[0];
   }
 
   private async readEvaluation(row: Record<string, unknown> | null | undefined): Promise<EvaluationRecord | null> {

@@ -239,23 +239,23 @@ export class MongoStore implements Store {
   }
 
   async getEvaluation(id: string): Promise<EvaluationRecord | null> {
-    assertId(id);
-    return withFrozenEvidence(await guarded(() => this.evaluations.findOne({ id }, { projection: NO_ID })));
+    return withFrozenEvidence(await this.findEvaluation(byEvaluationId(id), NO_ID));
   }
 
   async latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null> {
-    assertId(approvalId, 'approvalId');
-    return withFrozenEvidence(await guarded(() => this.evaluations.findOne({ approvalId }, { projection: NO_ID, sort: { createdAt: -1, id: -1 } })));
+    return withFrozenEvidence(await this.findEvaluation(latestForApproval(approvalId), NO_ID));
   }
 
   async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null> {
-    assertId(id);
-    return evidenceOnRecord(await guarded(() => this.evaluations.findOne({ id }, { projection: EVIDENCE_ONLY })));
+    return evidenceOnRecord(await this.findEvaluation(byEvaluationId(id), EVIDENCE_ONLY));
   }
 
   async latestEvaluationEvidenceForApproval(approvalId: string): Promise<EvidenceOnRecord | null> {
-    assertId(approvalId, 'approvalId');
-    return evidenceOnRecord(await guarded(() => this.evaluations.findOne({ approvalId }, { projection: EVIDENCE_ONLY, sort: { createdAt: -1, id: -1 } })));
+    return evidenceOnRecord(await this.findEvaluation(latestForApproval(approvalId), EVIDENCE_ONLY));
+  }
+
+  private findEvaluation(lookup: EvaluationLookup, projection: typeof NO_ID | typeof EVIDENCE_ONLY): Promise<EvaluationRecord | null> {
+    return guarded(() => this.evaluations.findOne(lookup.filter, { projection, ...(lookup.sort ? { sort: lookup.sort } : {}) }));
   }
 
   // ---- approvals ---------------------------------------------------------------------------------
@@ -445,6 +445,22 @@ export class MongoStore implements Store {
       throw mapError(error);
     }
   }
+}
+
+interface EvaluationLookup {
+  filter: Filter<EvaluationRecord>;
+  sort?: Record<string, 1 | -1>;
+}
+
+function byEvaluationId(id: string): EvaluationLookup {
+  assertId(id);
+  return { filter: { id } };
+}
+
+/** The approval's most recent evaluation: createdAt, then id, as in the embedded store. */
+function latestForApproval(approvalId: string): EvaluationLookup {
+  assertId(approvalId, 'approvalId');
+  return { filter: { approvalId }, sort: { createdAt: -1, id: -1 } };
 }
 
 function evidenceOnRecord(row: { id: string; evidence?: unknown } | null): EvidenceOnRecord | null {
