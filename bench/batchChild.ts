@@ -27,9 +27,10 @@ async function main() {
   await store.init();
   const clock = new ManualClock(`${c.asOf}T08:00:00Z`);
   const seedStart = Date.now();
-  const provider = { ...c.evidence.provider, region: 'Midtjylland', tilsyn: 'Midt' as const };
   const hash = rulesetHash(ruleset);
   for (let i = 0; i < n; i++) {
+    // One provider per approval: a provider has one approval in force per speciale and level.
+    const provider = { ...c.evidence.provider, tilbudId: `${c.evidence.provider.tilbudId}-${i}`, region: 'Midtjylland', tilsyn: 'Midt' as const };
     const approvalId = randomUUID();
     const evaluation: EvaluationRecord = {
       id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: 'seed',

@@ -7,7 +7,8 @@ import { validateEvidence } from '../evidence/validate';
 import { tilsynOf } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import type { Level, Ruleset } from '../rules/types';
-import type { ApprovalFilter, ApprovalRecord, ApprovalStatus, EvaluationRecord, HistoryEntry, Page, ProviderRef, Store } from '../store/types';
+import { LIVE_STATUSES, type ApprovalFilter, type ApprovalRecord, type ApprovalStatus, type EvaluationRecord, type HistoryEntry, type Page, type ProviderRef, type Store } from '../store/types';
+import { ApprovalInForceError } from '../store/errors';
 import { newId } from '../store/ids';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, isIsoDate, type IsoDate } from '../time/dates';
@@ -49,8 +50,7 @@ export interface DecisionRequest {
   validUntil?: IsoDate;
 }
 
-/** Statuses in which an approval is in force (shown in the register, can be revoked or renewed). */
-export const LIVE_STATUSES: readonly ApprovalStatus[] = ['active', 'at-risk', 'evidence-overdue'];
+export { LIVE_STATUSES } from '../store/types';
 
 export interface ApprovalServiceDeps {
   store: Store;
@@ -214,7 +214,21 @@ export class ApprovalService {
       entityId: record.id,
       summary: { evaluationId: evaluation.id, speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, validFrom, validUntil, reason: request.reason },
     });
-    await this.store.insertApproval(record);
+    try {
+      await this.store.insertApproval(record);
+    } catch (error) {
+      if (!(error instanceof ApprovalInForceError)) throw error;
+      // Another decision for this provider was stored since the check above; the audit says this one was not.
+      await audit(this.store, {
+        at: this.nowIso(),
+        subject: actor.subject,
+        action: 'approval.discarded',
+        entityType: 'approval',
+        entityId: record.id,
+        summary: { evaluationId: evaluation.id, inForceApprovalId: error.inForceId ?? null },
+      });
+      throw inForceConflict(error);
+    }
     return record;
   }
 
@@ -312,10 +326,22 @@ export class ApprovalService {
 
   /** Compare-and-set: of two concurrent decisions on one approval, the second is refused. */
   private async save(next: ApprovalRecord, expectedVersion: number): Promise<ApprovalRecord> {
-    const saved = await this.store.updateApproval(next, expectedVersion);
+    let saved: boolean;
+    try {
+      saved = await this.store.updateApproval(next, expectedVersion);
+    } catch (error) {
+      throw error instanceof ApprovalInForceError ? inForceConflict(error) : error;
+    }
     if (!saved) throw conflict('Godkendelsen blev ændret af en anden i mellemtiden; hent den igen og prøv på ny');
     return { ...next, version: expectedVersion + 1 };
   }
+}
+
+function inForceConflict(error: ApprovalInForceError) {
+  const which = error.inForceId ? ` (${error.inForceId})` : '';
+  return conflict(`Tilbuddet har allerede en gældende godkendelse${which} for samme speciale og niveau; forny den i stedet`, {
+    ...(error.inForceId ? { approvalId: error.inForceId } : {}),
+  });
 }
 
 function assertEligible(evaluation: EvaluationRecord): void {

@@ -4,6 +4,8 @@ export type AuditAction =
   | 'evaluation.created'
   | 'approval.approved'
   | 'approval.rejected'
+  /** An approval decision whose entry was written but whose record was not stored (another approval came first). */
+  | 'approval.discarded'
   | 'approval.revoked'
   | 'approval.renewed'
   | 'approval.rechecked'

@@ -48,7 +48,8 @@ import {
   toPage,
   verifyChain,
 } from './common';
-import { DuplicateIdError, StoreUnavailableError } from './errors';
+import { ApprovalInForceError, DuplicateIdError, StoreUnavailableError } from './errors';
+import { LIVE_STATUSES } from './types';
 import type {
   ApprovalFilter,
   ApprovalRecord,
@@ -90,6 +91,8 @@ interface ApprovalEnvelope {
   validUntil: string;
   createdAt: string;
   version: number;
+  /** Present while the approval is in force: [tilbudId, speciale, level] as JSON, unique among those present. */
+  liveKey?: string;
   doc: string;
 }
 
@@ -128,7 +131,10 @@ export class EmbeddedStore implements Store {
       { fieldName: 'approvalId', sparse: true },
     ]);
     this.evaluationBodies = new EvaluationBodies(path.join(dataDir, 'evaluation-bodies.jsonl'), MODES.fileMode);
-    this.approvals = new Collection(file('approvals'), [{ fieldName: 'id', unique: true }]);
+    this.approvals = new Collection(file('approvals'), [
+      { fieldName: 'id', unique: true },
+      { fieldName: 'liveKey', unique: true, sparse: true },
+    ]);
     this.audit = new Collection(file('audit'), [{ fieldName: 'seq', unique: true }], () => {
       this.auditTail = undefined;
     });
@@ -154,6 +160,26 @@ export class EmbeddedStore implements Store {
     // append-only files shrink back to one line per document at every start.
     for (const collection of this.all()) await collection.open();
     this.evaluationBodies.open();
+    await this.keyApprovalsInForce();
+  }
+
+  /**
+   * Approvals written before the one-in-force rule have no liveKey, so the unique index does not see
+   * them. Each gets its key now; one that would be a second in force (stored before the rule) is left
+   * without, rather than refusing to open the store.
+   */
+  private async keyApprovalsInForce(): Promise<void> {
+    await this.approvals.run(async (db) => {
+      const unkeyed = await db.findAsync({ status: { $in: [...LIVE_STATUSES] }, liveKey: { $exists: false } });
+      for (const row of unkeyed) {
+        const envelope = approvalEnvelope(parseDoc<ApprovalRecord>(row) as ApprovalRecord);
+        try {
+          await db.updateAsync({ id: envelope.id, liveKey: { $exists: false } }, { $set: { liveKey: envelope.liveKey } }, {});
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+      }
+    });
   }
 
   async close(): Promise<void> {
@@ -260,7 +286,7 @@ export class EmbeddedStore implements Store {
       try {
         await db.insertAsync({ ...envelope, _id: record.id });
       } catch (error) {
-        if (isUniqueViolation(error)) throw new DuplicateIdError('approvals', record.id);
+        if (isUniqueViolation(error)) throw await approvalConflict(db, envelope, error);
         throw error;
       }
     });
@@ -278,8 +304,13 @@ export class EmbeddedStore implements Store {
     // Compare-and-set: the version is part of the query, and the collection's queue (like nedb's own
     // executor) runs one operation at a time, so of two updates expecting the same version one matches.
     return this.approvals.run(async (db) => {
-      const { numAffected } = await db.updateAsync({ id: next.id, version: expectedVersion }, envelope, {});
-      return numAffected === 1;
+      try {
+        const { numAffected } = await db.updateAsync({ id: next.id, version: expectedVersion }, envelope, {});
+        return numAffected === 1;
+      } catch (error) {
+        if (isUniqueViolation(error)) throw await approvalConflict(db, envelope, error);
+        throw error;
+      }
     });
   }
 
@@ -500,7 +531,7 @@ class Collection {
       try {
         return await operation(db);
       } catch (error) {
-        if (isUniqueViolation(error) || error instanceof DuplicateIdError) throw error;
+        if (isUniqueViolation(error) || error instanceof DuplicateIdError || error instanceof ApprovalInForceError) throw error;
         // Memory may now hold a change the datafile does not: reload before anything else runs.
         this.drop();
         if (isIoError(error)) throw new StoreUnavailableError(`Cannot write ${this.filename}: ${(error as Error).message}`, { cause: error });
@@ -605,6 +636,13 @@ async function* parseInBatches(rows: { doc: string }[]): AsyncGenerator<AuditEnt
   }
 }
 
+/** Which unique index refused the approval: its id, or its liveKey (another approval is in force). nedb rolls the write back. */
+async function approvalConflict(db: Db, envelope: ApprovalEnvelope, violation: unknown): Promise<Error> {
+  if (envelope.liveKey === undefined || (violation as { key?: unknown }).key !== envelope.liveKey) return new DuplicateIdError('approvals', envelope.id);
+  const inForce = await db.findOneAsync({ liveKey: envelope.liveKey });
+  return new ApprovalInForceError(envelope.id, typeof inForce?.id === 'string' ? inForce.id : undefined);
+}
+
 function approvalEnvelope(record: ApprovalRecord): ApprovalEnvelope {
   return {
     id: record.id,
@@ -617,6 +655,7 @@ function approvalEnvelope(record: ApprovalRecord): ApprovalEnvelope {
     validUntil: record.validUntil,
     createdAt: record.createdAt,
     version: record.version,
+    ...(LIVE_STATUSES.includes(record.status) ? { liveKey: JSON.stringify([record.provider.tilbudId, record.speciale, record.level]) } : {}),
     doc: JSON.stringify(record),
   };
 }

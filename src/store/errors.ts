@@ -25,6 +25,21 @@ export class DuplicateIdError extends Error {
 }
 
 /**
+ * The approval would be in force while another one for the same provider (tilbudId), speciale and level
+ * is. `inForceId` is that other approval, when the store could tell which it is.
+ */
+export class ApprovalInForceError extends Error {
+  override readonly name = 'ApprovalInForceError';
+
+  constructor(
+    readonly approvalId: string,
+    readonly inForceId: string | undefined,
+  ) {
+    super(`Approval ${approvalId} cannot be in force: approval ${inForceId ?? '(unknown)'} for the same provider, speciale and level is`);
+  }
+}
+
+/**
  * A paging cursor the store did not issue. It is the client's mistake, so it is a DomainError of kind
  * 'invalid' (the HTTP layer answers 422 and names the parameter) rather than a 500.
  */

@@ -18,6 +18,7 @@ export function createStore(config: StoreConfig): Store {
 
 export { EmbeddedStore } from './embedded';
 export { MongoStore } from './mongo';
-export { StoreUnavailableError, DuplicateIdError, InvalidCursorError } from './errors';
+export { StoreUnavailableError, DuplicateIdError, InvalidCursorError, ApprovalInForceError } from './errors';
+export { LIVE_STATUSES } from './types';
 export { auditEntryHash } from './auditHash';
 export type * from './types';

@@ -40,7 +40,8 @@ import {
   toPage,
   verifyChain,
 } from './common';
-import { DuplicateIdError, StoreUnavailableError } from './errors';
+import { ApprovalInForceError, DuplicateIdError, StoreUnavailableError } from './errors';
+import { LIVE_STATUSES } from './types';
 import type {
   ApprovalFilter,
   ApprovalRecord,
@@ -63,6 +64,9 @@ export const DEFAULT_DB_NAME = 'specialfunktion';
 const DOCUMENT_COLLECTIONS: readonly DocumentCollection[] = ['recheckRuns', 'capacityChanges', 'rechecks'];
 const NO_ID = { _id: 0 } as const;
 const EVIDENCE_ONLY = { _id: 0, id: 1, evidence: 1 } as const;
+/** `inForce` is the store's own marker for the live_unique index (see storedApproval), not part of the record. */
+const APPROVAL_FIELDS = { _id: 0, inForce: 0 } as const;
+const LIVE_UNIQUE = 'live_unique';
 const DUPLICATE_KEY = 11000;
 /** Appends racing with other instances retry on the unique seq index for this long; then the log is "busy". */
 const AUDIT_APPEND_BUDGET_MS = 5000;
@@ -211,12 +215,33 @@ export class MongoStore implements Store {
           { key: { 'provider.tilbudId': 1 }, name: 'provider_tilbudId' },
           { key: { 'provider.cvr': 1 }, name: 'provider_cvr' },
           { key: { validUntil: 1 }, name: 'validUntil' },
+          // At most one approval in force per provider, speciale and level, whatever races between instances.
+          { key: { 'provider.tilbudId': 1, speciale: 1, level: 1 }, name: LIVE_UNIQUE, unique: true, partialFilterExpression: { inForce: true } },
         ]),
         this.audit.createIndexes([{ key: { seq: 1 }, name: 'seq_unique', unique: true }]),
         this.leases.createIndexes([{ key: { name: 1 }, name: 'name_unique', unique: true }]),
         ...DOCUMENT_COLLECTIONS.map((c) => this.documents(c).createIndexes([{ key: { id: 1 }, name: 'id_unique', unique: true }])),
       ]),
     );
+    await this.markApprovalsInForce();
+  }
+
+  /**
+   * Approvals stored before the one-in-force rule lack the inForce marker, so live_unique does not see
+   * them. Each gets it now (on an up-to-date database the query finds nothing, through
+   * status_createdAt_id); one that would be a second in force is left unmarked rather than refusing to start.
+   */
+  private async markApprovalsInForce(): Promise<void> {
+    const unmarked = await guarded(() =>
+      this.approvals.find({ status: { $in: [...LIVE_STATUSES] }, inForce: { $exists: false } }, { projection: { _id: 0, id: 1 } }).toArray(),
+    );
+    for (const { id } of unmarked) {
+      try {
+        await this.approvals.updateOne({ id, status: { $in: [...LIVE_STATUSES] }, inForce: { $exists: false } }, { $set: { inForce: true } });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw mapError(error);
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -262,12 +287,29 @@ export class MongoStore implements Store {
 
   async insertApproval(record: ApprovalRecord): Promise<void> {
     assertId(record.id);
-    await this.insertOrDuplicate(this.approvals, 'approvals', record);
+    try {
+      await this.approvals.insertOne(storedApproval(record));
+    } catch (error) {
+      if (isDuplicateKey(error)) throw await this.approvalConflict(record, error);
+      throw mapError(error);
+    }
+  }
+
+  /** Which unique index refused the approval: its id, or live_unique (another approval is in force). */
+  private async approvalConflict(record: ApprovalRecord, duplicate: unknown): Promise<Error> {
+    if (!violatesLiveUnique(duplicate)) return new DuplicateIdError('approvals', record.id);
+    const inForce = await guarded(() =>
+      this.approvals.findOne(
+        { 'provider.tilbudId': record.provider.tilbudId, speciale: record.speciale, level: record.level, inForce: true },
+        { projection: { _id: 0, id: 1 } },
+      ),
+    );
+    return new ApprovalInForceError(record.id, inForce?.id);
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | null> {
     assertId(id);
-    return guarded(() => this.approvals.findOne({ id }, { projection: NO_ID }));
+    return guarded(() => this.approvals.findOne({ id }, { projection: APPROVAL_FIELDS }));
   }
 
   async updateApproval(next: ApprovalRecord, expectedVersion: number): Promise<boolean> {
@@ -275,9 +317,14 @@ export class MongoStore implements Store {
     if (!Number.isInteger(expectedVersion)) throw new TypeError('expectedVersion must be an integer');
     // Compare-and-set in one document-atomic operation: the replacement only happens if the stored
     // version is still the expected one, so of two concurrent updates exactly one matches.
-    const replacement = { ...withoutMongoId(next), version: expectedVersion + 1 };
-    const result = await guarded(() => this.approvals.replaceOne({ id: next.id, version: expectedVersion }, replacement));
-    return result.matchedCount === 1;
+    const replacement = storedApproval({ ...next, version: expectedVersion + 1 });
+    try {
+      const result = await this.approvals.replaceOne({ id: next.id, version: expectedVersion }, replacement);
+      return result.matchedCount === 1;
+    } catch (error) {
+      if (isDuplicateKey(error)) throw await this.approvalConflict(next, error);
+      throw mapError(error);
+    }
   }
 
   async listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<ApprovalRecord>> {
@@ -289,7 +336,7 @@ export class MongoStore implements Store {
       query.$or = [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, id: { $gt: after.id } }];
     }
     const rows = await guarded(() =>
-      this.approvals.find(query, { projection: NO_ID, sort: { createdAt: 1, id: 1 }, limit: page.limit + 1 }).toArray(),
+      this.approvals.find(query, { projection: APPROVAL_FIELDS, sort: { createdAt: 1, id: 1 }, limit: page.limit + 1 }).toArray(),
     );
     return toPage(rows, page.limit);
   }
@@ -471,6 +518,22 @@ function evidenceOnRecord(row: { id: string; evidence?: unknown } | null): Evide
 function withFrozenEvidence(record: EvaluationRecord | null): EvaluationRecord | null {
   if (record) deepFreeze(record.evidence);
   return record;
+}
+
+/**
+ * An approval as stored: the record (a copy without `_id`: insertOne adds one to the object it is given),
+ * plus `inForce: true` while its status is in force, which is what the partial unique index live_unique covers.
+ */
+function storedApproval(record: ApprovalRecord): ApprovalRecord & { inForce?: true } {
+  const { _id: _ignored, inForce: _marker, ...rest } = record as ApprovalRecord & { _id?: unknown; inForce?: unknown };
+  return LIVE_STATUSES.includes(record.status) ? { ...rest, inForce: true } : rest;
+}
+
+/** Whether a duplicate-key error came from live_unique rather than an id index (servers before 4.4 send no keyPattern). */
+export function violatesLiveUnique(error: unknown): boolean {
+  const { keyPattern, errmsg, message } = error as { keyPattern?: Record<string, unknown>; errmsg?: unknown; message?: unknown };
+  if (keyPattern) return 'provider.tilbudId' in keyPattern && 'level' in keyPattern;
+  return new RegExp(`index: ${LIVE_UNIQUE}\\b`).test(String(errmsg ?? message));
 }
 
 function approvalQuery(filter: ApprovalFilter): Filter<ApprovalRecord> {

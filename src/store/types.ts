@@ -54,6 +54,12 @@ export interface EvaluationRecord {
 
 export type ApprovalStatus = 'active' | 'at-risk' | 'evidence-overdue' | 'rejected' | 'revoked' | 'expired';
 
+/**
+ * Statuses in which an approval is in force (shown in the register, can be revoked or renewed). A
+ * provider has at most one approval in force per speciale and level, and both stores enforce it.
+ */
+export const LIVE_STATUSES: readonly ApprovalStatus[] = ['active', 'at-risk', 'evidence-overdue'];
+
 export interface HistoryEntry {
   at: string;
   by: string;
@@ -170,13 +176,19 @@ export interface Store {
   getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null>;
   latestEvaluationEvidenceForApproval(approvalId: string): Promise<EvidenceOnRecord | null>;
 
-  /** Rejects with DuplicateIdError if the id exists. */
+  /**
+   * Rejects with DuplicateIdError if the id exists, and with ApprovalInForceError if the record is in
+   * force (LIVE_STATUSES) while another approval for the same tilbudId, speciale and level is: of two
+   * concurrent decisions for one provider, one is stored.
+   */
   insertApproval(record: ApprovalRecord): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | null>;
   /**
    * Atomic compare-and-set: stores `next` with version = expectedVersion + 1 only if the stored
    * approval `next.id` has version expectedVersion. Returns false (and changes nothing) otherwise.
-   * Of concurrent updates with the same expectedVersion exactly one returns true.
+   * Of concurrent updates with the same expectedVersion exactly one returns true. Rejects with
+   * ApprovalInForceError (and changes nothing) if `next` would be a second approval in force, as for
+   * insertApproval.
    */
   updateApproval(next: ApprovalRecord, expectedVersion: number): Promise<boolean>;
   /** Ordered by (createdAt, id). Rejects with InvalidCursorError for a cursor it did not issue. */

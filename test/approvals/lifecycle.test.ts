@@ -2,7 +2,7 @@ import request from 'supertest';
 import { BATCH_SUBJECT, RecheckBatch, BatchBusyError } from '../../src/approvals/batch';
 import { Rechecker } from '../../src/approvals/recheck';
 import { StoreUnavailableError } from '../../src/store/errors';
-import type { Store } from '../../src/store/types';
+import type { ApprovalRecord, Store } from '../../src/store/types';
 import type { Evidence } from '../../src/evidence/types';
 import type { Ruleset } from '../../src/rules/types';
 import { addMonths } from '../../src/time/dates';
@@ -48,6 +48,8 @@ async function approve(validUntil?: string): Promise<string> {
 }
 
 const approval = async (id: string) => (await svc.store.getApproval(id))!;
+/** The same approval as another provider's (one provider has one approval in force per speciale and level). */
+const copyOf = (template: ApprovalRecord, id: string): ApprovalRecord => ({ ...template, id, provider: { ...template.provider, tilbudId: `${template.provider.tilbudId}-${id}` } });
 const at = (date: string) => svc.clock.set(`${date}T06:00:00Z`);
 const rechecks = async (id: string) => (await approval(id)).history.filter((h) => h.type === 'recheck');
 
@@ -288,7 +290,7 @@ describe('batch runs', () => {
     const template = await approval(await approve());
     const ids = [template.id];
     for (const id of ['copy-1', 'copy-2']) {
-      await svc.store.insertApproval({ ...template, id });
+      await svc.store.insertApproval(copyOf(template, id));
       ids.push(id);
     }
     at('2027-10-01');
@@ -324,7 +326,7 @@ describe('batch runs', () => {
 
   it('lists the first 100 failures of a run and counts them all, and stops at once when the store is gone', async () => {
     const template = await approval(await approve());
-    for (let i = 0; i < 104; i++) await svc.store.insertApproval({ ...template, id: `copy-${String(i).padStart(3, '0')}` });
+    for (let i = 0; i < 104; i++) await svc.store.insertApproval(copyOf(template, `copy-${String(i).padStart(3, '0')}`));
     at('2027-10-01');
     const noEvidence = { recheck: () => Promise.reject(new Error('no evidence')) } as unknown as Rechecker;
     const run = await otherInstance({ rechecker: noEvidence }).run();

@@ -79,6 +79,21 @@ describe('POST /v1/approvals', () => {
     expect(res.body.approvalId).toBe(first.id);
   });
 
+  it('stores one of two simultaneous approvals for the same provider (a double submission) and answers the other 409', async () => {
+    const [first, second] = [await evaluation(), await evaluation()];
+    const answers = await Promise.all([
+      call('post', '/v1/approvals', 'midt', { evaluationId: first, decision: 'approved', reason: 'første' }),
+      call('post', '/v1/approvals', 'admin', { evaluationId: second, decision: 'approved', reason: 'anden' }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    const stored = answers.find((a) => a.status === 201)!.body;
+    expect(answers.find((a) => a.status === 409)!.body.approvalId).toBe(stored.id);
+    expect((await call('get', '/v1/approvals', 'admin')).body.items.map((a: { id: string }) => a.id)).toEqual([stored.id]);
+    // Where the refusal came after its audit entry, the log says the decision was not stored.
+    const actions = (await call('get', '/v1/audit?limit=100', 'admin')).body.items.map((e: { action: string }) => e.action);
+    expect(actions.filter((a: string) => a === 'approval.approved').length - actions.filter((a: string) => a === 'approval.discarded').length).toBe(1);
+  });
+
   it('refuses a validity longer than the rule set allows', async () => {
     const res = await call('post', '/v1/approvals', 'midt', { evaluationId: await evaluation(), decision: 'approved', reason: 'x', validUntil: '2031-01-01' });
     expect(res.status).toBe(422);
@@ -182,6 +197,17 @@ describe('revoking and renewing', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'active', validFrom: '2026-10-01', validUntil: '2034-09-30', evaluationId, version: 2 });
     expect(res.body.history.map((h: { type: string }) => h.type)).toEqual(['decision', 'renewal']);
+  });
+
+  it('refuses to renew an expired approval while a newer approval for the provider is in force', async () => {
+    const old = await approved();
+    const stored = (await svc.store.getApproval(old.id))!;
+    expect(await svc.store.updateApproval({ ...stored, status: 'expired' }, stored.version)).toBe(true);
+    const newer = await approved();
+    const res = await call('post', `/v1/approvals/${old.id}/renew`, 'midt', { evaluationId: await evaluation(), reason: 'Fornyet' });
+    expect(res.status).toBe(409);
+    expect(res.body.approvalId).toBe(newer.id);
+    expect((await call('get', `/v1/approvals/${old.id}`, 'midt')).body).toMatchObject({ status: 'expired', version: 2 });
   });
 
   it('refuses to renew from an evaluation that is not eligible', async () => {

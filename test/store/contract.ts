@@ -3,7 +3,7 @@
  * (embedded.test.ts, mongo.test.ts). Each test gets a fresh, empty store.
  */
 import { GENESIS_HASH, auditEntryHash } from '../../src/store/auditHash';
-import { DuplicateIdError, InvalidCursorError } from '../../src/store/errors';
+import { ApprovalInForceError, DuplicateIdError, InvalidCursorError } from '../../src/store/errors';
 import type { ApprovalFilter, ApprovalRecord, AuditEntry, Store } from '../../src/store/types';
 import { approval, evaluation, provider } from './support/fixtures';
 
@@ -243,6 +243,55 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
         expect(results.filter(Boolean)).toHaveLength(1);
         const winner = results.indexOf(true);
         expect(await store.getApproval(a.id)).toEqual({ ...a, reason: `writer ${winner}`, version: 2 });
+      });
+
+      describe('one approval in force per provider, speciale and level', () => {
+        const shop = provider({ tilbudId: 'in-force-1' });
+        const inForce = (overrides: Partial<ApprovalRecord> = {}) => approval({ provider: shop, ...overrides });
+
+        it('a second approval in force for the same provider, speciale and level is refused, names the first, and stores nothing', async () => {
+          const first = inForce();
+          await store.insertApproval(first);
+          for (const status of ['active', 'at-risk', 'evidence-overdue'] as const) {
+            const second = inForce({ status });
+            const refusal = await store.insertApproval(second).then(() => null, (error: unknown) => error);
+            expect(refusal).toBeInstanceOf(ApprovalInForceError);
+            expect(refusal).toMatchObject({ approvalId: second.id, inForceId: first.id });
+            expect(await store.getApproval(second.id)).toBeNull();
+          }
+          expect(await store.countApprovals({ tilbudId: shop.tilbudId })).toBe(1);
+        });
+
+        it('approvals not in force, and approvals for another level, speciale or provider, are stored beside it', async () => {
+          await store.insertApproval(inForce());
+          for (const status of ['rejected', 'revoked', 'expired'] as const) await store.insertApproval(inForce({ status, decision: status === 'rejected' ? 'rejected' : 'approved' }));
+          await store.insertApproval(inForce({ level: 'raadgivningsfunktion' }));
+          await store.insertApproval(inForce({ speciale: 'erhvervet-hjerneskade' }));
+          await store.insertApproval(approval({ provider: provider({ tilbudId: 'in-force-2' }) }));
+          expect(await store.countApprovals({ tilbudId: shop.tilbudId })).toBe(6);
+        });
+
+        it('once the approval in force is revoked a new one can be stored, and an update back into force is refused while that one is', async () => {
+          const first = inForce();
+          await store.insertApproval(first);
+          expect(await store.updateApproval({ ...first, status: 'revoked' }, 1)).toBe(true);
+          const second = inForce();
+          await store.insertApproval(second);
+          await expect(store.updateApproval({ ...first, status: 'active' }, 2)).rejects.toMatchObject({ name: 'ApprovalInForceError', inForceId: second.id });
+          expect(await store.getApproval(first.id)).toMatchObject({ status: 'revoked', version: 2 });
+          // Changes between statuses in force are not affected.
+          expect(await store.updateApproval({ ...second, status: 'at-risk' }, 1)).toBe(true);
+        });
+
+        it('of concurrent inserts of approvals in force for one provider exactly one is stored, also after reopening', async () => {
+          const candidates = Array.from({ length: 5 }, () => inForce());
+          const results = await Promise.allSettled(candidates.map((a) => store.insertApproval(a)));
+          expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+          for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ApprovalInForceError);
+          store = await harness.reopen();
+          expect(await store.countApprovals({ tilbudId: shop.tilbudId })).toBe(1);
+          await expect(store.insertApproval(inForce())).rejects.toBeInstanceOf(ApprovalInForceError);
+        });
       });
 
       describe('listing', () => {

@@ -4,10 +4,10 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../../src/store/embedded';
-import { StoreUnavailableError } from '../../src/store/errors';
-import type { AuditEntry, EvaluationRecord, Store } from '../../src/store/types';
+import { ApprovalInForceError, StoreUnavailableError } from '../../src/store/errors';
+import type { ApprovalRecord, AuditEntry, EvaluationRecord, Store } from '../../src/store/types';
 import { storeContract, type StoreHarness } from './contract';
-import { approval, evaluation } from './support/fixtures';
+import { approval, evaluation, provider } from './support/fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TS_REGISTER = path.join(ROOT, 'test/support/tsRegister.js');
@@ -227,6 +227,19 @@ describe('EmbeddedStore on disk', () => {
     const added = evaluation({ approvalId: 'a-old', createdAt: '2026-04-01T10:00:00.000Z' });
     await store.insertEvaluation(added);
     expect(await store.latestEvaluationForApproval('a-old')).toEqual(added);
+  });
+
+  it('keys approvals in force written before the one-in-force rule when it opens, and opens even where two were stored then', async () => {
+    mkdirSync(dataDir, { mode: 0o700 });
+    const shop = provider({ tilbudId: 'legacy-1' });
+    const [older, twin, other] = [approval({ provider: shop }), approval({ provider: shop, createdAt: '2026-03-02T10:00:00.000Z' }), approval()];
+    // Envelopes as they were written before: no liveKey.
+    const line = (a: ApprovalRecord) => ({ id: a.id, speciale: a.speciale, level: a.level, status: a.status, tilsyn: a.tilsyn, tilbudId: a.provider.tilbudId, cvr: a.provider.cvr, validUntil: a.validUntil, createdAt: a.createdAt, version: a.version, doc: JSON.stringify(a), _id: a.id });
+    writeFileSync(path.join(dataDir, 'approvals.db'), [older, twin, other].map((a) => `${JSON.stringify(line(a))}\n`).join(''), { mode: 0o600 });
+    const store = track(await openStore(dataDir));
+    for (const a of [older, twin, other]) expect(await store.getApproval(a.id)).toEqual(a);
+    await expect(store.insertApproval(approval({ provider: shop }))).rejects.toBeInstanceOf(ApprovalInForceError);
+    await expect(store.insertApproval(approval({ provider: other.provider }))).rejects.toMatchObject({ inForceId: other.id });
   });
 
   it('a bodies file that was truncated or replaced answers StoreUnavailableError, never another record; restoring it resumes service', async () => {

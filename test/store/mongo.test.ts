@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { MongoClient, MongoDriverError } from 'mongodb';
+import { MongoClient, MongoDriverError, MongoServerError } from 'mongodb';
 import { StoreUnavailableError } from '../../src/store/errors';
-import { isUnavailableError, MongoStore } from '../../src/store/mongo';
+import { isUnavailableError, MongoStore, violatesLiveUnique } from '../../src/store/mongo';
 import type { AuditEntry } from '../../src/store/types';
 import { storeContract, type StoreHarness } from './contract';
 import { approval } from './support/fixtures';
@@ -73,6 +73,16 @@ describe('MongoStore without a reachable server', () => {
     expect(isUnavailableError(new MongoDriverError('something else'))).toBe(false);
     expect(isUnavailableError(Object.assign(new Error('bad'), { code: 'ENOTFOUND', syscall: 'open' }))).toBe(false);
     expect(isUnavailableError(new TypeError('a bug'))).toBe(false);
+  });
+
+  it('tells a second approval in force (live_unique) from a duplicate id, with or without keyPattern in the server\'s answer', () => {
+    const duplicate = (index: string, keyPattern?: Record<string, number>) =>
+      new MongoServerError({ code: 11000, errmsg: `E11000 duplicate key error collection: specialfunktion.approvals index: ${index} dup key: { }`, ...(keyPattern ? { keyPattern } : {}) });
+    expect(violatesLiveUnique(duplicate('live_unique', { 'provider.tilbudId': 1, speciale: 1, level: 1 }))).toBe(true);
+    expect(violatesLiveUnique(duplicate('live_unique'))).toBe(true);
+    expect(violatesLiveUnique(duplicate('id_unique', { id: 1 }))).toBe(false);
+    expect(violatesLiveUnique(duplicate('id_unique'))).toBe(false);
+    expect(violatesLiveUnique(duplicate('live_unique_old'))).toBe(false);
   });
 
   const unreachable = () => new MongoStore('mongodb://127.0.0.1:9/', 'sf_unreachable', { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });

@@ -40,9 +40,10 @@ async function main(): Promise<void> {
   const dueDate = addDays(date, -1);
   const validFrom = addMonths(date, -12);
   const at = new Date(Date.now() - 3_600_000).toISOString();
-  const provider = { ...example.evidence.provider, region: 'Midtjylland', tilsyn: 'Midt' as const };
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
+    // One provider per approval: a provider has one approval in force per speciale and level.
+    const provider = { ...example.evidence.provider, tilbudId: `${example.evidence.provider.tilbudId}-${i}`, region: 'Midtjylland', tilsyn: 'Midt' as const };
     const approvalId = randomUUID();
     const evaluation: EvaluationRecord = {
       id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: 'seed',

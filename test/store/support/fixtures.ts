@@ -13,8 +13,9 @@ export function provider(overrides: Partial<ProviderRef> = {}): ProviderRef {
   };
 }
 
+/** Each approval gets its own provider unless told otherwise: a provider has one approval in force per speciale and level. */
 export function approval(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
-  const p = overrides.provider ?? provider();
+  const p = overrides.provider ?? provider({ tilbudId: randomUUID() });
   const createdAt = overrides.createdAt ?? '2026-03-01T10:00:00.000Z';
   return {
     id: randomUUID(),
