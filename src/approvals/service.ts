@@ -1,5 +1,5 @@
 import type { Principal } from '../auth';
-import { audit } from '../audit';
+import { audit, type AuditRecord } from '../audit';
 import { evaluate } from '../evaluation/evaluate';
 import type { EvaluationResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
@@ -13,7 +13,7 @@ import { newId } from '../store/ids';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, isIsoDate, type IsoDate } from '../time/dates';
 import { canDecide, canSee } from './access';
-import { conflict, forbidden, invalid, notFound } from './errors';
+import { conflict, DomainError, forbidden, invalid, notFound } from './errors';
 
 export interface EvaluationRequest {
   speciale: string;
@@ -206,29 +206,23 @@ export class ApprovalService {
       createdBy: actor.subject,
       updatedAt: at,
     };
-    await audit(this.store, {
-      at,
-      subject: actor.subject,
-      action: status === 'active' ? 'approval.approved' : 'approval.rejected',
-      entityType: 'approval',
-      entityId: record.id,
-      summary: { evaluationId: evaluation.id, speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, validFrom, validUntil, reason: request.reason },
-    });
-    try {
-      await this.store.insertApproval(record);
-    } catch (error) {
-      if (!(error instanceof ApprovalInForceError)) throw error;
-      // Another decision for this provider was stored since the check above; the audit says this one was not.
-      await audit(this.store, {
-        at: this.nowIso(),
+    await this.auditedDecision(
+      {
+        at,
         subject: actor.subject,
-        action: 'approval.discarded',
+        action: status === 'active' ? 'approval.approved' : 'approval.rejected',
         entityType: 'approval',
         entityId: record.id,
-        summary: { evaluationId: evaluation.id, inForceApprovalId: error.inForceId ?? null },
-      });
-      throw inForceConflict(error);
-    }
+        summary: { evaluationId: evaluation.id, speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, validFrom, validUntil, reason: request.reason },
+      },
+      async () => {
+        try {
+          await this.store.insertApproval(record);
+        } catch (error) {
+          throw error instanceof ApprovalInForceError ? inForceConflict(error) : error;
+        }
+      },
+    );
     return record;
   }
 
@@ -239,16 +233,10 @@ export class ApprovalService {
     const entry: HistoryEntry = { at, by: actor.subject, type: 'revocation', reason: request.reason, fromStatus: current.status, toStatus: 'revoked' };
     const next: ApprovalRecord = { ...current, status: 'revoked', history: [...current.history, entry], updatedAt: at };
     delete next.nextDueDate;
-    const saved = await this.save(next, current.version);
-    await audit(this.store, {
-      at,
-      subject: actor.subject,
-      action: 'approval.revoked',
-      entityType: 'approval',
-      entityId: id,
-      summary: { fromStatus: current.status, reason: request.reason },
-    });
-    return saved;
+    return this.auditedDecision(
+      { at, subject: actor.subject, action: 'approval.revoked', entityType: 'approval', entityId: id, summary: { fromStatus: current.status, reason: request.reason } },
+      () => this.save(next, current.version),
+    );
   }
 
   async renew(
@@ -302,16 +290,17 @@ export class ApprovalService {
       history: [...current.history, entry],
       updatedAt: at,
     };
-    const saved = await this.save(next, current.version);
-    await audit(this.store, {
-      at,
-      subject: actor.subject,
-      action: 'approval.renewed',
-      entityType: 'approval',
-      entityId: id,
-      summary: { evaluationId: evaluation.id, previousValidUntil: current.validUntil, validUntil, reason: request.reason ?? null },
-    });
-    return saved;
+    return this.auditedDecision(
+      {
+        at,
+        subject: actor.subject,
+        action: 'approval.renewed',
+        entityType: 'approval',
+        entityId: id,
+        summary: { evaluationId: evaluation.id, previousValidUntil: current.validUntil, validUntil, reason: request.reason ?? null },
+      },
+      () => this.save(next, current.version),
+    );
   }
 
   /** The approval if the actor may decide on it (404 when it may not even see it), at the expected version if one is given. */
@@ -322,6 +311,31 @@ export class ApprovalService {
       throw conflict(`Godkendelsen er ændret siden version ${expectedVersion} (nu version ${current.version}); hent den igen`, { currentVersion: current.version });
     }
     return current;
+  }
+
+  /**
+   * A decision is audited before it is stored, so no stored decision lacks its entry. One that is then
+   * refused (another decision on the approval or for the provider came first) gets an approval.discarded
+   * entry naming the entry it takes back; a crash in between leaves an entry for an attempt, never a
+   * decision without a trace.
+   */
+  private async auditedDecision<T>(entry: AuditRecord, store: () => Promise<T>): Promise<T> {
+    const audited = await audit(this.store, entry);
+    try {
+      return await store();
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'conflict') {
+        await audit(this.store, {
+          at: this.nowIso(),
+          subject: entry.subject,
+          action: 'approval.discarded',
+          entityType: 'approval',
+          entityId: entry.entityId,
+          summary: { discardedSeq: audited.seq, discardedAction: entry.action, ...('approvalId' in error.details ? { inForceApprovalId: error.details.approvalId } : {}) },
+        });
+      }
+      throw error;
+    }
   }
 
   /** Compare-and-set: of two concurrent decisions on one approval, the second is refused. */

@@ -1,10 +1,10 @@
-import type { Store } from '../store/types';
+import type { AuditEntry, Store } from '../store/types';
 
 export type AuditAction =
   | 'evaluation.created'
   | 'approval.approved'
   | 'approval.rejected'
-  /** An approval decision whose entry was written but whose record was not stored (another approval came first). */
+  /** A decision whose entry was written but which was not stored (another decision came first); names that entry's seq. */
   | 'approval.discarded'
   | 'approval.revoked'
   | 'approval.renewed'
@@ -17,9 +17,15 @@ export type AuditAction =
  * Append to the tamper-evident audit log. Summaries carry identifiers, outcomes and reasons only:
  * never evidence contents, staff references or tokens.
  */
-export async function audit(
-  store: Store,
-  entry: { at: string; subject: string; action: AuditAction; entityType: 'evaluation' | 'approval' | 'provider'; entityId: string; summary: Record<string, unknown> },
-): Promise<void> {
-  await store.appendAudit(entry);
+export interface AuditRecord {
+  at: string;
+  subject: string;
+  action: AuditAction;
+  entityType: 'evaluation' | 'approval' | 'provider';
+  entityId: string;
+  summary: Record<string, unknown>;
+}
+
+export async function audit(store: Store, entry: AuditRecord): Promise<AuditEntry> {
+  return store.appendAudit(entry);
 }

@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { ApprovalService } from '../../src/approvals/service';
+import type { Principal } from '../../src/auth/types';
+import type { ApprovalRecord } from '../../src/store/types';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence } from '../support/builders';
 import { bearer, startTestService, type TestService } from '../support/testService';
@@ -35,6 +38,14 @@ async function approved(): Promise<{ id: string; version: number }> {
   expect(res.status).toBe(201);
   return res.body;
 }
+
+type AuditItem = { seq: number; action: string; entityId: string; summary: Record<string, unknown> };
+async function auditEntries(): Promise<AuditItem[]> {
+  return (await call('get', '/v1/audit?limit=100', 'admin')).body.items;
+}
+
+const ADMIN: Principal = { subject: 'admin@test', role: 'admin' };
+const MIDT: Principal = { subject: 'inspektoer@midt', role: 'inspector', tilsyn: 'Midt' };
 
 describe('POST /v1/approvals', () => {
   it('approves an eligible evaluation with validity and next re-check from the rule set', async () => {
@@ -89,9 +100,13 @@ describe('POST /v1/approvals', () => {
     const stored = answers.find((a) => a.status === 201)!.body;
     expect(answers.find((a) => a.status === 409)!.body.approvalId).toBe(stored.id);
     expect((await call('get', '/v1/approvals', 'admin')).body.items.map((a: { id: string }) => a.id)).toEqual([stored.id]);
-    // Where the refusal came after its audit entry, the log says the decision was not stored.
-    const actions = (await call('get', '/v1/audit?limit=100', 'admin')).body.items.map((e: { action: string }) => e.action);
-    expect(actions.filter((a: string) => a === 'approval.approved').length - actions.filter((a: string) => a === 'approval.discarded').length).toBe(1);
+    // Where the refusal came after its audit entry, the log takes that entry back, naming the approval in force.
+    const entries = await auditEntries();
+    const approvals = entries.filter((e) => e.action === 'approval.approved');
+    const discarded = entries.filter((e) => e.action === 'approval.discarded');
+    expect(approvals.length - discarded.length).toBe(1);
+    for (const d of discarded) expect(d.summary).toMatchObject({ discardedAction: 'approval.approved', inForceApprovalId: stored.id });
+    expect(approvals.filter((e) => !discarded.some((d) => d.summary.discardedSeq === e.seq)).map((e) => e.entityId)).toEqual([stored.id]);
   });
 
   it('refuses a validity longer than the rule set allows', async () => {
@@ -176,6 +191,40 @@ describe('revoking and renewing', () => {
     expect([one.status, two.status].sort()).toEqual([200, 409]);
     const read = await call('get', `/v1/approvals/${a.id}`, 'admin');
     expect(read.body.history).toHaveLength(2);
+    // Whether the loser was stopped before its audit entry or after (then taken back), one revocation stands in the log.
+    const entries = await auditEntries();
+    const standing = entries.filter((e) => e.action === 'approval.revoked' && !entries.some((d) => d.action === 'approval.discarded' && d.summary.discardedSeq === e.seq));
+    expect(standing.map((e) => e.summary.reason)).toEqual([read.body.history[1].reason]);
+  });
+
+  it('takes back in the audit log a revocation that lost to one stored by another instance at the same moment', async () => {
+    const a = await approved();
+    const elsewhere = new ApprovalService({ store: svc.store, rules: svc.rules, clock: svc.clock });
+    let raced = false;
+    // The other instance's revocation lands between this one's audit entry and its compare-and-set.
+    const racing = new Proxy(svc.store, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (property === 'updateApproval' && !raced) {
+          return async (next: ApprovalRecord, expectedVersion: number) => {
+            raced = true;
+            await elsewhere.revoke(ADMIN, a.id, { reason: 'anden instans' });
+            return target.updateApproval(next, expectedVersion);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const here = new ApprovalService({ store: racing, rules: svc.rules, clock: svc.clock });
+    await expect(here.revoke(MIDT, a.id, { reason: 'her' })).rejects.toMatchObject({ kind: 'conflict' });
+    const entries = (await auditEntries()).filter((e) => e.entityId === a.id).map(({ seq, action, summary }) => ({ seq, action, summary }));
+    const mine = entries.find((e) => e.summary.reason === 'her')!;
+    expect(entries.slice(1)).toEqual([
+      { seq: mine.seq, action: 'approval.revoked', summary: { fromStatus: 'active', reason: 'her' } },
+      { seq: mine.seq + 1, action: 'approval.revoked', summary: { fromStatus: 'active', reason: 'anden instans' } },
+      { seq: mine.seq + 2, action: 'approval.discarded', summary: { discardedSeq: mine.seq, discardedAction: 'approval.revoked' } },
+    ]);
+    expect((await svc.store.getApproval(a.id))!.history.map((h) => h.reason)).toEqual(['Kriterierne er opfyldt', 'anden instans']);
   });
 
   it('refuses a decision made on a stale version', async () => {
