@@ -72,19 +72,35 @@ function semanticProblems(evidence: Evidence): Problem[] {
  * Pointers of strings (values or keys) with an unpaired surrogate, which JSON can carry as `\ud800` but
  * UTF-8 cannot: MongoDB would store a replacement character, and the evidence would no longer be the
  * evidence its hash was taken of. Evidence has passed its schema, so it is shallow enough to recurse.
+ * Every request walks the whole evidence, so a pointer is only built for a string that fails.
  */
-function textNotWellFormed(value: unknown, pointer = '', into: string[] = []): string[] {
-  if (typeof value === 'string') {
-    if (!isWellFormed(value)) into.push(pointer);
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => textNotWellFormed(item, `${pointer}/${i}`, into));
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      if (!isWellFormed(key)) into.push(pointer);
-      else textNotWellFormed(item, `${pointer}/${escapePointer(key)}`, into);
+function textNotWellFormed(evidence: unknown): string[] {
+  const found: string[] = [];
+  const path: (string | number)[] = [];
+  const pointer = () => path.map((token) => `/${typeof token === 'number' ? token : escapePointer(token)}`).join('');
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!isWellFormed(value)) found.push(pointer());
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        walk(value[i]);
+        path.pop();
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) {
+        if (!isWellFormed(key)) {
+          found.push(pointer());
+          continue;
+        }
+        path.push(key);
+        walk((value as Record<string, unknown>)[key]);
+        path.pop();
+      }
     }
-  }
-  return into;
+  };
+  walk(evidence);
+  return found;
 }
 
 function isWellFormed(text: string): boolean {

@@ -109,6 +109,9 @@ describe('POST /v1/evaluations', () => {
     expectResponseMatchesSpec(res);
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/evidence/provider/name' })]);
+    const inList = eligibleEvidence();
+    inList.agreements![0].partnerName = 'Psykiatrien \udc00';
+    expect((await post(body({ evidence: inList }))).body.errors).toEqual([{ pointer: '/evidence/agreements/0/partnerName', message: expect.stringContaining('surrogat') }]);
     expect(await svc.store.listAudit({ limit: 10 })).toEqual([]);
     // A surrogate pair (an emoji) is well-formed text and is fine.
     ev.provider = { ...ev.provider, name: 'Lærkehøj 🦋' };
