@@ -78,8 +78,9 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
       reportedAt: at,
       reportedBy: actor.subject,
     };
-    await store.putDocument('capacityChanges', change);
+    // Audited before it is stored, like a decision: no stored report lacks its entry.
     await audit(store, { at, subject: actor.subject, action: 'provider.capacity-changed', entityType: 'provider', entityId: tilbudId, summary: { change: change.change, effectiveFrom: change.effectiveFrom, capacityChangeId: change.id } });
+    await store.putDocument('capacityChanges', change);
     const rechecks = [];
     for (const approval of live) {
       const result = await rechecker.recheck(approval.id, 'capacity-change', {
