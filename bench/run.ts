@@ -174,6 +174,17 @@ async function benchHttpFloor(rules: RulesCatalogue) {
   }
 }
 
+/**
+ * A fixed piece of CPU work with no I/O: figures from different days (these machines are shared, and
+ * their speed varies by a factor of two to three) can be compared by it, and a change between the start
+ * and the end of a run shows the machine's load changed under it.
+ */
+async function benchMachine(): Promise<number> {
+  const body = evaluationBody();
+  const ops = await interleaved({ parseAndStringify: () => JSON.stringify(JSON.parse(body)) }, 5, quick ? 100 : 300);
+  return 1e6 / ops.parseAndStringify;
+}
+
 /** The targets of the measured-quality issue, judged on this run's medians. */
 function checkTargets(
   evaluator: Awaited<ReturnType<typeof benchEvaluator>>,
@@ -236,6 +247,9 @@ async function main() {
   if (problems.length) throw new Error('rules/ does not validate; run `npx speciale-rules validate rules`');
   const rules = new RulesCatalogue(rulesets.map((r) => r.ruleset));
 
+  const machineAtStart = await benchMachine();
+  console.log(`\nMachine: JSON.parse + JSON.stringify of the ${fmt(Buffer.byteLength(evaluationBody()) / 1024)} KB evaluation body takes ${fmt(machineAtStart, 1)} µs (median; compare runs on other days by this)`);
+
   const evaluator = await benchEvaluator(rules);
   results.evaluator = evaluator;
   console.log('\nEvaluator (evaluations per second, median; raw engine = json-rules-engine configured as the evaluator runs it, on pre-derived facts)');
@@ -276,6 +290,10 @@ async function main() {
   const validation = benchValidation();
   results.validation = validation;
   console.log(`\nRule validation: speciale-rules validate on 20 specialer × 5 versions (100 files): median ${fmt(validation.medianMs)} ms`);
+
+  const machineAtEnd = await benchMachine();
+  results.machine = { ...(results.machine as object), parseAndStringifyUs: { atStart: machineAtStart, atEnd: machineAtEnd } };
+  console.log(`\nMachine at the end: ${fmt(machineAtEnd, 1)} µs for the same (at the start: ${fmt(machineAtStart, 1)} µs)`);
 
   const targets = checkTargets(evaluator, http, httpFloor, batch, validation);
   results.targets = targets;

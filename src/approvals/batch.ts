@@ -2,10 +2,9 @@ import { audit } from '../audit';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { StoreUnavailableError } from '../store/errors';
 import { newId } from '../store/ids';
-import type { ApprovalRecord, Store, StoredDocument } from '../store/types';
+import { LIVE_STATUSES, type ApprovalRecord, type Store, type StoredDocument } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import { auditOf, dueReason, type RecheckOutcome, type Rechecker } from './recheck';
-import { LIVE_STATUSES } from './service';
 
 export const BATCH_LEASE = 'recheck-batch';
 export const BATCH_SUBJECT = 'system:recheck';

@@ -7,11 +7,10 @@ import { tightenedRequirementIds } from '../rules/diff';
 import type { Ruleset } from '../rules/types';
 import { DuplicateIdError } from '../store/errors';
 import { idFrom, newId } from '../store/ids';
-import type { ApprovalRecord, ApprovalStatus, EvaluationRecord, HistoryEntry, Store } from '../store/types';
+import { LIVE_STATUSES, type ApprovalRecord, type ApprovalStatus, type EvaluationRecord, type HistoryEntry, type Store } from '../store/types';
 import { today, type Clock } from '../time/clock';
-import { addDays, addMonths, earlierOf, type IsoDate } from '../time/dates';
+import { addDays, addMonths, earlierOf, periodEnd, type IsoDate } from '../time/dates';
 import { evidenceOnRecord } from './evidence';
-import { LIVE_STATUSES } from './service';
 
 /** Why a re-check ran. */
 export type RecheckTrigger = 'schedule' | 'renewal-window' | 'rule-change' | 'evidence' | 'capacity-change' | 'manual' | 'expiry';
@@ -226,17 +225,20 @@ export class Rechecker {
   }
 
   /**
-   * Requirements a newer version added or tightened count only after its transition period for
-   * approvals granted under an older version; until then they are shown as warnings.
+   * Requirements a newer version added or tightened, compared with the version before it, count only
+   * after its transition period for approvals granted under an older version; until then they are shown
+   * as warnings. Measured against the version before (not the one granted under), so what an earlier
+   * version tightened, whose transition has ended, does not become transitional again.
    */
   private transitionFor(approval: ApprovalRecord, ruleset: Ruleset, date: IsoDate) {
     if (ruleset.version === approval.rulesetVersion) return {};
     const granted = this.deps.rules.get(approval.speciale, approval.rulesetVersion);
     if (!granted) return {};
+    const previous = this.deps.rules.previousPublished(approval.speciale, ruleset.version) ?? granted;
     const months = ruleset.levels[approval.level].approvalPolicy.transitionMonths;
-    const endsOn = addDays(addMonths(ruleset.effectiveFrom, months), -1);
+    const endsOn = periodEnd(ruleset.effectiveFrom, months);
     if (date > endsOn) return {};
-    return { transitionalRequirementIds: tightenedRequirementIds(granted, ruleset, approval.level), transitionEndsOn: endsOn };
+    return { transitionalRequirementIds: tightenedRequirementIds(previous, ruleset, approval.level), transitionEndsOn: endsOn };
   }
 }
 

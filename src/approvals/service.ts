@@ -1,6 +1,6 @@
 import type { Principal } from '../auth';
 import { audit, type AuditRecord } from '../audit';
-import { evaluate } from '../evaluation/evaluate';
+import { evaluate, evidenceOverdueOn } from '../evaluation/evaluate';
 import type { EvaluationResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import { validateEvidence } from '../evidence/validate';
@@ -11,8 +11,9 @@ import { LIVE_STATUSES, type ApprovalFilter, type ApprovalRecord, type ApprovalS
 import { ApprovalInForceError } from '../store/errors';
 import { newId } from '../store/ids';
 import { today, type Clock } from '../time/clock';
-import { addDays, addMonths, earlierOf, isIsoDate, type IsoDate } from '../time/dates';
+import { addDays, addMonths, earlierOf, isIsoDate, periodEnd, type IsoDate } from '../time/dates';
 import { canDecide, canSee } from './access';
+import { renewalWindowOpensOn } from './recheck';
 import { conflict, DomainError, forbidden, invalid, notFound } from './errors';
 
 export interface EvaluationRequest {
@@ -51,6 +52,9 @@ export interface DecisionRequest {
 }
 
 export { LIVE_STATUSES } from '../store/types';
+
+/** How far ahead of the decision an approval may begin. */
+const MAX_MONTHS_AHEAD = 12;
 
 export interface ApprovalServiceDeps {
   store: Store;
@@ -164,23 +168,27 @@ export class ApprovalService {
     if (!ruleset) throw conflict(`Regelsættet ${evaluation.speciale} ${evaluation.rulesetVersion} er ikke længere indlæst`);
     const policy = ruleset.levels[evaluation.level].approvalPolicy;
 
+    const todayIso = today(this.deps.clock);
+    const validFrom = request.validFrom ?? todayIso;
     if (request.decision === 'approved') {
       assertEligible(evaluation);
-      if (evaluation.result && (evaluation.result as EvaluationResult).evidence.overdue) {
-        throw conflict('Dokumentationen er ældre, end regelsættet tillader; indhent ny dokumentation og evaluér igen');
-      }
+      assertEvidenceCurrent(evaluation, todayIso);
       const existing = await this.store.listApprovals(
         { tilbudId: evaluation.provider.tilbudId, speciale: evaluation.speciale, level: evaluation.level },
         { limit: 200 },
       );
       const live = existing.items.find((a) => LIVE_STATUSES.includes(a.status));
-      if (live) throw conflict(`Tilbuddet har allerede en gældende godkendelse (${live.id}); forny den i stedet`, { approvalId: live.id });
+      if (live) throw this.inForceConflict(actor, live);
     }
 
-    const validFrom = request.validFrom ?? today(this.deps.clock);
-    const maxUntil = addDays(addMonths(validFrom, policy.validityMonths), -1);
+    const startProblems = validFromProblems(validFrom, todayIso, request.decision === 'approved' ? evidenceCurrentThrough(evaluation) : undefined);
+    if (startProblems.length > 0) throw invalid('Gyldighedsperioden er ugyldig', startProblems);
+    const maxUntil = periodEnd(validFrom, policy.validityMonths);
     const validUntil = request.validUntil ?? maxUntil;
     const dateProblems = validityProblems(validFrom, validUntil, maxUntil, policy.validityMonths);
+    if (request.decision === 'approved' && isIsoDate(validUntil) && validUntil < todayIso) {
+      dateProblems.push({ pointer: '/validUntil', message: `en godkendelse skal gælde i dag (${todayIso}) eller senere` });
+    }
     if (dateProblems.length > 0) throw invalid('Gyldighedsperioden er ugyldig', dateProblems);
 
     const at = this.nowIso();
@@ -219,7 +227,8 @@ export class ApprovalService {
         try {
           await this.store.insertApproval(record);
         } catch (error) {
-          throw error instanceof ApprovalInForceError ? inForceConflict(error) : error;
+          if (!(error instanceof ApprovalInForceError)) throw error;
+          throw this.inForceConflict(actor, error.inForceId ? await this.store.getApproval(error.inForceId) : null);
         }
       },
     );
@@ -235,7 +244,7 @@ export class ApprovalService {
     delete next.nextDueDate;
     return this.auditedDecision(
       { at, subject: actor.subject, action: 'approval.revoked', entityType: 'approval', entityId: id, summary: { fromStatus: current.status, reason: request.reason } },
-      () => this.save(next, current.version),
+      () => this.save(actor, next, current.version),
     );
   }
 
@@ -257,13 +266,21 @@ export class ApprovalService {
       throw conflict('Evalueringen gælder ikke samme tilbud, speciale og niveau som godkendelsen');
     }
     assertEligible(evaluation);
+    const todayIso = today(this.deps.clock);
+    assertEvidenceCurrent(evaluation, todayIso);
     const ruleset = this.deps.rules.get(evaluation.speciale, evaluation.rulesetVersion);
     if (!ruleset) throw conflict(`Regelsættet ${evaluation.speciale} ${evaluation.rulesetVersion} er ikke længere indlæst`);
     const policy = ruleset.levels[evaluation.level].approvalPolicy;
-    const todayIso = today(this.deps.clock);
+    // Renewing long before the end would stack a new full period on the old one; the window is the granting version's.
+    if (current.validUntil >= todayIso) {
+      const opensOn = renewalWindowOpensOn(current, this.deps.rules) ?? addMonths(current.validUntil, -policy.renewalWindowMonths);
+      if (todayIso < opensOn) {
+        throw conflict(`Godkendelsen kan tidligst fornyes ${opensOn}, når fornyelsesvinduet før udløbet ${current.validUntil} åbner`, { renewalWindowOpensOn: opensOn });
+      }
+    }
     // A renewal continues the approval: the new period starts the day after the old one ends (or today, if it has lapsed).
     const periodStart = current.validUntil >= todayIso ? addDays(current.validUntil, 1) : todayIso;
-    const maxUntil = addDays(addMonths(periodStart, policy.validityMonths), -1);
+    const maxUntil = periodEnd(periodStart, policy.validityMonths);
     const validUntil = request.validUntil ?? maxUntil;
     const dateProblems = validityProblems(periodStart, validUntil, maxUntil, policy.validityMonths).map((p) => ({ ...p, pointer: '/validUntil' }));
     if (dateProblems.length > 0) throw invalid('Gyldighedsperioden er ugyldig', dateProblems);
@@ -299,8 +316,16 @@ export class ApprovalService {
         entityId: id,
         summary: { evaluationId: evaluation.id, previousValidUntil: current.validUntil, validUntil, reason: request.reason ?? null },
       },
-      () => this.save(next, current.version),
+      () => this.save(actor, next, current.version),
     );
+  }
+
+  /** 409: the provider has an approval in force. Its id is named only to someone who may see it (another tilsyn's answers 404). */
+  private inForceConflict(actor: Principal, inForce: ApprovalRecord | null) {
+    if (inForce && canSee(actor, inForce.tilsyn)) {
+      return conflict(`Tilbuddet har allerede en gældende godkendelse (${inForce.id}) for samme speciale og niveau; forny den i stedet`, { approvalId: inForce.id });
+    }
+    return conflict('Tilbuddet har allerede en gældende godkendelse for samme speciale og niveau');
   }
 
   /** The approval if the actor may decide on it (404 when it may not even see it), at the expected version if one is given. */
@@ -339,23 +364,45 @@ export class ApprovalService {
   }
 
   /** Compare-and-set: of two concurrent decisions on one approval, the second is refused. */
-  private async save(next: ApprovalRecord, expectedVersion: number): Promise<ApprovalRecord> {
+  private async save(actor: Principal, next: ApprovalRecord, expectedVersion: number): Promise<ApprovalRecord> {
     let saved: boolean;
     try {
       saved = await this.store.updateApproval(next, expectedVersion);
     } catch (error) {
-      throw error instanceof ApprovalInForceError ? inForceConflict(error) : error;
+      if (!(error instanceof ApprovalInForceError)) throw error;
+      throw this.inForceConflict(actor, error.inForceId ? await this.store.getApproval(error.inForceId) : null);
     }
     if (!saved) throw conflict('Godkendelsen blev ændret af en anden i mellemtiden; hent den igen og prøv på ny');
     return { ...next, version: expectedVersion + 1 };
   }
 }
 
-function inForceConflict(error: ApprovalInForceError) {
-  const which = error.inForceId ? ` (${error.inForceId})` : '';
-  return conflict(`Tilbuddet har allerede en gældende godkendelse${which} for samme speciale og niveau; forny den i stedet`, {
-    ...(error.inForceId ? { approvalId: error.inForceId } : {}),
-  });
+/** The last day the evaluation's evidence is current (see evidenceOverdueOn). */
+function evidenceCurrentThrough(evaluation: EvaluationRecord): IsoDate {
+  const { reportingDate, maxAgeMonths } = (evaluation.result as EvaluationResult).evidence;
+  return addMonths(reportingDate, maxAgeMonths);
+}
+
+/** A decision or renewal is made today, so the evidence must be current today, not only on the evaluation's date. */
+function assertEvidenceCurrent(evaluation: EvaluationRecord, todayIso: IsoDate): void {
+  const { reportingDate, maxAgeMonths } = (evaluation.result as EvaluationResult).evidence;
+  if (evidenceOverdueOn(todayIso, reportingDate, maxAgeMonths)) {
+    throw conflict(
+      `Dokumentationen (indberettet ${reportingDate}) er ældre, end regelsættet tillader (${maxAgeMonths} måneder); indhent ny dokumentation og evaluér igen`,
+      { evidenceCurrentThrough: evidenceCurrentThrough(evaluation) },
+    );
+  }
+}
+
+/** An approval may start before today (the decision can confirm a period already begun), but not after its evidence has gone out of date, nor more than a year ahead. */
+function validFromProblems(validFrom: IsoDate, todayIso: IsoDate, evidenceThrough: IsoDate | undefined) {
+  if (!isIsoDate(validFrom)) return [{ pointer: '/validFrom', message: 'skal være en gyldig dato (ÅÅÅÅ-MM-DD)' }];
+  const latest = addMonths(todayIso, MAX_MONTHS_AHEAD);
+  if (validFrom > latest) return [{ pointer: '/validFrom', message: `må højst ligge ${MAX_MONTHS_AHEAD} måneder ude i fremtiden (senest ${latest})` }];
+  if (evidenceThrough !== undefined && validFrom > evidenceThrough) {
+    return [{ pointer: '/validFrom', message: `dokumentationen er kun aktuel til og med ${evidenceThrough}; godkendelsen skal begynde senest da` }];
+  }
+  return [];
 }
 
 function assertEligible(evaluation: EvaluationRecord): void {

@@ -50,7 +50,8 @@ export async function capacityReport(store: Store, rules: RulesCatalogue, asOf: 
     for await (const a of store.findApprovals({ status })) {
       const row = rows.get(`${a.speciale}|${a.level}`);
       const cell = row?.regions.find((c) => c.region === a.provider.region);
-      if (!row || !cell) continue;
+      // In force on the date: not one that starts later, nor one whose period ended before a batch run marked it expired.
+      if (!row || !cell || a.validFrom > asOf || a.validUntil < asOf) continue;
       if (a.status === 'at-risk') cell.atRisk += 1;
       else cell.active += 1;
       if (a.validUntil < horizon) cell.expiringWithin6Months += 1;

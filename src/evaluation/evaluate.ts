@@ -7,7 +7,7 @@ import { describeRequirementSentence } from './explain';
 import { contentHash, rulesetHash } from '../rules/hash';
 import { formatValue, factPhrase, requirementPhrase, capitalize } from '../rules/describe';
 import { isLeaf, requirementsFor, type Condition, type LeafCondition, type Level, type Requirement, type Ruleset } from '../rules/types';
-import { wholeMonthsBetween, type IsoDate } from '../time/dates';
+import { addMonths, wholeMonthsBetween, type IsoDate } from '../time/dates';
 import type { ConditionOutcome, ConditionResult, EvaluationResult, Overall, RequirementOutcome, RequirementResult } from './types';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -149,19 +149,21 @@ interface EvaluatedCondition {
 /** Three-valued: a condition over a missing fact is neither met nor not met. */
 type Truth = true | false | 'unknown';
 
-function judge(node: EvaluatedCondition, leaves: ConditionResult[], texts: LeafText[]): Truth {
+/** `negated[i]`: leaf i sits under an odd number of `not`s, so its being met counts against the requirement. */
+function judge(node: EvaluatedCondition, leaves: ConditionResult[], texts: LeafText[], negated: boolean[], underNot = false): Truth {
   if (node.all) {
-    const parts = node.all.map((c) => judge(c, leaves, texts));
+    const parts = node.all.map((c) => judge(c, leaves, texts, negated, underNot));
     return parts.includes(false) ? false : parts.includes('unknown') ? 'unknown' : true;
   }
   if (node.any) {
-    const parts = node.any.map((c) => judge(c, leaves, texts));
+    const parts = node.any.map((c) => judge(c, leaves, texts, negated, underNot));
     return parts.includes(true) ? true : parts.includes('unknown') ? 'unknown' : false;
   }
   if (node.not) {
-    const inner = judge(node.not, leaves, texts);
+    const inner = judge(node.not, leaves, texts, negated, !underNot);
     return inner === 'unknown' ? 'unknown' : !inner;
   }
+  negated.push(underNot);
   const text = texts[leaves.length];
   const missing = node.factResult === undefined;
   const outcome: ConditionOutcome = missing ? 'missing' : node.result === true ? 'met' : 'not-met';
@@ -185,6 +187,14 @@ function judge(node: EvaluatedCondition, leaves: ConditionResult[], texts: LeafT
 const OUTCOME_OF: Record<string, RequirementOutcome> = { true: 'met', false: 'not-met', unknown: 'insufficient-evidence' };
 
 /**
+ * Evidence is current for `maxAgeMonths` months after its reporting date, to the day (reported
+ * 1 Sep 2025 with at most 12 months: current through 1 Sep 2026, overdue from the day after).
+ */
+export function evidenceOverdueOn(date: IsoDate, reportingDate: IsoDate, maxAgeMonths: number): boolean {
+  return date > addMonths(reportingDate, maxAgeMonths);
+}
+
+/**
  * Evaluate evidence against one level of a rule set as of a date: per requirement met / not met /
  * insufficient evidence with every leaf's actual and required value, and the overall result.
  * Deterministic: the same inputs give an identical result (no clock, no randomness inside).
@@ -203,7 +213,8 @@ export async function evaluate(input: EvaluationInput): Promise<EvaluationResult
   const transitional = input.transitionalRequirementIds ?? new Set<string>();
   const requirements: RequirementResult[] = compiled.requirements.map((requirement) => {
     const leaves: ConditionResult[] = [];
-    const truth = judge(evaluatedById.get(requirement.id) as EvaluatedCondition, leaves, compiled.leafTexts.get(requirement.id) as LeafText[]);
+    const negated: boolean[] = [];
+    const truth = judge(evaluatedById.get(requirement.id) as EvaluatedCondition, leaves, compiled.leafTexts.get(requirement.id) as LeafText[], negated);
     const outcome = OUTCOME_OF[String(truth)];
     const inTransition = transitional.has(requirement.id);
     return {
@@ -213,7 +224,7 @@ export async function evaluate(input: EvaluationInput): Promise<EvaluationResult
       title: requirement.title.da,
       outcome,
       transitional: inTransition,
-      explanation: describeRequirementSentence(outcome, leaves, inTransition ? input.transitionEndsOn ?? null : undefined),
+      explanation: describeRequirementSentence(outcome, leaves, inTransition ? input.transitionEndsOn ?? null : undefined, negated),
       conditions: leaves,
     };
   });
@@ -248,7 +259,7 @@ export async function evaluate(input: EvaluationInput): Promise<EvaluationResult
       reportingDate: evidence.reportingDate,
       ageMonths,
       maxAgeMonths: policy.maxEvidenceAgeMonths,
-      overdue: ageMonths > policy.maxEvidenceAgeMonths,
+      overdue: evidenceOverdueOn(asOf, evidence.reportingDate, policy.maxEvidenceAgeMonths),
     },
     overall,
     summary: summarise(overall, counted.length, unmetRequired, insufficientRequired, ruleset, level),

@@ -30,9 +30,10 @@ function fteWhere(evidence: Evidence, predicate: (s: StaffMember) => boolean): n
   return round(staffOf(evidence).reduce((sum, s) => (predicate(s) ? sum + s.fte : sum), 0));
 }
 
-function shareOfFte(evidence: Evidence, predicate: (s: StaffMember) => boolean): number {
+/** A share of no FTE at all is missing (insufficient evidence), as the fact catalogue says, not 0 %. */
+function shareOfFte(evidence: Evidence, predicate: (s: StaffMember) => boolean): number | undefined {
   const total = totalFte(evidence);
-  return total === 0 ? 0 : round((100 * fteWhere(evidence, predicate)) / total);
+  return total === 0 ? undefined : round((100 * fteWhere(evidence, predicate)) / total);
 }
 
 /** Whether a staff member holds the competence, obtained by `asOf` and (with withinYears) recently enough. */

@@ -1,5 +1,5 @@
 import { evaluate } from '../evaluation/evaluate';
-import type { Overall } from '../evaluation/types';
+import type { Overall, RequirementResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import type { Level, Ruleset } from '../rules/types';
 import type { IsoDate } from '../time/dates';
@@ -49,6 +49,10 @@ export interface ImpactReport {
   byTilsyn: Record<string, ImpactTotals>;
 }
 
+function countsAgainst(r: RequirementResult): boolean {
+  return r.severity === 'required' && !r.transitional && r.outcome !== 'met';
+}
+
 export async function analyseImpact(snapshot: Snapshot, current: Ruleset, draft: Ruleset, asOf: IsoDate): Promise<ImpactReport> {
   const approvals: ApprovalImpact[] = [];
   for (const a of snapshot.approvals) {
@@ -56,10 +60,10 @@ export async function analyseImpact(snapshot: Snapshot, current: Ruleset, draft:
       evaluate({ ruleset: current, level: a.level, evidence: a.evidence, asOf }),
       evaluate({ ruleset: draft, level: a.level, evidence: a.evidence, asOf }),
     ]);
-    const metNow = new Set(now.requirements.filter((r) => r.outcome === 'met').map((r) => r.id));
-    const newlyFailing = then.requirements
-      .filter((r) => r.severity === 'required' && r.outcome !== 'met' && (metNow.has(r.id) || !now.requirements.some((x) => x.id === r.id)))
-      .map((r) => ({ id: r.id, title: r.title }));
+    // Newly failing: counts against the approval under the draft and does not today (met today, new, or
+    // today only advisory or transitional).
+    const failingNow = new Set(now.requirements.filter(countsAgainst).map((r) => r.id));
+    const newlyFailing = then.requirements.filter((r) => countsAgainst(r) && !failingNow.has(r.id)).map((r) => ({ id: r.id, title: r.title }));
     approvals.push({ approvalId: a.approvalId, tilbudId: a.tilbudId, level: a.level, tilsyn: a.tilsyn, today: now.overall, underDraft: then.overall, newlyFailing });
   }
   const tally = (key: (a: ApprovalImpact) => string) => {

@@ -46,6 +46,16 @@ function computeAddMonths(date: IsoDate, months: number): IsoDate {
   return `${String(year).padStart(4, '0')}-${String(month1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/**
+ * The last day of a period of `months` months that begins on `start`: the day before the same day
+ * `months` later, or, where that month is too short to have the day, its last day (a year from
+ * 29 Feb 2028 ends 28 Feb 2029; a month from 31 Jan ends on the last day of February).
+ */
+export function periodEnd(start: IsoDate, months: number): IsoDate {
+  const sameDay = addMonths(start, months);
+  return sameDay.slice(8) < start.slice(8) ? sameDay : addDays(sameDay, -1);
+}
+
 export function addYears(date: IsoDate, years: number): IsoDate {
   return addMonths(date, years * 12);
 }

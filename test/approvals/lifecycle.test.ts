@@ -174,6 +174,21 @@ describe('a new rule set version', () => {
     expect(a.history.at(-1)!.details).toMatchObject({ unmetRequirements: ['TST-SF-03'] });
   });
 
+  it('does not give back a transition that has ended when a later version comes into force', async () => {
+    // 1.2.0 from 2029-01-01 tightens TST-SF-02 (competence FTE); 1.1.0's tightening of TST-SF-03 ended 2028-06-30.
+    const third = stricterVersion();
+    Object.assign(third, { version: '1.2.0', effectiveFrom: '2029-01-01' });
+    const competence = third.levels.specialfunktion.requirements.find((q) => q.id === 'TST-SF-02')!;
+    competence.conditions = { all: [{ fact: 'fteWithCompetence', params: { competence: 'autismespecifikke-metoder', withinYears: 5 }, operator: 'greaterThanInclusive', value: 2.5 }] };
+    await svc.close();
+    svc = await startTestService({ rulesets: [ruleset(), stricterVersion(), third] });
+    const id = await approve();
+    at('2029-02-01');
+    const res = await request(svc.app).post(`/v1/approvals/${id}/evidence`).set('Authorization', bearer('midt')).send({ evidence: freshEvidence('2029-01-15', 4) });
+    expect(res.body.outcome).toBe('at-risk');
+    expect((await approval(id)).history.at(-1)!.details).toMatchObject({ rulesetVersion: '1.2.0', unmetRequirements: ['TST-SF-03'], transitionalWarnings: ['TST-SF-02'] });
+  });
+
   it('has the batch re-check approvals when the new version comes into force', async () => {
     const id = await approve();
     at('2027-06-30');

@@ -152,6 +152,22 @@ describe('evaluate', () => {
     expect(old.evidence.overdue).toBe(true);
   });
 
+  it("says of a condition under 'not' that the requirement is that it does not hold", async () => {
+    const ev = { ...eligibleEvidence(), advisory: { ...eligibleEvidence().advisory, outreach: false } } as Evidence;
+    const result = await evaluate({ ruleset: ruleset(), level: 'raadgivningsfunktion', evidence: ev, asOf: AS_OF });
+    const outreach = result.requirements.find((r) => r.id === 'TST-RF-01')!;
+    expect(outreach.outcome).toBe('not-met');
+    expect(outreach.explanation).toBe(`Ikke opfyldt. Kravet er, at dette ikke gælder: ${outreach.conditions[0].explanation}`);
+    expect(outreach.conditions[0].outcome).toBe('met');
+  });
+
+  it('counts evidence overdue from the day after its maximum age, not from the next whole month', async () => {
+    const lastDay = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: eligibleEvidence(), asOf: '2027-09-01' });
+    const dayAfter = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: eligibleEvidence(), asOf: '2027-09-02' });
+    expect([lastDay.evidence.overdue, dayAfter.evidence.overdue]).toEqual([false, true]);
+    expect(dayAfter.evidence.ageMonths).toBe(12);
+  });
+
   it('places the provider under its socialtilsyn from the municipality code', async () => {
     const result = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: eligibleEvidence(), asOf: AS_OF });
     expect(result.provider).toMatchObject({ kommunekode: '751', municipality: 'Aarhus', region: 'Midtjylland', tilsyn: 'Midt' });

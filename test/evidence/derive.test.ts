@@ -106,8 +106,13 @@ describe('fact derivation', () => {
     expect(deriveFact('monthsSinceMethodReview', ev, AS_OF)).toBeUndefined();
   });
 
-  it('treats an explicitly empty list as present: zero, not missing', () => {
+  it('treats an explicitly empty list as present: a count of zero, not missing', () => {
     expect(deriveFact('validAgreements', evidence({ agreements: [] }), AS_OF, { partnerTypes: ['regionspsykiatri'] })).toBe(0);
-    expect(deriveFact('shareFteWithEducationGroup', evidence({ staff: [] }), AS_OF, { groups: ['paedagogisk'] })).toBe(0);
+    expect(deriveFact('staffCount', evidence({ staff: [] }), AS_OF)).toBe(0);
+  });
+
+  it('has no share of FTE without staff: the fact is missing (insufficient evidence), as the catalogue says, not 0 %', () => {
+    expect(deriveFact('shareFteWithEducationGroup', evidence({ staff: [] }), AS_OF, { groups: ['paedagogisk'] })).toBeUndefined();
+    expect(deriveFact('shareFteWithSupervision', evidence({ staff: [] }), AS_OF, { withinMonths: 12 })).toBeUndefined();
   });
 });

@@ -57,10 +57,10 @@ describe('the public register', () => {
     expect(csv.text.split('\r\n')[0]).toBe('tilbudId,providerName,cvr,kommunekode,municipality,region,socialtilsyn,speciale,level,status,validFrom,validUntil');
     expect(csv.text).toContain('"100","Tilbud 100","29189846"');
     const etag = csv.headers.etag;
-    const again = await request(svc.app).get('/v1/register').set('If-None-Match', etag);
+    const again = await request(svc.app).get('/v1/register').set('Accept', 'text/csv').set('If-None-Match', etag);
     expect(again.status).toBe(304);
     await seed([['461', '400', 'admin']]);
-    expect((await request(svc.app).get('/v1/register').set('If-None-Match', etag)).status).toBe(200);
+    expect((await request(svc.app).get('/v1/register').set('Accept', 'text/csv').set('If-None-Match', etag)).status).toBe(200);
   });
 
   it('reads the approvals once for a burst of requests arriving together, and afresh for the next', async () => {
@@ -112,6 +112,20 @@ describe('national capacity', () => {
     expect(row.gaps.sort()).toEqual(['Hovedstaden', 'Sjælland', 'Syddanmark']);
     const rf = res.body.rows.find((r: { level: string }) => r.level === 'raadgivningsfunktion');
     expect(rf.gaps).toHaveLength(5);
+  });
+
+  it('counts only approvals in force on the day: not one that starts later, nor one whose period has ended before a batch run marked it', async () => {
+    const [ended] = await seed([['751', '100', 'midt']]);
+    const stored = (await svc.store.getApproval(ended))!;
+    expect(await svc.store.updateApproval({ ...stored, validUntil: '2026-09-30' }, stored.version)).toBe(true);
+    const evidence = { ...eligibleEvidence(), provider: { ...eligibleEvidence().provider, tilbudId: '101' } };
+    const ev = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).send({ speciale: 'testspeciale', level: 'specialfunktion', evidence });
+    const later = await request(svc.app).post('/v1/approvals').set('Authorization', bearer('midt')).send({ evaluationId: ev.body.id, decision: 'approved', reason: 'ok', validFrom: '2027-06-01' });
+    expect(later.status).toBe(201);
+    await seed([['751', '102', 'midt']]);
+    const res = await request(svc.app).get('/v1/capacity').set('Authorization', bearer('socialstyrelsen'));
+    const row = res.body.rows.find((r: { level: string }) => r.level === 'specialfunktion');
+    expect(row.regions.find((c: { region: string }) => c.region === 'Midtjylland')).toMatchObject({ active: 1, citizenCourses12Months: 3 });
   });
 
   it('renders a one-page overview with a chart per speciale', async () => {

@@ -1,4 +1,4 @@
-import { addMonths, isIsoDate, lastMonthsBefore, wholeMonthsBetween } from '../../src/time/dates';
+import { addMonths, isIsoDate, lastMonthsBefore, periodEnd, wholeMonthsBetween } from '../../src/time/dates';
 
 describe('calendar dates', () => {
   it('adds months, clamping to the end of a shorter month', () => {
@@ -6,6 +6,15 @@ describe('calendar dates', () => {
     expect(addMonths('2028-01-31', 1)).toBe('2028-02-29');
     expect(addMonths('2026-03-15', -15)).toBe('2024-12-15');
     expect(addMonths('2026-12-01', 1)).toBe('2027-01-01');
+  });
+
+  it('ends a period of months the day before the same day, or on the last day of a month too short to have it', () => {
+    expect(periodEnd('2026-10-01', 48)).toBe('2030-09-30');
+    expect(periodEnd('2026-01-28', 1)).toBe('2026-02-27');
+    expect(periodEnd('2026-01-31', 1)).toBe('2026-02-28');
+    expect(periodEnd('2028-02-29', 12)).toBe('2029-02-28');
+    expect(periodEnd('2027-02-28', 12)).toBe('2028-02-27');
+    expect(periodEnd('2026-03-31', 6)).toBe('2026-09-30');
   });
 
   it('counts whole months between dates', () => {
