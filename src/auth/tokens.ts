@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { containsCprLike } from '../evidence/cpr';
 import {
   AuthConfigError,
   MAX_SUBJECT_LENGTH,
@@ -78,7 +79,10 @@ export function checkTokenEntries(raw: unknown): { entries: TokenEntry[]; proble
       else seen.set(hash, i);
     }
     if (subject === undefined) fault('.subject: missing; name who the token belongs to');
-    else if (!isValidSubject(subject)) fault(`.subject: must be non-empty text without control characters, at most ${MAX_SUBJECT_LENGTH} characters`);
+    else if (typeof subject === 'string' && containsCprLike(subject)) {
+      // Named, not quoted: the value may be a real CPR number.
+      fault('.subject: looks like a CPR number, which must not be recorded in logs and audit entries; use a pseudonymous name such as an e-mail address or user id');
+    } else if (!isValidSubject(subject)) fault(`.subject: must be non-empty text without control characters, at most ${MAX_SUBJECT_LENGTH} characters`);
     if (role === undefined) fault(`.role: missing; use ${listWords(ROLES)}`);
     else if (!isRole(role)) fault(`.role: ${JSON.stringify(role)} is not a role; use ${listWords(ROLES)}`);
     if (role === 'inspector') {

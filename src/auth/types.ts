@@ -4,6 +4,7 @@
  * is `inspector`.
  */
 
+import { containsCprLike } from '../evidence/cpr';
 import { allTilsyn, type Tilsyn } from '../geography';
 
 export type { Tilsyn };
@@ -50,13 +51,17 @@ export function isTilsyn(value: unknown): value is Tilsyn {
 
 export const MAX_SUBJECT_LENGTH = 256;
 
-/** A subject is printable text: it ends up in audit records and logs. */
+/**
+ * A subject is printable text and never CPR-like: it ends up in audit records and logs, where a CPR
+ * number must not (an identity provider using the CPR number as `sub` is refused, not recorded).
+ */
 export function isValidSubject(value: unknown): value is string {
   return (
     typeof value === 'string' &&
     value.trim() !== '' &&
     value.length <= MAX_SUBJECT_LENGTH &&
-    !/[\u0000-\u001f\u007f]/.test(value)
+    !/[\u0000-\u001f\u007f]/.test(value) &&
+    !containsCprLike(value)
   );
 }
 

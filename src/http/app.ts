@@ -20,7 +20,7 @@ import { evaluationRoutes } from './routes/evaluations';
 import { impactRoutes } from './routes/impact';
 import { capacityRoutes, registerRoutes } from './routes/publicData';
 import { recheckRoutes } from './routes/rechecks';
-import { refuseCpr } from './validation';
+import { limitJsonDepth, refuseCprInBody, refuseCprInPathAndQuery } from './validation';
 
 export interface AppDeps {
   service: ApprovalService;
@@ -34,6 +34,7 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT = '1mb';
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** The REST service: public criteria and health first, then everything else behind a bearer token. */
 export function createApp(deps: AppDeps): Express {
@@ -48,6 +49,8 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(helmet());
   app.use(accessLog(deps.logger));
+  // Before every route, health and the contract included: a CPR number in the path or query is never answered 2xx.
+  app.use(refuseCprInPathAndQuery);
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -74,8 +77,12 @@ export function createApp(deps: AppDeps): Express {
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
   }));
 
-  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
-  app.use(refuseCpr);
+  // Only methods with a route that reads a body parse one: a body sent with GET, HEAD, DELETE, … is
+  // ignored (never stored or logged), so it cannot turn a read into an undocumented 400/413/415.
+  const parseJson = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.use((req, res, next) => (BODY_METHODS.has(req.method) ? parseJson(req, res, next) : next()));
+  app.use(refuseCprInBody);
+  app.use(limitJsonDepth);
 
   app.use(criteriaRoutes(deps.rules, deps.clock));
   app.use(registerRoutes(deps.store));

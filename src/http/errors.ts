@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '../approvals/errors';
 import { StoreUnavailableError } from '../store/errors';
 import { HttpProblem } from './problem';
-import { pathLooksLikeCpr } from './validation';
+import { isStackOverflow, pathLooksLikeCpr, tooDeepProblem } from './validation';
 
 const DOMAIN_STATUS = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422 } as const;
 
@@ -43,7 +43,11 @@ export function toProblem(error: unknown): HttpProblem {
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const problem = toProblem(error);
+    // Backstop for the depth limit: a body deep enough to exhaust a recursive validator is the
+    // client's mistake, not a 500. The limit itself names where; here only the body as a whole.
+    const overflowed = isStackOverflow(error) && req.body !== undefined;
+    if (overflowed) logger.warn({ reqId: res.locals.requestId, err: { type: 'RangeError' } }, 'request body too deeply nested to validate');
+    const problem = overflowed ? tooDeepProblem('') : toProblem(error);
     if (problem.status >= 500) {
       // Log the error class and message for the operator, never the request body.
       const err = error as Error;
@@ -58,7 +62,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new HttpProblem(404, `Ingen ressource på ${req.path}`));
+  // Such paths are refused earlier; the detail still never repeats a CPR-like path.
+  next(new HttpProblem(404, pathLooksLikeCpr(req.path) ? 'Ingen ressource på den angivne sti' : `Ingen ressource på ${req.path}`));
 };
 
 /** Answer 405 with an Allow header for a known path called with a method it does not have. */

@@ -24,12 +24,14 @@ export function accessLog(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const principal = res.locals.principal as { subject?: string } | undefined;
+      const path = req.originalUrl.split(/[?#]/)[0];
       logger.info(
         {
           reqId: res.locals.requestId,
           method: req.method,
           // A path is logged only when it cannot carry a CPR number (such requests are refused anyway).
-          path: pathLooksLikeCpr(req.path) ? '[redacted]' : req.path,
+          // originalUrl: req.path is relative to a mounted router (e.g. /docs) when the answer is sent.
+          path: pathLooksLikeCpr(path) ? '[redacted]' : path,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
           subject: principal?.subject,

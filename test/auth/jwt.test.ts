@@ -91,6 +91,17 @@ describe('JWT with a configured public key (SPKI PEM)', () => {
     await expect(auth.authenticate(await sign(inspectorMidt, { sub: null }))).resolves.toBeNull();
   });
 
+  it('refuses a token whose subject looks like a CPR number (401), so it is never logged or audited', async () => {
+    for (const sub of ['0101901234', '010190-1234', 'cpr:0101901234']) {
+      await expect(auth.authenticate(await sign(inspectorMidt, { sub }))).resolves.toBeNull();
+    }
+    const res = await request(tinyApp(auth)).get('/v1/me').set('Authorization', `Bearer ${await sign(inspectorMidt, { sub: '0101901234' })}`);
+    expect(res.status).toBe(401);
+    expect(JSON.stringify(res.body)).not.toContain('0101901234');
+    // A long number that is not a CPR number is still a fine subject.
+    await expect(auth.authenticate(await sign(inspectorMidt, { sub: '123456789012' }))).resolves.toMatchObject({ subject: '123456789012' });
+  });
+
   it('refuses a token that is not valid yet', async () => {
     await expect(auth.authenticate(await sign({ ...inspectorMidt, nbf: now() + 600 }))).resolves.toBeNull();
   });

@@ -102,6 +102,13 @@ describe('tokens file', () => {
     expect(error.message).not.toContain('plain');
   });
 
+  it('refuses a subject that looks like a CPR number at load, naming the entry but not the value', () => {
+    const file = writeTokens([...validFile(), { sha256: tokenHash('cpr'), subject: '010190-1234', role: 'admin' }, { sha256: tokenHash('cpr2'), subject: 'bruger 0101901234', role: 'admin' }]);
+    const error = configError(() => loadTokensFile(file));
+    expect(error.problems).toEqual([expect.stringMatching(/^entry \[4\]\.subject: looks like a CPR number/), expect.stringMatching(/^entry \[5\]\.subject: looks like a CPR number/)]);
+    expect(error.message).not.toMatch(/010190|0101901234/);
+  });
+
   it('refuses an inspector without a tilsyn, even when every other entry is fine', () => {
     const file = writeTokens([...validFile(), { sha256: tokenHash('lonely'), subject: 'inspektoer@?', role: 'inspector' }]);
     const error = configError(() => loadTokensFile(file));

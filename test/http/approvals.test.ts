@@ -251,7 +251,8 @@ describe('revoking and renewing', () => {
   it('refuses to renew an expired approval while a newer approval for the provider is in force', async () => {
     const old = await approved();
     const stored = (await svc.store.getApproval(old.id))!;
-    expect(await svc.store.updateApproval({ ...stored, status: 'expired' }, stored.version)).toBe(true);
+    // Lapsed yesterday (a renewal of a lapsed approval is not bound to the renewal window).
+    expect(await svc.store.updateApproval({ ...stored, status: 'expired', validUntil: '2026-09-30' }, stored.version)).toBe(true);
     const newer = await approved();
     const res = await call('post', `/v1/approvals/${old.id}/renew`, 'midt', { evaluationId: await evaluation(), reason: 'Fornyet' });
     expect(res.status).toBe(409);
@@ -271,6 +272,51 @@ describe('revoking and renewing', () => {
     const a = await approved();
     expect((await call('get', `/v1/approvals/${a.id}`, 'nord')).status).toBe(404);
     expect((await call('post', `/v1/approvals/${a.id}/revoke`, 'nord', { reason: 'x' })).status).toBe(404);
+  });
+});
+
+describe('re-checks on demand and with new evidence', () => {
+  const recheckEntries = async (id: string) => (await svc.store.getApproval(id))!.history.filter((h) => h.type === 'recheck');
+
+  it('re-checks on demand with no body at all, an empty JSON body, or a reason', async () => {
+    const a = await approved();
+    const bare = await request(svc.app).post(`/v1/approvals/${a.id}/recheck`).set('Authorization', bearer('midt'));
+    expectResponseMatchesSpec(bare);
+    expect(bare.status).toBe(200);
+    expect((await call('post', `/v1/approvals/${a.id}/recheck`, 'midt', {})).status).toBe(200);
+    const withReason = await call('post', `/v1/approvals/${a.id}/recheck`, 'midt', { reason: 'Henvendelse fra kommunen' });
+    expect(withReason.status).toBe(200);
+    expect(await recheckEntries(a.id)).toHaveLength(3);
+  });
+
+  it('refuses a re-check body that does not follow the contract, and re-checks nothing', async () => {
+    const a = await approved();
+    const wrong = await call('post', `/v1/approvals/${a.id}/recheck`, 'midt', { reason: 42, extra: 1 });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/extra', '/reason']);
+    const long = await call('post', `/v1/approvals/${a.id}/recheck`, 'midt', { reason: 'x'.repeat(3000) });
+    expect(long.status).toBe(422);
+    expect(long.body.errors).toEqual([{ pointer: '/reason', message: 'må højst være 2000 tegn' }]);
+    const text = await request(svc.app).post(`/v1/approvals/${a.id}/recheck`).set('Authorization', bearer('midt')).set('Content-Type', 'text/plain').send('genvurdér');
+    expectResponseMatchesSpec(text);
+    expect(text.status).toBe(415);
+    expect(await recheckEntries(a.id)).toHaveLength(0);
+  });
+
+  it("refuses new evidence from another provider's CVR or a municipality under another socialtilsyn", async () => {
+    const a = await approved();
+    const provider = eligibleEvidence().provider;
+    const otherCvr = await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: { ...eligibleEvidence(), provider: { ...provider, cvr: '12345674' } } });
+    expect(otherCvr.status).toBe(422);
+    expect(otherCvr.body.errors).toEqual([{ pointer: '/evidence/provider/cvr', message: expect.stringContaining(provider.cvr) }]);
+    // København is under Socialtilsyn Hovedstaden; the approval is Midt's.
+    const otherTilsyn = await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: { ...eligibleEvidence(), provider: { ...provider, kommunekode: '101' } } });
+    expect(otherTilsyn.status).toBe(422);
+    expect(otherTilsyn.body.errors).toEqual([{ pointer: '/evidence/provider/kommunekode', message: expect.stringContaining('Hovedstaden') }]);
+    expect(await recheckEntries(a.id)).toHaveLength(0);
+    // Another municipality under the same socialtilsyn (Silkeborg, Midt) is the same provider having moved.
+    const moved = await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: { ...eligibleEvidence(), provider: { ...provider, kommunekode: '740' } } });
+    expect(moved.status).toBe(200);
   });
 });
 

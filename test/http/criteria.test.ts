@@ -72,4 +72,73 @@ describe('the published criteria (public)', () => {
     expect((await get('/health')).body).toEqual({ status: 'ok' });
     expect((await get('/ready')).body).toEqual({ status: 'ready', store: 'ok', rules: { specialer: 1, versions: 3 } });
   });
+
+  it('refuses a CPR-like query value 422 on health, readiness, the contract and the docs too', async () => {
+    for (const url of ['/health?x=0101901234', '/ready?note=010190-1234', '/openapi.yaml?x=01019%301234%ZZ', '/docs/?x=0101901234', '/health?0101901234']) {
+      const res = await request(svc.app).get(url);
+      expectResponseMatchesSpec(res);
+      expect({ url, status: res.status }).toEqual({ url, status: 422 });
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors[0].pointer).toMatch(/^query/);
+      expect(JSON.stringify(res.body)).not.toMatch(/010190/);
+    }
+    expect((await get('/health?x=29189846')).status).toBe(200);
+  });
+});
+
+describe('a body sent with a read', () => {
+  it('is ignored for GET and HEAD: no 400, 413 or 415 for a broken, foreign or oversized body', async () => {
+    for (const [type, payload] of [['application/json', '{broken'], ['text/plain', 'hej'], ['application/json', `{"x":"${'a'.repeat(1_100_000)}"}`], ['application/json', '{"cpr":"0101901234"}']]) {
+      const res = await request(svc.app).get('/v1/specialer').set('Content-Type', type).send(payload);
+      expectResponseMatchesSpec(res);
+      expect({ type, status: res.status }).toEqual({ type, status: 200 });
+    }
+    const head = await request(svc.app).head('/health').set('Content-Type', 'application/json').send('{broken');
+    expect(head.status).toBe(200);
+    // Behind a token, a read with a body gets the documented 401, not a 400 from the body parser.
+    const guarded = await request(svc.app).get('/v1/approvals').set('Content-Type', 'application/json').send('{broken');
+    expectResponseMatchesSpec(guarded);
+    expect(guarded.status).toBe(401);
+  });
+});
+
+describe('conditional GETs per representation', () => {
+  async function conditional(url: string, accept: string, etag: string) {
+    const res = await request(svc.app).get(url).set('Accept', accept).set('If-None-Match', etag);
+    expectResponseMatchesSpec(res);
+    return res;
+  }
+
+  it('gives each media type of a rule set its own ETag, and 304 only for the same one', async () => {
+    const url = '/v1/specialer/testspeciale/rulesets/1.0.0';
+    const tags: Record<string, string> = {};
+    for (const accept of ['application/json', 'text/markdown', 'text/html']) {
+      const res = await request(svc.app).get(url).set('Accept', accept);
+      expectResponseMatchesSpec(res);
+      expect(res.headers.vary).toMatch(/Accept/);
+      tags[accept] = res.headers.etag;
+    }
+    expect(new Set(Object.values(tags)).size).toBe(3);
+    for (const [accept, etag] of Object.entries(tags)) {
+      expect((await conditional(url, accept, etag)).status).toBe(304);
+      for (const other of Object.keys(tags).filter((a) => a !== accept)) {
+        const res = await conditional(url, other, etag);
+        expect({ accept: other, etag, status: res.status }).toEqual({ accept: other, etag, status: 200 });
+      }
+    }
+  });
+
+  it('gives the register as JSON and as CSV different ETags, and 304 only for the same one', async () => {
+    const json = await request(svc.app).get('/v1/register');
+    const csv = await request(svc.app).get('/v1/register').set('Accept', 'text/csv');
+    for (const res of [json, csv]) {
+      expectResponseMatchesSpec(res);
+      expect(res.headers.vary).toMatch(/Accept/);
+    }
+    expect(csv.headers.etag).not.toBe(json.headers.etag);
+    expect((await conditional('/v1/register', 'text/csv', json.headers.etag)).status).toBe(200);
+    expect((await conditional('/v1/register', 'application/json', csv.headers.etag)).status).toBe(200);
+    expect((await conditional('/v1/register', 'text/csv', csv.headers.etag)).status).toBe(304);
+    expect((await conditional('/v1/register', 'application/json', json.headers.etag)).status).toBe(304);
+  });
 });

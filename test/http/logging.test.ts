@@ -45,3 +45,24 @@ it('refuses a CPR-like value in the path without echoing it', async () => {
   expect(res.body.errors).toEqual([expect.objectContaining({ pointer: 'path' })]);
   expect(JSON.stringify(res.body)).not.toContain('010190');
 });
+
+it('refuses a CPR number hidden in the path by %-escapes next to a malformed one, keeping it out of the answer and the log', async () => {
+  for (const path of ['/v1/approvals/01019%301234%ZZ', '/v1/approvals/%30101901234', '/v1/approvals/01019%25301234', '/nowhere/010190%2D1234%']) {
+    const res = await request(svc.app).get(path).set('Authorization', bearer('admin'));
+    expect({ path, status: res.status }).toEqual({ path, status: 422 });
+    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: 'path' })]);
+    // The instance would repeat the path: it is left out.
+    expect(res.body.instance).toBeUndefined();
+    expect(JSON.stringify(res.body)).not.toMatch(/01019|%30/);
+  }
+  const requests = lines.map((l) => JSON.parse(l)).filter((e) => e.msg === 'request');
+  expect(requests.map((e) => e.path)).toEqual(['[redacted]', '[redacted]', '[redacted]', '[redacted]']);
+  expect(lines.join('\n')).not.toMatch(/01019|%30/);
+});
+
+it('logs the full path of a request answered by a mounted router, and never the query', async () => {
+  await request(svc.app).get('/docs/?token=secret-value');
+  const entry = lines.map((l) => JSON.parse(l)).find((e) => e.msg === 'request');
+  expect(entry).toMatchObject({ method: 'GET', path: '/docs/' });
+  expect(lines.join('\n')).not.toContain('secret-value');
+});

@@ -7,6 +7,8 @@ import { today } from '../../time/clock';
 import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 
+const REPRESENTATION_SUFFIX: Record<string, string> = { 'application/json': '', 'text/markdown': '-markdown', 'text/html': '-html' };
+
 /** The published criteria: public, because providers should read what they are measured against. */
 export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
   const router = Router();
@@ -50,13 +52,13 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
     const { speciale, version } = req.params;
     const ruleset = rules.get(speciale, version);
     if (!ruleset) throw new HttpProblem(404, `Version ${version} af specialet '${speciale}' findes ikke`);
-    const hash = rulesetHash(ruleset);
-    res.setHeader('ETag', `"${hash}"`);
     res.setHeader('Vary', 'Accept');
-    switch (req.accepts(['application/json', 'text/markdown', 'text/html'])) {
-      case 'application/json':
-        res.json(ruleset);
-        return;
+    const type = req.accepts(['application/json', 'text/markdown', 'text/html']);
+    if (!type) throw new HttpProblem(406, 'Regelsættet kan leveres som application/json, text/markdown eller text/html');
+    // A strong ETag names one representation: the JSON one is the content hash, the others carry a
+    // suffix, so If-None-Match from one media type never answers 304 for another (res.send compares).
+    res.setHeader('ETag', `"${rulesetHash(ruleset)}${REPRESENTATION_SUFFIX[type]}"`);
+    switch (type) {
       case 'text/markdown':
         res.type('text/markdown; charset=utf-8').send(renderMarkdown(ruleset));
         return;
@@ -64,7 +66,7 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
         res.type('text/html; charset=utf-8').send(renderHtml(ruleset));
         return;
       default:
-        throw new HttpProblem(406, 'Regelsættet kan leveres som application/json, text/markdown eller text/html');
+        res.json(ruleset);
     }
   });
   router.all('/v1/specialer/:speciale/rulesets/:version', methodNotAllowed(['GET']));

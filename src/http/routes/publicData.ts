@@ -14,12 +14,15 @@ export function registerRoutes(store: Store): Router {
   const router = Router();
   const readRegister = sharedRegisterReader(store);
   router.get('/v1/register', async (req, res) => {
-    const { entries, etag } = await readRegister();
-    res.setHeader('ETag', etag);
+    const { entries, etag: contentEtag } = await readRegister();
     res.setHeader('Vary', 'Accept');
-    res.setHeader('Cache-Control', 'public, max-age=300');
     const type = req.accepts(['application/json', 'text/csv']);
     if (!type) throw new HttpProblem(406, 'Registret kan leveres som application/json eller text/csv');
+    // One strong ETag per representation: the CSV one carries a suffix, so a cached CSV's
+    // If-None-Match never answers 304 to a JSON request (or the other way round).
+    const etag = type === 'text/csv' ? `${contentEtag.slice(0, -1)}-csv"` : contentEtag;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'public, max-age=300');
     if (req.fresh || req.get('If-None-Match') === etag) {
       res.status(304).end();
       return;

@@ -8,12 +8,13 @@ import { principalOf, requireRole } from '../../auth';
 import { audit } from '../../audit';
 import type { Evidence } from '../../evidence/types';
 import { validateEvidence } from '../../evidence/validate';
+import { tilsynOf } from '../../geography';
 import { newId } from '../../store/ids';
 import type { Store } from '../../store/types';
 import type { Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
-import { bodyMatchesContract } from '../validation';
+import { bodyMatchesContract, optionalBodyMatchesContract } from '../validation';
 import type { Logger } from 'pino';
 
 export interface RecheckRouteDeps {
@@ -38,9 +39,11 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     return { actor, approval };
   };
 
-  router.post('/v1/approvals/:id/recheck', decide, async (req, res) => {
+  // The body is optional (a bare POST re-checks); when sent, it must match RecheckRequest.
+  router.post('/v1/approvals/:id/recheck', decide, optionalBodyMatchesContract('post', '/v1/approvals/{id}/recheck'), async (req, res) => {
     const { actor } = await decidable(res, req.params.id as string);
-    const result = await rechecker.recheck(req.params.id as string, 'manual', { by: actor.subject, reason: typeof req.body?.reason === 'string' ? req.body.reason : undefined });
+    const reason = (req.body as { reason?: string } | undefined)?.reason;
+    const result = await rechecker.recheck(req.params.id as string, 'manual', { by: actor.subject, reason });
     res.json({ outcome: result.outcome, evaluationId: result.evaluationId ?? null, approval: result.approval });
   });
   router.all('/v1/approvals/:id/recheck', methodNotAllowed(['POST']));
@@ -50,9 +53,19 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     const evidence = req.body.evidence as Evidence;
     const problems = validateEvidence(evidence).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message }));
     if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems);
+    // New evidence must be the approved provider's: same tilbud, same CVR, and a municipality under the same socialtilsyn.
+    const mismatches = [];
     if (evidence.provider.tilbudId !== approval.provider.tilbudId) {
-      throw invalid('Dokumentationen gælder et andet tilbud', [{ pointer: '/evidence/provider/tilbudId', message: `skal være ${approval.provider.tilbudId}` }]);
+      mismatches.push({ pointer: '/evidence/provider/tilbudId', message: `skal være ${approval.provider.tilbudId}` });
     }
+    if (evidence.provider.cvr !== approval.provider.cvr) {
+      mismatches.push({ pointer: '/evidence/provider/cvr', message: `skal være ${approval.provider.cvr} (godkendelsens tilbud)` });
+    }
+    const tilsyn = tilsynOf(evidence.provider.kommunekode);
+    if (tilsyn !== approval.tilsyn) {
+      mismatches.push({ pointer: '/evidence/provider/kommunekode', message: `kommunen hører under socialtilsyn ${tilsyn ?? '(ukendt)'}; godkendelsen hører under socialtilsyn ${approval.tilsyn}` });
+    }
+    if (mismatches.length > 0) throw invalid('Dokumentationen gælder et andet tilbud', mismatches);
     const result = await rechecker.recheck(approval.id, 'evidence', { by: actor.subject, evidence, reason: 'Ny dokumentation modtaget' });
     res.json({ outcome: result.outcome, evaluationId: result.evaluationId ?? null, approval: result.approval });
   });
