@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(limitJsonDepth);
 
   app.use(criteriaRoutes(deps.rules, deps.clock));
-  app.use(registerRoutes(deps.store));
+  app.use(registerRoutes(deps.store, deps.clock));
   app.use('/v1', requireAuth(deps.authenticator));
   app.use(evaluationRoutes(deps.service));
   app.use(recheckRoutes(deps));

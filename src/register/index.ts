@@ -1,5 +1,7 @@
 import { municipality } from '../geography';
-import type { ApprovalStatus, Store } from '../store/types';
+import { LIVE_STATUSES, type ApprovalStatus, type Store } from '../store/types';
+import { today, type Clock } from '../time/clock';
+import type { IsoDate } from '../time/dates';
 import { contentHash } from '../rules/hash';
 
 /**
@@ -21,12 +23,15 @@ export interface RegisterEntry {
   validUntil: string;
 }
 
-export const REGISTER_STATUSES: readonly ApprovalStatus[] = ['active', 'at-risk'];
+/** Every status in which an approval is in force: one whose evidence is overdue or that is at risk still is, until revoked. */
+export const REGISTER_STATUSES: readonly ApprovalStatus[] = LIVE_STATUSES;
 
-export async function registerEntries(store: Store): Promise<RegisterEntry[]> {
+/** The approvals in force on `date`: not one that starts later, nor one whose period ended before a batch run marked it expired. */
+export async function registerEntries(store: Store, date: IsoDate): Promise<RegisterEntry[]> {
   const entries: RegisterEntry[] = [];
   for (const status of REGISTER_STATUSES) {
     for await (const a of store.findApprovals({ status })) {
+      if (a.validFrom > date || a.validUntil < date) continue;
       entries.push({
         tilbudId: a.provider.tilbudId,
         providerName: a.provider.name,
@@ -52,10 +57,10 @@ export async function registerEntries(store: Store): Promise<RegisterEntry[]> {
  * store), so a burst of requests costs one reading instead of one each. A request never gets a reading
  * that began before the previous one ended, so nothing is served staler than that.
  */
-export function sharedRegisterReader(store: Store): () => Promise<{ entries: RegisterEntry[]; etag: string }> {
+export function sharedRegisterReader(store: Store, clock: Clock): () => Promise<{ entries: RegisterEntry[]; etag: string }> {
   let reading: Promise<{ entries: RegisterEntry[]; etag: string }> | undefined;
   return () => {
-    reading ??= registerEntries(store)
+    reading ??= registerEntries(store, today(clock))
       .then((entries) => ({ entries, etag: registerEtag(entries) }))
       .finally(() => {
         reading = undefined;

@@ -49,6 +49,24 @@ describe('the public register', () => {
     for (const leak of ['M-001', 'Hanne', 'psykolog', 'evidence', 'reason', 'inspektoer', a]) expect(text).not.toContain(leak);
   });
 
+  it('shows approvals in force today: also one whose evidence is overdue, but not one that starts later or whose period has ended', async () => {
+    const [overdue, ended] = await seed([['751', '100', 'midt'], ['751', '101', 'midt']]);
+    for (const [id, change] of [[overdue, { status: 'evidence-overdue' }], [ended, { validUntil: '2026-09-30' }]] as const) {
+      const stored = (await svc.store.getApproval(id))!;
+      expect(await svc.store.updateApproval({ ...stored, ...change }, stored.version)).toBe(true);
+    }
+    const evidence = { ...eligibleEvidence(), provider: { ...eligibleEvidence().provider, tilbudId: '102' } };
+    const ev = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).send({ speciale: 'testspeciale', level: 'specialfunktion', evidence });
+    const later = await request(svc.app).post('/v1/approvals').set('Authorization', bearer('midt')).send({ evaluationId: ev.body.id, decision: 'approved', reason: 'ok', validFrom: '2027-06-01' });
+    expect(later.status).toBe(201);
+    const res = await request(svc.app).get('/v1/register');
+    expectResponseMatchesSpec(res);
+    expect(res.body.items.map((e: { tilbudId: string; status: string }) => [e.tilbudId, e.status])).toEqual([['100', 'evidence-overdue']]);
+    svc.clock.set('2027-06-01T09:00:00Z');
+    const fromJune = await request(svc.app).get('/v1/register');
+    expect(fromJune.body.items.map((e: { tilbudId: string }) => e.tilbudId)).toEqual(['100', '102']);
+  });
+
   it('answers CSV by Accept and 304 when nothing changed', async () => {
     await seed([['751', '100', 'midt']]);
     const csv = await request(svc.app).get('/v1/register').set('Accept', 'text/csv');
@@ -78,9 +96,9 @@ describe('the public register', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     }) as Store;
-    const read = sharedRegisterReader(counting);
+    const read = sharedRegisterReader(counting, svc.clock);
     const burst = await Promise.all(Array.from({ length: 10 }, () => read()));
-    // One reading visits both statuses shown in the register.
+    // One reading visits every status shown in the register.
     expect(readings).toBe(REGISTER_STATUSES.length);
     expect(new Set(burst.map((b) => b.etag)).size).toBe(1);
     expect(burst[0].entries.map((e) => e.tilbudId)).toEqual(['100']);

@@ -10,9 +10,9 @@ import { HttpProblem } from '../problem';
 import { renderCapacityPage } from '../views/capacityPage';
 
 /** The public register for Tilbudsportalen: no token, no personal data, cacheable with ETag. */
-export function registerRoutes(store: Store): Router {
+export function registerRoutes(store: Store, clock: Clock): Router {
   const router = Router();
-  const readRegister = sharedRegisterReader(store);
+  const readRegister = sharedRegisterReader(store, clock);
   router.get('/v1/register', async (req, res) => {
     const { entries, etag: contentEtag } = await readRegister();
     res.setHeader('Vary', 'Accept');
