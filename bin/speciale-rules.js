@@ -10,6 +10,14 @@ const fail = (message) => {
   process.exit(1);
 };
 
+// A reader that stops early (`speciale-rules validate --json | head`) closes the pipe: end quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
 if (!fs.existsSync(entry)) fail('run `npm run build` first (dist/src/cli/main.js is missing)');
 

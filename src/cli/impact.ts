@@ -2,7 +2,7 @@ import { validateEvidence } from '../evidence/validate';
 import { analyseImpact, type Snapshot } from '../impact';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { readJsonFile } from '../rules/load';
-import type { Ruleset } from '../rules/types';
+import { LEVELS, type Ruleset } from '../rules/types';
 import { checkRulesetContent } from '../rules/validate';
 import { problemLine, table } from './format';
 
@@ -43,7 +43,7 @@ export async function impactCommand(
     fail(problemLine({ file: options.snapshot, pointer: '/speciale', message: `øjebliksbilledet gælder '${snapshot.speciale}', udkastet '${draft.speciale}'` }, cwd));
   }
   const invalid = snapshot.approvals.flatMap((a, i) =>
-    validateEvidence(a.evidence).map((p) => ({ file: options.snapshot, pointer: `/approvals/${i}/evidence${p.pointer}`, message: p.message })),
+    snapshotApprovalProblems(a).map((p) => ({ file: options.snapshot, pointer: `/approvals/${i}${p.pointer}`, message: p.message })),
   );
   if (invalid.length > 0) fail(invalid.map((p) => problemLine(p, cwd)).join('\n'));
 
@@ -74,4 +74,17 @@ export async function impactCommand(
     }
   }
   return options.failOnImpact && affected.length > 0 ? 1 : 0;
+}
+
+/** What each approval of a snapshot needs (as GET /v1/specialer/{speciale}/snapshot writes it), named by pointer. */
+function snapshotApprovalProblems(approval: unknown): { pointer: string; message: string }[] {
+  if (typeof approval !== 'object' || approval === null || Array.isArray(approval)) return [{ pointer: '', message: 'skal være et objekt med approvalId, tilbudId, level, tilsyn, rulesetVersion og evidence' }];
+  const a = approval as Record<string, unknown>;
+  const problems: { pointer: string; message: string }[] = [];
+  for (const field of ['approvalId', 'tilbudId', 'tilsyn', 'rulesetVersion']) {
+    if (typeof a[field] !== 'string') problems.push({ pointer: `/${field}`, message: 'skal være en tekst' });
+  }
+  if (!(LEVELS as readonly unknown[]).includes(a.level)) problems.push({ pointer: '/level', message: `skal være en af: ${LEVELS.join(', ')}` });
+  problems.push(...validateEvidence(a.evidence).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message })));
+  return problems;
 }

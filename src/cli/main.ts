@@ -54,7 +54,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .description('Kontrollér, test, sammenlign og vis regelsæt for specialer (rules/<speciale>/<version>.json).')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError(`(se '${PROGRAM} --help')`);
+    .showHelpAfterError(`(se '${PROGRAM} --help')`)
+    .addHelpText('after', '\nAfslutningskoder: 0 alt er i orden, 1 der er fundet problemer (eller en kommando fejlede), 2 forkert brug.');
 
   program
     .command('validate')

@@ -130,10 +130,19 @@ function diffRequirement(a: Requirement, b: Requirement): RequirementDiff | unde
   const thresholds = conditionsChanged ? diffConditions(a.conditions, b.conditions) : [];
   const directions = new Set<Direction>(thresholds.map((t) => t.direction));
   if (a.severity !== b.severity) directions.add(b.severity === 'required' ? 'stricter' : 'looser');
-  // A change of the group structure alone (say, all → any over the same conditions) is a change we cannot rank.
-  if (conditionsChanged && thresholds.length === 0) directions.add('changed');
+  // A change of the group structure (say, all → any) is a change we cannot rank, also when thresholds moved too:
+  // any → all with a lower threshold is stricter overall, though the threshold alone reads looser.
+  if (conditionsChanged && (thresholds.length === 0 || groupShape(a.conditions) !== groupShape(b.conditions))) directions.add('changed');
   const direction: RequirementDiff['direction'] = directions.size === 0 ? 'none' : directions.size === 1 ? [...directions][0] : 'changed';
   return { id: b.id, title: b.title.da, severity: b.severity, change: 'changed', direction, fields, thresholds };
+}
+
+/** The nesting of all/any/not groups without the leaves: adding or moving a threshold leaves it as it is. */
+function groupShape(condition: Condition): string {
+  if (isLeaf(condition)) return '';
+  if ('all' in condition) return `all(${condition.all.map(groupShape).join('')})`;
+  if ('any' in condition) return `any(${condition.any.map(groupShape).join('')})`;
+  return `not(${groupShape(condition.not)})`;
 }
 
 interface CollectedLeaf {

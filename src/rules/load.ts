@@ -77,8 +77,12 @@ export function readJsonFile(file: string): { value?: unknown; problems: FilePro
  */
 export function loadRulesTree(dir: string): RulesTree {
   const tree: RulesTree = { dir, rulesets: [], cases: [], lockFile: path.join(dir, LOCK_FILE_NAME), problems: [] };
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  if (!existsSync(dir)) {
     tree.problems.push({ file: dir, pointer: '', message: 'mappen med regelsæt findes ikke; angiv stien til rules-mappen' });
+    return tree;
+  }
+  if (!statSync(dir).isDirectory()) {
+    tree.problems.push({ file: dir, pointer: '', message: 'er en fil, ikke en mappe; angiv stien til rules-mappen (den, der indeholder en mappe pr. speciale)' });
     return tree;
   }
   for (const entry of sortedEntries(dir)) {

@@ -49,6 +49,7 @@ function contentProblems(value: unknown, location?: { folder: string; name: stri
     ...duplicateIds(ruleset),
     ...(location ? locationProblems(ruleset, location) : []),
     ...levelProblems(ruleset),
+    ...policyProblems(ruleset),
     ...dateOrder(ruleset),
   ];
   return { schemaValid: true, problems };
@@ -108,6 +109,29 @@ function levelProblems(ruleset: Ruleset): Problem[] {
   return problems;
 }
 
+/** A policy whose periods contradict each other: a renewal window or re-check interval as long as the approval itself. */
+function policyProblems(ruleset: Ruleset): Problem[] {
+  const problems: Problem[] = [];
+  for (const level of LEVELS) {
+    const policy = ruleset.levels[level]?.approvalPolicy;
+    if (!policy) continue;
+    const pointer = `/levels/${level}/approvalPolicy`;
+    if (policy.renewalWindowMonths >= policy.validityMonths) {
+      problems.push({
+        pointer: `${pointer}/renewalWindowMonths`,
+        message: `fornyelsesvinduet (${policy.renewalWindowMonths} måneder) skal være kortere end gyldigheden (${policy.validityMonths} måneder); ellers kan en godkendelse fornyes, så snart den er givet`,
+      });
+    }
+    if (policy.recheckIntervalMonths > policy.validityMonths) {
+      problems.push({
+        pointer: `${pointer}/recheckIntervalMonths`,
+        message: `genvurderingsintervallet (${policy.recheckIntervalMonths} måneder) er længere end gyldigheden (${policy.validityMonths} måneder); sæt det til højst ${policy.validityMonths}`,
+      });
+    }
+  }
+  return problems;
+}
+
 function dateOrder(ruleset: Ruleset): Problem[] {
   if (ruleset.effectiveTo === undefined || ruleset.effectiveTo >= ruleset.effectiveFrom) return [];
   return [
@@ -143,6 +167,13 @@ function publishedOrder(loaded: LoadedRuleset[]): FileProblem[] {
           file: higher.file,
           pointer: '/effectiveFrom',
           message: `version ${version} træder i kraft ${effectiveFrom}, før den lavere version ${lower.version} (${lower.effectiveFrom}); en højere version skal træde i kraft senere – ret effectiveFrom eller versionsnummeret`,
+        });
+      }
+      if (effectiveFrom > lower.effectiveFrom && lower.effectiveTo !== undefined && lower.effectiveTo >= effectiveFrom) {
+        problems.push({
+          file: versions[i - 1].file,
+          pointer: '/effectiveTo',
+          message: `effectiveTo (${lower.effectiveTo}) ligger på eller efter, at version ${version} træder i kraft (${effectiveFrom}); kun én udgivet version kan være i kraft ad gangen – sæt effectiveTo til senest dagen før, eller fjern den`,
         });
       }
     }

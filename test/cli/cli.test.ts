@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../../src/cli/main';
@@ -65,6 +66,24 @@ function brokenTree(): TempTree {
   return tree;
 }
 
+describe('speciale-rules as a command in a pipe', () => {
+  it('ends quietly when the reader stops early (| head), without a stack trace', async () => {
+    const tree = makeTree({
+      'demo/1.0.0.json': edited(baseRuleset({ status: 'draft' }), (r) => {
+        const template = r.levels.specialfunktion.requirements[0];
+        r.levels.specialfunktion.requirements = Array.from({ length: 3000 }, (_, i) => ({ ...template, id: `DEM-SF-${i + 100}`, conditions: { all: [{ ...template.conditions.all[0], fact: `ukendt${i}` }] } }));
+      }),
+    });
+    const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/speciale-rules.js'), 'validate', '--json'], { cwd: tree.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(stderr).toBe('');
+    expect([0, 1]).toContain(code);
+  });
+});
+
 describe('speciale-rules validate', () => {
   it('prints a summary line and exits 0 for a valid tree (default dir: rules)', async () => {
     const tree = validTree();
@@ -95,6 +114,23 @@ describe('speciale-rules validate', () => {
     ]);
   });
 
+  it('refuses a published version that stays in force after the next one begins, and a policy whose periods contradict each other', async () => {
+    const first = baseRuleset({ effectiveTo: '2028-06-30' });
+    const second = baseRuleset({ version: '2.0.0', effectiveFrom: '2028-01-01' });
+    const draft = edited(baseRuleset({ version: '2.1.0', status: 'draft', effectiveFrom: '2030-01-01' }), (r) => {
+      Object.assign(r.levels.specialfunktion.approvalPolicy, { validityMonths: 12, renewalWindowMonths: 12, recheckIntervalMonths: 24 });
+    });
+    const tree = makeTree({ 'demo/1.0.0.json': first, 'demo/2.0.0.json': second, 'demo/2.1.0.json': draft, 'rules.lock.json': lockFor(first, second) });
+    const run = await cli(tree.root, ['validate']);
+    expect(run.code).toBe(1);
+    expect(lines(run.stdout)).toEqual([
+      'rules/demo/1.0.0.json:/effectiveTo: effectiveTo (2028-06-30) ligger på eller efter, at version 2.0.0 træder i kraft (2028-01-01); kun én udgivet version kan være i kraft ad gangen – sæt effectiveTo til senest dagen før, eller fjern den',
+      expect.stringMatching(/^rules\/demo\/2\.1\.0\.json:\/levels\/specialfunktion\/approvalPolicy\/renewalWindowMonths: fornyelsesvinduet \(12 måneder\) skal være kortere end gyldigheden \(12 måneder\)/),
+      expect.stringMatching(/^rules\/demo\/2\.1\.0\.json:\/levels\/specialfunktion\/approvalPolicy\/recheckIntervalMonths: genvurderingsintervallet \(24 måneder\) er længere end gyldigheden/),
+      '✗ 3 problemer i 2 filer',
+    ]);
+  });
+
   it('prints the problems as JSON with --json', async () => {
     const tree = brokenTree();
     const run = await cli(tree.root, ['validate', '--json']);
@@ -110,6 +146,13 @@ describe('speciale-rules validate', () => {
     const tree = brokenTree();
     const run = await cli(path.join(tree.root, 'rules', 'demo'), ['validate', '..']);
     expect(lines(run.stdout)[1]).toBe(`1.0.0.json: version 1.0.0 af 'demo' ${IMMUTABLE}`);
+  });
+
+  it('says that a file given for the rules folder is a file, not that it does not exist', async () => {
+    const tree = validTree();
+    const run = await cli(tree.root, ['validate', 'rules/demo/1.0.0.json']);
+    expect(run.code).toBe(1);
+    expect(lines(run.stdout)[0]).toBe('rules/demo/1.0.0.json: er en fil, ikke en mappe; angiv stien til rules-mappen (den, der indeholder en mappe pr. speciale)');
   });
 
   it('reports a missing directory on one line and exits 1', async () => {

@@ -86,3 +86,15 @@ it('refuses an invalid draft with file:/pointer: message', async () => {
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('draft.json:/levels/specialfunktion/requirements/0/category: ');
 });
+
+it('refuses a malformed snapshot with file:/pointer: message for each approval, not an unexpected error', async () => {
+  const file = writeSnapshot();
+  const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+  snapshot.approvals.push(null, { ...snapshot.approvals[0], level: 'foo' });
+  writeFileSync(file, JSON.stringify(snapshot));
+  const result = await run(writeDraft(+1), '--snapshot', file);
+  expect(result.code).toBe(1);
+  expect(result.stderr).not.toContain('uventet fejl');
+  expect(result.stderr).toContain('snapshot.json:/approvals/1: skal være et objekt');
+  expect(result.stderr).toContain('snapshot.json:/approvals/2/level: skal være en af: specialfunktion, raadgivningsfunktion');
+});

@@ -81,6 +81,20 @@ describe('diffRulesets', () => {
     expect(down.levels[0].changed[0]).toMatchObject({ id: 'DEM-SF-01', direction: 'looser' });
   });
 
+  it('calls a switch between any and all "changed" even when a threshold moved too, so it is never taken for looser', () => {
+    const regrouped = next((r) => {
+      const group = sf(r, 3).conditions;
+      sf(r, 3).conditions = { all: group.any };
+      sf(r, 3).conditions.all[0].value = 0;
+    });
+    const diff = diffRulesets(base, regrouped);
+    expect(diff.levels[0].changed[0]).toMatchObject({ id: 'DEM-SF-04', direction: 'changed' });
+    expect([...tightenedRequirementIds(base, regrouped, 'specialfunktion')]).not.toContain('DEM-SF-04');
+    // An added leaf under the same all is still ranked as it was.
+    const added = diffRulesets(base, next((r) => sf(r, 2).conditions.all.push(courses('greaterThanInclusive', 1))));
+    expect(added.levels[0].changed[0].direction).toBe('stricter');
+  });
+
   it('calls mixed changes "changed" and wording-only changes "none"', () => {
     const mixed = diffRulesets(base, next((r) => {
       sf(r, 2).conditions.all[0].value = 5;
