@@ -1,4 +1,5 @@
 import catalogueJson from '../../schemas/fact-catalogue.json';
+import { allTilsynInfo } from '../geography';
 import type { Text } from '../rules/types';
 
 /** The fact catalogue (schemas/fact-catalogue.json), typed. Rules may use these facts only. */
@@ -22,7 +23,10 @@ export type VocabularyName =
   | 'targetGroups'
   | 'methods'
   | 'advisoryRecipientTypes'
-  | 'knowledgeActivityKinds';
+  | 'knowledgeActivityKinds'
+  | 'ownerTypes'
+  /** Not in the catalogue file: the socialtilsyn are data of their own (src/geography), which can change. */
+  | 'socialtilsyn';
 
 export interface FactDefinition {
   id: string;
@@ -48,7 +52,11 @@ interface CatalogueFile {
   facts: FactDefinition[];
 }
 
-const catalogue = catalogueJson as unknown as CatalogueFile;
+const catalogueFile = catalogueJson as unknown as CatalogueFile;
+const catalogue: CatalogueFile = {
+  ...catalogueFile,
+  vocabularies: { ...catalogueFile.vocabularies, socialtilsyn: allTilsynInfo().map((t) => ({ id: t.id, da: t.navn, en: t.navn })) },
+};
 const factsById = new Map(catalogue.facts.map((f) => [f.id, f]));
 const vocabularyIds = new Map<VocabularyName, Set<string>>(
   (Object.keys(catalogue.vocabularies) as VocabularyName[]).map((name) => [name, new Set(catalogue.vocabularies[name].map((e) => e.id))]),

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { vocabulary } from '../../src/evidence/catalogue';
 import { typecheckLeaf, typecheckRuleset } from '../../src/rules/typecheck';
 import { checkRulesetContent } from '../../src/rules/validate';
 import type { LeafCondition } from '../../src/rules/types';
@@ -20,6 +23,22 @@ describe('type-checking conditions against the fact catalogue', () => {
   it('accepts the valid base rule set', () => {
     expect(checkRulesetContent(baseRuleset())).toEqual([]);
     expect(typecheckRuleset(baseRuleset())).toEqual([]);
+  });
+
+  it('checks owner type and socialtilsyn values against their lists, which a condition could otherwise never match', () => {
+    expect(problemsFor({ fact: 'ownerType', operator: 'equal', value: 'Kommunal' })).toEqual([
+      { pointer: `${AT}/value`, message: expect.stringContaining("'Kommunal' er ikke en værdi i ordlisten ownerTypes for faktum 'ownerType'; mente du 'kommunal'?") },
+    ]);
+    expect(problemsFor({ fact: 'socialtilsyn', operator: 'in', value: ['Midt', 'Socialtilsyn Nord'] })).toEqual([
+      { pointer: `${AT}/value/1`, message: expect.stringContaining('brug en af: Nord, Midt, Syd, Hovedstaden, Øst') },
+    ]);
+    expect(problemsFor({ fact: 'ownerType', operator: 'equal', value: 'privat' })).toEqual([]);
+  });
+
+  it('lists the owner types the evidence schema allows', () => {
+    const evidenceSchema = JSON.parse(readFileSync(path.join(__dirname, '../../schemas/evidence.schema.json'), 'utf8'));
+    const allowed = JSON.stringify(evidenceSchema).match(/"ownerType":\{"enum":(\[[^\]]*\])/)![1];
+    expect(vocabulary('ownerTypes').map((e) => e.id)).toEqual(JSON.parse(allowed));
   });
 
   it('reports an unknown fact at /fact and suggests the closest known one', () => {
