@@ -1,6 +1,6 @@
 import type { Principal } from '../auth';
 import { audit, type AuditRecord } from '../audit';
-import { evaluate, evidenceOverdueOn } from '../evaluation/evaluate';
+import { evaluate, evidenceCurrentThrough } from '../evaluation/evaluate';
 import type { EvaluationResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import { validateEvidence } from '../evidence/validate';
@@ -181,7 +181,7 @@ export class ApprovalService {
       if (live) throw this.inForceConflict(actor, live);
     }
 
-    const startProblems = validFromProblems(validFrom, todayIso, request.decision === 'approved' ? evidenceCurrentThrough(evaluation) : undefined);
+    const startProblems = validFromProblems(validFrom, todayIso, request.decision === 'approved' ? evidenceOfEvaluationCurrentThrough(evaluation) : undefined);
     if (startProblems.length > 0) throw invalid('Gyldighedsperioden er ugyldig', startProblems);
     const maxUntil = periodEnd(validFrom, policy.validityMonths);
     const validUntil = request.validUntil ?? maxUntil;
@@ -377,19 +377,20 @@ export class ApprovalService {
   }
 }
 
-/** The last day the evaluation's evidence is current (see evidenceOverdueOn). */
-function evidenceCurrentThrough(evaluation: EvaluationRecord): IsoDate {
+/** The last day the evaluation's evidence is current. */
+function evidenceOfEvaluationCurrentThrough(evaluation: EvaluationRecord): IsoDate {
   const { reportingDate, maxAgeMonths } = (evaluation.result as EvaluationResult).evidence;
-  return addMonths(reportingDate, maxAgeMonths);
+  return evidenceCurrentThrough(reportingDate, maxAgeMonths);
 }
 
 /** A decision or renewal is made today, so the evidence must be current today, not only on the evaluation's date. */
 function assertEvidenceCurrent(evaluation: EvaluationRecord, todayIso: IsoDate): void {
-  const { reportingDate, maxAgeMonths } = (evaluation.result as EvaluationResult).evidence;
-  if (evidenceOverdueOn(todayIso, reportingDate, maxAgeMonths)) {
+  const through = evidenceOfEvaluationCurrentThrough(evaluation);
+  if (todayIso > through) {
+    const { reportingDate, maxAgeMonths } = (evaluation.result as EvaluationResult).evidence;
     throw conflict(
       `Dokumentationen (indberettet ${reportingDate}) er ældre, end regelsættet tillader (${maxAgeMonths} måneder); indhent ny dokumentation og evaluér igen`,
-      { evidenceCurrentThrough: evidenceCurrentThrough(evaluation) },
+      { evidenceCurrentThrough: through },
     );
   }
 }

@@ -2,7 +2,7 @@ import { deriveFact } from '../evidence/derive';
 import { allRegions } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { LEVELS, type Level } from '../rules/types';
-import type { Store } from '../store/types';
+import { inForceOn, type Store } from '../store/types';
 import { addMonths, type IsoDate } from '../time/dates';
 import { evidenceOnRecord } from '../approvals/evidence';
 import { LIVE_STATUSES } from '../approvals/service';
@@ -50,8 +50,7 @@ export async function capacityReport(store: Store, rules: RulesCatalogue, asOf: 
     for await (const a of store.findApprovals({ status })) {
       const row = rows.get(`${a.speciale}|${a.level}`);
       const cell = row?.regions.find((c) => c.region === a.provider.region);
-      // In force on the date: not one that starts later, nor one whose period ended before a batch run marked it expired.
-      if (!row || !cell || a.validFrom > asOf || a.validUntil < asOf) continue;
+      if (!row || !cell || !inForceOn(a, asOf)) continue;
       if (a.status === 'at-risk') cell.atRisk += 1;
       else cell.active += 1;
       if (a.validUntil < horizon) cell.expiringWithin6Months += 1;

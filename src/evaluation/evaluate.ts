@@ -187,11 +187,15 @@ function judge(node: EvaluatedCondition, leaves: ConditionResult[], texts: LeafT
 const OUTCOME_OF: Record<string, RequirementOutcome> = { true: 'met', false: 'not-met', unknown: 'insufficient-evidence' };
 
 /**
- * Evidence is current for `maxAgeMonths` months after its reporting date, to the day (reported
- * 1 Sep 2025 with at most 12 months: current through 1 Sep 2026, overdue from the day after).
+ * The last day evidence is current: `maxAgeMonths` months after its reporting date, to the day
+ * (reported 1 Sep 2025 with at most 12 months: current through 1 Sep 2026, overdue from the day after).
  */
+export function evidenceCurrentThrough(reportingDate: IsoDate, maxAgeMonths: number): IsoDate {
+  return addMonths(reportingDate, maxAgeMonths);
+}
+
 export function evidenceOverdueOn(date: IsoDate, reportingDate: IsoDate, maxAgeMonths: number): boolean {
-  return date > addMonths(reportingDate, maxAgeMonths);
+  return date > evidenceCurrentThrough(reportingDate, maxAgeMonths);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { containsCprLike, CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
+import { escapePointer } from '../schemas';
 import { validateRequestBody } from './openapi';
 import { HttpProblem, validationProblem } from './problem';
 
@@ -79,13 +80,14 @@ interface DepthFrame {
 
 function pointerOfFrame(frame: DepthFrame): string {
   const tokens: string[] = [];
-  for (let f: DepthFrame | undefined = frame; f?.parent !== undefined; f = f.parent) tokens.push(f.token.replace(/~/g, '~0').replace(/\//g, '~1'));
+  for (let f: DepthFrame | undefined = frame; f?.parent !== undefined; f = f.parent) tokens.push(escapePointer(f.token));
   return tokens.reverse().map((t) => `/${t}`).join('');
 }
 
 /**
  * The JSON Pointer of the first object or array (in document order) nested deeper than `max`
  * levels (the body itself is level 1), or undefined. An explicit stack: any depth is safe to walk.
+ * Every POST body goes through it, so nothing is built for a child that is not itself an object.
  */
 export function tooDeepAt(value: unknown, max = MAX_JSON_DEPTH): string | undefined {
   const stack: DepthFrame[] = [{ node: value, depth: 1, parent: undefined, token: '' }];
@@ -94,10 +96,17 @@ export function tooDeepAt(value: unknown, max = MAX_JSON_DEPTH): string | undefi
     const { node, depth } = frame;
     if (typeof node !== 'object' || node === null) continue;
     if (depth > max) return pointerOfFrame(frame);
-    const entries: [string, unknown][] = Array.isArray(node) ? node.map((v, i) => [String(i), v]) : Object.entries(node);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [token, child] = entries[i];
-      if (typeof child === 'object' && child !== null) stack.push({ node: child, depth: depth + 1, parent: frame, token });
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) {
+        const child: unknown = node[i];
+        if (typeof child === 'object' && child !== null) stack.push({ node: child, depth: depth + 1, parent: frame, token: String(i) });
+      }
+    } else {
+      const keys = Object.keys(node);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const child = (node as Record<string, unknown>)[keys[i]];
+        if (typeof child === 'object' && child !== null) stack.push({ node: child, depth: depth + 1, parent: frame, token: keys[i] });
+      }
     }
   }
   return undefined;

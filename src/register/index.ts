@@ -1,5 +1,5 @@
 import { municipality } from '../geography';
-import { LIVE_STATUSES, type ApprovalStatus, type Store } from '../store/types';
+import { inForceOn, LIVE_STATUSES, type ApprovalStatus, type Store } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import type { IsoDate } from '../time/dates';
 import { contentHash } from '../rules/hash';
@@ -26,12 +26,12 @@ export interface RegisterEntry {
 /** Every status in which an approval is in force: one whose evidence is overdue or that is at risk still is, until revoked. */
 export const REGISTER_STATUSES: readonly ApprovalStatus[] = LIVE_STATUSES;
 
-/** The approvals in force on `date`: not one that starts later, nor one whose period ended before a batch run marked it expired. */
+/** The approvals in force on `date` (see inForceOn). */
 export async function registerEntries(store: Store, date: IsoDate): Promise<RegisterEntry[]> {
   const entries: RegisterEntry[] = [];
   for (const status of REGISTER_STATUSES) {
     for await (const a of store.findApprovals({ status })) {
-      if (a.validFrom > date || a.validUntil < date) continue;
+      if (!inForceOn(a, date)) continue;
       entries.push({
         tilbudId: a.provider.tilbudId,
         providerName: a.provider.name,

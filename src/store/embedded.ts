@@ -239,10 +239,6 @@ export class EmbeddedStore implements Store {
     return this.readEvidence(await this.evaluationEntry(id));
   }
 
-  async latestEvaluationEvidenceForApproval(approvalId: string): Promise<EvidenceOnRecord | null> {
-    return this.readEvidence(await this.latestEvaluationEntry(approvalId));
-  }
-
   /** The index entry of an evaluation (or, from older data directories, the inline record). */
   private async evaluationEntry(id: string): Promise<Record<string, unknown> | null> {
     assertId(id);

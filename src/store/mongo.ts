@@ -228,10 +228,13 @@ export class MongoStore implements Store {
 
   /**
    * Approvals stored before the one-in-force rule lack the inForce marker, so live_unique does not see
-   * them. Each gets it now (on an up-to-date database the query finds nothing, through
-   * status_createdAt_id); one that would be a second in force is left unmarked rather than refusing to start.
+   * them. Each gets it, once per database: the query reads every approval in force, so a note in the
+   * `migrations` collection keeps later starts from repeating it. One that would be a second in force is
+   * left unmarked rather than refusing to start.
    */
   private async markApprovalsInForce(): Promise<void> {
+    const migrations = this.db.collection<{ _id: string; at: string }>('migrations');
+    if (await guarded(() => migrations.findOne({ _id: 'approvals.inForce' }))) return;
     const unmarked = await guarded(() =>
       this.approvals.find({ status: { $in: [...LIVE_STATUSES] }, inForce: { $exists: false } }, { projection: { _id: 0, id: 1 } }).toArray(),
     );
@@ -242,6 +245,7 @@ export class MongoStore implements Store {
         if (!isDuplicateKey(error)) throw mapError(error);
       }
     }
+    await guarded(() => migrations.updateOne({ _id: 'approvals.inForce' }, { $set: { at: new Date().toISOString() } }, { upsert: true }));
   }
 
   async close(): Promise<void> {
@@ -273,10 +277,6 @@ export class MongoStore implements Store {
 
   async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null> {
     return evidenceOnRecord(await this.findEvaluation(byEvaluationId(id), EVIDENCE_ONLY));
-  }
-
-  async latestEvaluationEvidenceForApproval(approvalId: string): Promise<EvidenceOnRecord | null> {
-    return evidenceOnRecord(await this.findEvaluation(latestForApproval(approvalId), EVIDENCE_ONLY));
   }
 
   private findEvaluation(lookup: EvaluationLookup, projection: typeof NO_ID | typeof EVIDENCE_ONLY): Promise<EvaluationRecord | null> {

@@ -60,6 +60,14 @@ export type ApprovalStatus = 'active' | 'at-risk' | 'evidence-overdue' | 'reject
  */
 export const LIVE_STATUSES: readonly ApprovalStatus[] = ['active', 'at-risk', 'evidence-overdue'];
 
+/**
+ * Whether the approval is in force on `date`: a status in force and the date within its period (one
+ * whose period has ended stays `active` until a batch run marks it expired; one may also start later).
+ */
+export function inForceOn(approval: Pick<ApprovalRecord, 'status' | 'validFrom' | 'validUntil'>, date: string): boolean {
+  return LIVE_STATUSES.includes(approval.status) && approval.validFrom <= date && date <= approval.validUntil;
+}
+
 export interface HistoryEntry {
   at: string;
   by: string;
@@ -170,11 +178,10 @@ export interface Store {
   /** The most recent (createdAt, then id) evaluation whose approvalId is the given id. */
   latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null>;
   /**
-   * The same evaluations' evidence alone, read-only: re-checks, the capacity view and impact snapshots
-   * need only that of every approval, and the explained result is the larger part of a record.
+   * An evaluation's evidence alone, read-only: re-checks, the capacity view and impact snapshots need
+   * only that of every approval, and the explained result is the larger part of a record.
    */
   getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null>;
-  latestEvaluationEvidenceForApproval(approvalId: string): Promise<EvidenceOnRecord | null>;
 
   /**
    * Rejects with DuplicateIdError if the id exists, and with ApprovalInForceError if the record is in

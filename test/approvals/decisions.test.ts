@@ -1,9 +1,7 @@
-import request from 'supertest';
 import type { Evidence } from '../../src/evidence/types';
 import { addMonths } from '../../src/time/dates';
-import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence } from '../support/builders';
-import { bearer, startTestService, type TestService } from '../support/testService';
+import { apiCaller, startTestService, type TestService, type Who } from '../support/testService';
 
 /**
  * What an inspector's decision and renewal rest on: evidence current on the day of the decision, a
@@ -20,14 +18,7 @@ afterEach(async () => {
   await svc.close();
 });
 
-type Who = Parameters<typeof bearer>[0];
-
-async function call(method: 'get' | 'post', url: string, who: Who, payload?: object) {
-  const req = request(svc.app)[method](url).set('Authorization', bearer(who));
-  const res = payload ? await req.send(payload) : await req;
-  expectResponseMatchesSpec(res);
-  return res;
-}
+const call = apiCaller(() => svc);
 
 /** Evidence reported on `reportingDate` that meets the test rule set then. */
 function evidenceReportedOn(reportingDate: string): Evidence {

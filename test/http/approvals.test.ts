@@ -4,7 +4,7 @@ import type { Principal } from '../../src/auth/types';
 import type { ApprovalRecord } from '../../src/store/types';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence } from '../support/builders';
-import { bearer, startTestService, type TestService } from '../support/testService';
+import { apiCaller, bearer, startTestService, type TestService, type Who } from '../support/testService';
 
 let svc: TestService;
 beforeEach(async () => {
@@ -14,14 +14,7 @@ afterEach(async () => {
   await svc.close();
 });
 
-type Who = Parameters<typeof bearer>[0];
-
-async function call(method: 'get' | 'post', url: string, who: Who, payload?: object) {
-  const req = request(svc.app)[method](url).set('Authorization', bearer(who));
-  const res = payload ? await req.send(payload) : await req;
-  expectResponseMatchesSpec(res);
-  return res;
-}
+const call = apiCaller(() => svc);
 
 async function evaluation(evidenceOverrides: Record<string, unknown> = {}, who: Who = 'midt'): Promise<string> {
   const res = await call('post', '/v1/evaluations', who, {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
+import request from 'supertest';
 import { RecheckBatch } from '../../src/approvals/batch';
 import { Rechecker } from '../../src/approvals/recheck';
 import { ApprovalService } from '../../src/approvals/service';
@@ -12,6 +13,7 @@ import { RulesCatalogue } from '../../src/rules/catalogue';
 import type { Ruleset } from '../../src/rules/types';
 import { EmbeddedStore } from '../../src/store/embedded';
 import { ManualClock } from '../../src/time/clock';
+import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { ruleset } from './builders';
 import { withContractGuard } from './contractGuard';
 
@@ -24,6 +26,21 @@ export const TOKENS = {
 } as const;
 
 export const bearer = (who: keyof typeof TOKENS) => `Bearer ${TOKENS[who]}`;
+
+export type Who = keyof typeof TOKENS;
+
+/**
+ * API calls as one of the known users, each response checked against openapi.yaml. `service` is asked
+ * on every call, since each test starts its own.
+ */
+export function apiCaller(service: () => TestService) {
+  return async (method: 'get' | 'post', url: string, who: Who, payload?: object) => {
+    const req = request(service().app)[method](url).set('Authorization', bearer(who));
+    const res = payload ? await req.send(payload) : await req;
+    expectResponseMatchesSpec(res);
+    return res;
+  };
+}
 
 export interface TestService {
   app: Express;
