@@ -49,3 +49,20 @@ export class InvalidCursorError extends DomainError {
     this.name = 'InvalidCursorError';
   }
 }
+
+/**
+ * The stored record cannot be trusted: the database file is damaged, or the audit chain does not link
+ * (an entry edited, cut off or replaced behind the service's back). Never transient and never repaired
+ * by the store: the HTTP layer answers 503 `store-integrity` without Retry-After, since an operator must act.
+ */
+export class StoreIntegrityError extends Error {
+  override readonly name = 'StoreIntegrityError';
+
+  constructor(
+    message: string,
+    readonly details: { firstBrokenSeq?: number; damage?: string } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

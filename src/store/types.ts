@@ -1,6 +1,6 @@
 /**
  * Records kept by the service and the one storage interface both back ends implement
- * (embedded NeDB files for a single instance, MongoDB for production).
+ * (SQLite in DATA_DIR, the embedded default; MongoDB for production).
  *
  * Every record is a plain JSON-serialisable object: dates are ISO strings, ids are strings the caller
  * generates with crypto.randomUUID(). What goes in comes back out unchanged (properties whose value is
@@ -123,7 +123,7 @@ export interface AuditEntry {
 /** What a caller supplies; the store assigns seq, prevHash and hash. */
 export type AuditInput = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
 
-export type AuditVerification = { ok: true; entries: number } | { ok: false; firstBrokenSeq: number; reason: string };
+export type AuditVerification = { ok: true; entries: number; head: AuditHead | null } | { ok: false; firstBrokenSeq: number; reason: string };
 
 export interface LeaseRecord {
   name: string;
@@ -165,15 +165,66 @@ export interface StoredDocument {
 /** Top-level equality query for findDocuments; keys must not start with '$' or contain '.'. */
 export type DocumentQuery = Record<string, string | number | boolean>;
 
+/** A row of the audit log as the anchor knows it: the newest entry's position and hash. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  /** When the entry was made (its `at`). */
+  at: string;
+}
+
+/**
+ * One change to the record: the state it writes and the audit entry that describes it, committed together
+ * or not at all. A change that is refused (see Refusal) writes nothing, its audit entry included.
+ */
+export interface Change {
+  /** The entry describing the change; the store assigns seq, prevHash and hash. */
+  audit: AuditInput;
+  /** An evaluation to insert (refused as duplicate-id if its id exists). */
+  evaluation?: EvaluationRecord;
+  /** An approval to insert, or to update by compare-and-set (stored with version = expectedVersion + 1). */
+  approval?: { insert: ApprovalRecord } | { update: ApprovalRecord; expectedVersion: number };
+  /** Documents to insert (refused as duplicate-id if one with the id exists: idempotency keys). */
+  documents?: { collection: DocumentCollection; doc: StoredDocument }[];
+}
+
+/** Why a change was refused. Nothing of it was written. */
+export type Refusal =
+  | { reason: 'duplicate-id'; collection: string; id: string }
+  /** The approval is not at the expected version (another change came first), or does not exist. */
+  | { reason: 'stale-version'; approvalId: string }
+  /** The approval would be a second in force for its provider, speciale and level; inForceId is the first, when known. */
+  | { reason: 'approval-in-force'; approvalId: string; inForceId?: string };
+
+export type CommitOutcome = { committed: true; entry: AuditEntry } | ({ committed: false } & Refusal);
+
+export interface AuditVerifyOptions {
+  /** A head taken earlier (GET /v1/audit/head): the chain must still hold that entry with that hash. */
+  head?: { seq: number; hash: string };
+}
+
 export interface Store {
-  /** Open / connect and create indexes. */
+  /**
+   * Open / connect and create indexes. Rejects with StoreUnavailableError when the store cannot be
+   * reached (worth retrying) and StoreIntegrityError when its data is damaged (an operator must act).
+   */
   init(): Promise<void>;
   close(): Promise<void>;
   /** Resolves when the store is reachable and writable; otherwise rejects with StoreUnavailableError. */
   ping(): Promise<void>;
 
-  /** Rejects with DuplicateIdError if the id exists. */
-  insertEvaluation(record: EvaluationRecord): Promise<void>;
+  /**
+   * Commits the change and its audit entry in one transaction. Before appending, the store checks that
+   * the newest stored entry still links to the chain it knows (its content hashes to its hash, and it is
+   * the head the store last committed); if not, it rejects with StoreIntegrityError and writes nothing.
+   */
+  commit(change: Change): Promise<CommitOutcome>;
+  /**
+   * Several changes in one transaction (a batch, or writes that arrived together), each with its own
+   * entry and each all or nothing on its own: a refused change leaves the others. Outcomes in order.
+   */
+  commitMany(changes: Change[]): Promise<CommitOutcome[]>;
+
   getEvaluation(id: string): Promise<EvaluationRecord | null>;
   /** The most recent (createdAt, then id) evaluation whose approvalId is the given id. */
   latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null>;
@@ -183,48 +234,35 @@ export interface Store {
    */
   getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null>;
 
-  /**
-   * Rejects with DuplicateIdError if the id exists, and with ApprovalInForceError if the record is in
-   * force (LIVE_STATUSES) while another approval for the same tilbudId, speciale and level is: of two
-   * concurrent decisions for one provider, one is stored.
-   */
-  insertApproval(record: ApprovalRecord): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | null>;
-  /**
-   * Atomic compare-and-set: stores `next` with version = expectedVersion + 1 only if the stored
-   * approval `next.id` has version expectedVersion. Returns false (and changes nothing) otherwise.
-   * Of concurrent updates with the same expectedVersion exactly one returns true. Rejects with
-   * ApprovalInForceError (and changes nothing) if `next` would be a second approval in force, as for
-   * insertApproval.
-   */
-  updateApproval(next: ApprovalRecord, expectedVersion: number): Promise<boolean>;
   /** Ordered by (createdAt, id). Rejects with InvalidCursorError for a cursor it did not issue. */
   listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<ApprovalRecord>>;
   countApprovals(filter: ApprovalFilter): Promise<number>;
   /**
    * Every matching approval in (createdAt, id) order, fetched a page at a time (for batch jobs). Each
-   * approval that matches throughout is visited exactly once. Whether one that starts matching during the
-   * iteration (inserted, or its status changed, ahead of the position reached) is visited differs between
-   * stores: the embedded store fixes the set when the iteration starts, MongoDB reads on page by page.
+   * approval that matches throughout is visited exactly once; one that starts matching during the
+   * iteration ahead of the position reached may or may not be visited.
    */
   findApprovals(filter: ApprovalFilter): AsyncIterable<ApprovalRecord>;
 
-  /** Appends to the hash chain; the store assigns seq, prevHash and hash. Entries are never edited or deleted. */
-  appendAudit(input: AuditInput): Promise<AuditEntry>;
   /** Entries with seq > afterSeq (default 0), in seq order, at most `limit`. */
   listAudit(options: { limit: number; afterSeq?: number }): Promise<AuditEntry[]>;
-  verifyAuditChain(): Promise<AuditVerification>;
+  /** The newest entry's seq, hash and time; null for an empty log. */
+  auditHead(): Promise<AuditHead | null>;
+  /**
+   * Checks the whole chain: seq gapless from 1, each prevHash the previous hash, each hash its content,
+   * the newest entry the head the store recorded with its last commit, and (if given) the head taken earlier.
+   */
+  verifyAuditChain(options?: AuditVerifyOptions): Promise<AuditVerification>;
 
   /** Takes or extends the lease if it is free, expired (expiresAt <= now) or already held by `holder`. */
   acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   /** Releases the lease if `holder` holds it; otherwise does nothing. */
   releaseLease(name: string, holder: string): Promise<void>;
 
-  /** Inserts or replaces the document with this id. */
-  putDocument(collection: DocumentCollection, doc: StoredDocument): Promise<void>;
+  /** Run records of re-check batches: operational, not part of the audited record. Inserts or replaces. */
+  putRun(doc: StoredDocument): Promise<void>;
   getDocument<T extends StoredDocument = StoredDocument>(collection: DocumentCollection, id: string): Promise<T | null>;
   /** Documents whose top-level fields strictly equal every query value, ordered by id. */
   findDocuments<T extends StoredDocument = StoredDocument>(collection: DocumentCollection, query: DocumentQuery): Promise<T[]>;
-  /** Inserts the document unless one with the same id exists; returns false then (idempotency keys). */
-  insertUniqueDocument(collection: DocumentCollection, doc: StoredDocument): Promise<boolean>;
 }
