@@ -4,15 +4,17 @@ import pino, { type Logger } from 'pino';
 import { hostname } from 'node:os';
 import { RecheckBatch, BatchBusyError } from './approvals/batch';
 import { Rechecker } from './approvals/recheck';
+import { RecordIntegrity } from './approvals/integrity';
 import { ApprovalService } from './approvals/service';
+import { loadAuditSigner, type AuditSigner } from './audit/signing';
 import { combineAuthenticators, createJwtAuthenticator, ensureGeneratedTokens, loadTokensFile, type Authenticator } from './auth';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createApp } from './http/app';
 import { RulesCatalogue } from './rules/catalogue';
 import { checkRulesTree } from './rules/validate';
 import { createStore } from './store';
-import { StoreUnavailableError } from './store/errors';
-import type { Store } from './store/types';
+import { StoreIntegrityError, StoreUnavailableError } from './store/errors';
+import type { CommitOutcome, Store } from './store/types';
 import { systemClock, type Clock } from './time/clock';
 
 export interface RunningService {
@@ -70,11 +72,13 @@ interface OpeningStore {
  * store is closed off behind a gate, so no request uses a store whose indexes (unique ids, the audit
  * log's seq) may not exist yet. Any other failure (a bug, a refused login) stops the start.
  */
-async function openStore(store: Store, logger: Logger, retryMs = STORE_RETRY_MS): Promise<OpeningStore> {
+async function openStore(store: Store, logger: Logger, onOpen: () => Promise<void>, retryMs = STORE_RETRY_MS): Promise<OpeningStore> {
   try {
     await store.init();
+    await onOpen();
     return { store, isOpen: () => true, stop: async () => undefined };
   } catch (error) {
+    if (error instanceof StoreIntegrityError) return damagedStore(store, error, logger);
     if (!(error instanceof StoreUnavailableError)) throw error;
     logger.warn({ err: { message: error.message }, retryMs }, 'store unavailable at start; serving 503 and retrying in the background');
   }
@@ -84,7 +88,7 @@ async function openStore(store: Store, logger: Logger, retryMs = STORE_RETRY_MS)
   let attempt: Promise<void> | undefined;
   const retry = () => {
     timer = undefined;
-    attempt = store.init().then(
+    attempt = store.init().then(onOpen).then(
       () => {
         open = true;
         logger.info('store is available again; serving');
@@ -129,6 +133,47 @@ async function openStore(store: Store, logger: Logger, retryMs = STORE_RETRY_MS)
   };
 }
 
+/**
+ * A store whose data is damaged is not used at all: the service listens, /health answers, and /ready and
+ * everything that needs the store answer 503 store-integrity naming the damage. Not retried: waiting does
+ * not mend a file; an operator restores the latest backup.
+ */
+function damagedStore(store: Store, error: StoreIntegrityError, logger: Logger): OpeningStore {
+  logger.error(
+    { err: { type: error.name, message: error.message, ...error.details } },
+    'the store is damaged and is not used; stop the service, copy the latest backup (npm run backup) over the database file, start again and check GET /v1/audit/verify',
+  );
+  const refuse = () => Promise.reject(error);
+  const gated = new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || property === 'close' || property === 'constructor') return value;
+      if (property === 'findApprovals') return () => ({ [Symbol.asyncIterator]: () => ({ next: refuse }) });
+      return refuse;
+    },
+  });
+  return { store: gated, isOpen: () => false, stop: async () => undefined };
+}
+
+const DECISIONS = new Set(['approval.approved', 'approval.rejected', 'approval.revoked', 'approval.renewed']);
+
+/**
+ * Integrity of the record for a process that writes to it: the full check's last result, writes refused
+ * while it is in doubt, an error log line when it is, and the signed head logged after every decision
+ * (and after every batch of re-checks), so log shipping keeps copies of the heads off the machine.
+ */
+export function recordIntegrity(store: Store, clock: Clock, signer: AuditSigner, logger: Logger): RecordIntegrity {
+  return new RecordIntegrity(store, clock, {
+    onDegraded: (report) => logger.error({ integrity: report }, 'the record is in doubt: decisions and other writes are refused until an operator has examined it (GET /v1/audit/verify)'),
+    onCommitted: (outcomes: CommitOutcome[]) => {
+      const committed = outcomes.flatMap((o) => (o.committed ? [o.entry] : []));
+      const last = committed[committed.length - 1];
+      if (!last || (outcomes.length === 1 && !DECISIONS.has(last.action))) return;
+      logger.info({ auditHead: signer.sign({ seq: last.seq, hash: last.hash, at: last.at }) }, 'audit head');
+    },
+  });
+}
+
 /** Start the service: validated configuration, valid rules, a store (open, or opening in the background), then the listener. */
 export async function startService(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<RunningService> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'specialfunktion' } });
@@ -140,13 +185,22 @@ export async function startService(config: Config, options: { clock?: Clock; log
   }
   const rules = new RulesCatalogue(rulesets.map((r) => r.ruleset));
 
-  const opening = await openStore(createStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir }), logger);
-  const store = opening.store;
+  const signing = loadAuditSigner({ keyFile: config.auditSigningKeyFile, dataDir: config.dataDir });
+  if (signing.generated) logger.warn({ keyFile: signing.file }, 'no AUDIT_SIGNING_KEY_FILE: generated an audit signing key (owner-only); instances sharing a store should share one key');
+  const rawStore = createStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
+  const integrity = recordIntegrity(rawStore, clock, signing.signer, logger);
+  const verifyAtOpen = async () => {
+    const { report } = await integrity.verify();
+    if (report.status === 'ok') logger.info({ entries: report.entries, approvals: report.approvals, auditHead: report.head ? signing.signer.sign(report.head) : null }, 'record verified');
+  };
+  const opening = await openStore(rawStore, logger, verifyAtOpen);
+  const store = integrity.guard(opening.store);
+  integrity.schedule(config.auditVerifyIntervalMinutes, (error) => logger.warn({ err: { message: (error as Error).message } }, 'periodic record check could not run'));
   const authenticator = await buildAuthenticator(config, logger);
   const service = new ApprovalService({ store, rules, clock });
   const rechecker = new Rechecker({ store, rules, clock });
   const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: `${hostname()}:${process.pid}` });
-  const app = createApp({ service, rules, store, authenticator, logger, clock, rechecker, batch });
+  const app = createApp({ service, rules, store, authenticator, logger, clock, rechecker, batch, integrity, signer: signing.signer });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -188,6 +242,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
   const close = () => {
     closing ??= (async () => {
       if (scheduler) clearInterval(scheduler);
+      integrity.stop();
       // Scheduled and HTTP-started runs alike stop between two approvals; the next run goes on from there.
       await batch.stop();
       await batchInFlight;

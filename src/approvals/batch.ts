@@ -1,10 +1,9 @@
-import { audit } from '../audit';
 import type { RulesCatalogue } from '../rules/catalogue';
-import { StoreUnavailableError } from '../store/errors';
+import { StoreIntegrityError, StoreUnavailableError } from '../store/errors';
 import { newId } from '../store/ids';
 import { LIVE_STATUSES, type ApprovalRecord, type Store, type StoredDocument } from '../store/types';
 import { today, type Clock } from '../time/clock';
-import { auditOf, dueReason, type RecheckOutcome, type Rechecker } from './recheck';
+import { dueReason, type PlannedRecheck, type RecheckOutcome, type Rechecker } from './recheck';
 
 export const BATCH_LEASE = 'recheck-batch';
 export const BATCH_SUBJECT = 'system:recheck';
@@ -21,8 +20,6 @@ export interface RecheckRun extends StoredDocument {
   durationMs?: number;
   examined: number;
   counts: Record<Exclude<RecheckOutcome, 'skipped'>, number> & { skipped: number };
-  /** Re-checks an interrupted run had saved but not yet audited and recorded, finished by this run. */
-  completedAfterInterruption?: number;
   /** The first MAX_LISTED_FAILURES failures; failureCount counts them all. */
   failures: { approvalId: string; message: string }[];
   failureCount?: number;
@@ -48,6 +45,8 @@ export interface BatchDeps {
 }
 
 const PROGRESS_EVERY = 100;
+/** Re-checks committed together in one transaction (each with its own audit entry). */
+export const COMMIT_GROUP = 100;
 
 /**
  * A batch run re-checks every approval that is due. Idempotent: each due occasion has a key and is done
@@ -57,8 +56,6 @@ const PROGRESS_EVERY = 100;
  */
 export class RecheckBatch {
   private readonly ttl: number;
-  /** Per run begun: the start of the earliest run it found interrupted, whose last re-check may lack its audit entry. */
-  private readonly interruptedSince = new Map<string, string | undefined>();
   private readonly executing = new Set<Promise<RecheckRun>>();
   private stopping = false;
 
@@ -74,12 +71,9 @@ export class RecheckBatch {
     // A holder per run: the lease lets its own holder in again, and a second run of this process must not be.
     const holder = `${this.deps.holder}/${id}`;
     if (!(await store.acquireLease(BATCH_LEASE, holder, this.ttl, clock.now()))) throw new BatchBusyError();
-    let interruptedSince: string | undefined;
     for (const stale of await store.findDocuments<RecheckRun>('recheckRuns', { status: 'running' })) {
-      await store.putDocument('recheckRuns', { ...stale, status: 'interrupted' });
-      if (interruptedSince === undefined || stale.startedAt < interruptedSince) interruptedSince = stale.startedAt;
+      await store.putRun({ ...stale, status: 'interrupted' });
     }
-    this.interruptedSince.set(id, interruptedSince);
     const run: RecheckRun = {
       id,
       status: 'running',
@@ -90,7 +84,7 @@ export class RecheckBatch {
       counts: { compliant: 0, 'at-risk': 0, 'evidence-overdue': 0, expired: 0, skipped: 0 },
       failures: [],
     };
-    await store.putDocument('recheckRuns', run);
+    await store.putRun(run);
     return run;
   }
 
@@ -116,38 +110,29 @@ export class RecheckBatch {
   private async work(run: RecheckRun, onProgress?: (run: RecheckRun) => void): Promise<RecheckRun> {
     const { store, rules, clock, rechecker } = this.deps;
     const started = Date.now();
-    const interruptedSince = this.interruptedSince.get(run.id);
     let leaseRenewedAt = clock.now().getTime();
     const failed = (approvalId: string, error: unknown) => {
       run.failureCount = (run.failureCount ?? 0) + 1;
       if (run.failures.length < MAX_LISTED_FAILURES) run.failures.push({ approvalId, message: (error as Error).message });
     };
+    const group: PlannedRecheck[] = [];
     try {
       visiting: for (const status of LIVE_STATUSES) {
         for await (const approval of store.findApprovals({ status })) {
           if (this.stopping) break visiting;
           run.examined += 1;
           const due = dueReason(approval, run.asOf, rules);
-          if (!due) {
-            await this.completeInterrupted(approval, run, interruptedSince);
-          } else {
+          if (due) {
             const key = `${approval.id}:${due.key}`;
-            if (await store.getDocument('rechecks', key)) {
-              run.counts.skipped += 1;
-            } else {
-              try {
-                const result = await rechecker.recheck(approval.id, due.trigger, { by: BATCH_SUBJECT, dueKey: key });
-                run.counts[result.outcome] += 1;
-                // Skipped: no longer in force, or the occasion was done meanwhile (that run records the key).
-                if (result.outcome !== 'skipped') {
-                  await store.insertUniqueDocument('rechecks', { id: key, runId: run.id, approvalId: approval.id, outcome: result.outcome, at: clock.now().toISOString() });
-                }
-              } catch (error) {
-                // Without a store every further approval would fail too, each after a timeout.
-                if (error instanceof StoreUnavailableError) throw error;
-                failed(approval.id, error);
-              }
+            try {
+              const planned = await rechecker.plan(approval, due.trigger, { by: BATCH_SUBJECT, dueKey: key, runId: run.id });
+              if ('change' in planned) group.push(planned);
+              else run.counts[planned.outcome] += 1;
+            } catch (error) {
+              if (error instanceof StoreUnavailableError || error instanceof StoreIntegrityError) throw error;
+              failed(approval.id, error);
             }
+            if (group.length >= COMMIT_GROUP) await this.commitGroup(group.splice(0), run, failed);
           }
           // Renewed by time, not by count: slow approvals must not let the lease run out under a live run.
           if (clock.now().getTime() - leaseRenewedAt >= this.ttl / 3) {
@@ -155,29 +140,21 @@ export class RecheckBatch {
             leaseRenewedAt = clock.now().getTime();
           }
           if (run.examined % PROGRESS_EVERY === 0) {
-            await store.putDocument('recheckRuns', run);
+            await store.putRun(run);
             onProgress?.(run);
           }
         }
       }
-      if (this.stopping) {
-        run.status = 'interrupted';
-      } else {
-        // An interrupted run's last expiry made its approval no longer live, so the loop above did not see it.
-        if (interruptedSince !== undefined) {
-          for await (const approval of store.findApprovals({ status: 'expired' })) await this.completeInterrupted(approval, run, interruptedSince);
-        }
-        run.status = 'finished';
-      }
+      await this.commitGroup(group.splice(0), run, failed);
+      run.status = this.stopping ? 'interrupted' : 'finished';
     } catch (error) {
       run.status = 'failed';
       failed('-', error);
     } finally {
-      this.interruptedSince.delete(run.id);
       run.finishedAt = clock.now().toISOString();
       run.durationMs = Date.now() - started;
       try {
-        await store.putDocument('recheckRuns', run);
+        await store.putRun(run);
       } finally {
         // Released even when the record cannot be written; if the store is gone, the lease runs out by itself.
         await store.releaseLease(BATCH_LEASE, run.holder).catch(() => undefined);
@@ -188,25 +165,28 @@ export class RecheckBatch {
   }
 
   /**
-   * A run killed between saving a re-checked (or expired) approval and appending its audit entry leaves
-   * the approval no longer due, so no later run would look at it again. Its newest history entry says
-   * what was done: append the audit entry and record the due key. A kill in the instant between the
-   * audit entry and the due key gives a second entry for the same change (marked
-   * completedAfterInterruption): an audit entry may repeat, none is missing.
+   * Commits planned re-checks in one transaction, each with its entry. One refused because its approval
+   * changed since it was read (an inspector's decision) is re-checked again on its own; one refused as a
+   * duplicate was done by another run meanwhile.
    */
-  private async completeInterrupted(approval: ApprovalRecord, run: RecheckRun, since: string | undefined): Promise<void> {
-    const last = approval.history[approval.history.length - 1];
-    if (since === undefined || last === undefined || last.by !== BATCH_SUBJECT || last.at < since) return;
-    const isBatchWork = last.type === 'recheck' || (last.type === 'status-change' && last.toStatus === 'expired');
-    const dueKey = last.details?.dueKey;
-    if (!isBatchWork || typeof dueKey !== 'string') return;
-    const { store } = this.deps;
-    if (await store.getDocument('rechecks', dueKey)) return;
-    const entry = auditOf(approval.id, last);
-    await audit(store, { ...entry, summary: { ...entry.summary, completedAfterInterruption: true } });
-    const outcome = last.type === 'recheck' ? String(last.details?.outcome) : 'expired';
-    await store.insertUniqueDocument('rechecks', { id: dueKey, runId: run.id, approvalId: approval.id, outcome, at: last.at });
-    run.completedAfterInterruption = (run.completedAfterInterruption ?? 0) + 1;
+  private async commitGroup(group: PlannedRecheck[], run: RecheckRun, failed: (approvalId: string, error: unknown) => void): Promise<void> {
+    if (group.length === 0) return;
+    const outcomes = await this.deps.store.commitMany(group.map((p) => p.change));
+    for (const [i, outcome] of outcomes.entries()) {
+      const { result, again } = group[i];
+      if (outcome.committed) {
+        run.counts[result.outcome] += 1;
+      } else if (outcome.reason === 'stale-version') {
+        try {
+          run.counts[(await again()).outcome] += 1;
+        } catch (error) {
+          if (error instanceof StoreUnavailableError || error instanceof StoreIntegrityError) throw error;
+          failed(result.approval.id, error);
+        }
+      } else {
+        run.counts.skipped += 1;
+      }
+    }
   }
 
   async run(onProgress?: (run: RecheckRun) => void): Promise<RecheckRun> {

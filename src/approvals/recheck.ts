@@ -1,16 +1,16 @@
-import { audit } from '../audit';
+import type { AuditRecord } from '../audit';
 import { evaluate } from '../evaluation/evaluate';
 import type { EvaluationResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { tightenedRequirementIds } from '../rules/diff';
 import type { Ruleset } from '../rules/types';
-import { DuplicateIdError } from '../store/errors';
 import { idFrom, newId } from '../store/ids';
-import { LIVE_STATUSES, type ApprovalRecord, type ApprovalStatus, type EvaluationRecord, type HistoryEntry, type Store } from '../store/types';
+import { LIVE_STATUSES, type ApprovalRecord, type ApprovalStatus, type Change, type EvaluationRecord, type HistoryEntry, type Store } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, periodEnd, type IsoDate } from '../time/dates';
 import { evidenceOnRecord } from './evidence';
+import { approvalState } from './fold';
 
 /** Why a re-check ran. */
 export type RecheckTrigger = 'schedule' | 'renewal-window' | 'rule-change' | 'evidence' | 'capacity-change' | 'manual' | 'expiry';
@@ -72,13 +72,11 @@ export function dueReason(approval: ApprovalRecord, date: IsoDate, rules: RulesC
   return undefined;
 }
 
-/**
- * The audit entry for a re-check's history entry (a 'recheck', or the 'status-change' of an expiry),
- * built from the entry alone so that a later batch can write it for a run that died before it did.
- */
-export function auditOf(approvalId: string, entry: HistoryEntry): Parameters<typeof audit>[1] {
+/** The audit entry for a re-check's history entry (a 'recheck', or the 'status-change' of an expiry) on `next`, the approval as it will be stored. */
+export function auditOf(next: ApprovalRecord, entry: HistoryEntry): AuditRecord {
   const details = entry.details ?? {};
-  const base = { at: entry.at, subject: entry.by, entityType: 'approval' as const, entityId: approvalId };
+  const base = { at: entry.at, subject: entry.by, entityType: 'approval' as const, entityId: next.id };
+  const state = approvalState(next);
   if (entry.type === 'recheck') {
     return {
       ...base,
@@ -90,10 +88,30 @@ export function auditOf(approvalId: string, entry: HistoryEntry): Parameters<typ
         rulesetVersion: details.rulesetVersion,
         fromStatus: entry.fromStatus,
         toStatus: entry.toStatus,
+        state,
       },
     };
   }
-  return { ...base, action: 'approval.status-changed', summary: { fromStatus: entry.fromStatus, toStatus: entry.toStatus, trigger: details.trigger } };
+  return { ...base, action: 'approval.status-changed', summary: { fromStatus: entry.fromStatus, toStatus: entry.toStatus, trigger: details.trigger, state } };
+}
+
+/** What a re-check will commit, and what it concluded. */
+export interface PlannedRecheck {
+  change: Change;
+  result: RecheckResult;
+  /** Re-check again from the approval as stored now (when the change was refused because it changed meanwhile). */
+  again(): Promise<RecheckResult>;
+}
+
+export interface RecheckOptions {
+  by: string;
+  reason?: string;
+  evidence?: Evidence;
+  /** Names the due occasion: recorded with the re-check (as a `rechecks` document), so it is done once. */
+  dueKey?: string;
+  /** The batch run doing it, recorded with the due occasion. */
+  runId?: string;
+  details?: Record<string, unknown>;
 }
 
 /** Re-checks keep an approval true: re-evaluate the latest evidence against the version in force, and say what follows. */
@@ -101,96 +119,105 @@ export class Rechecker {
   constructor(private readonly deps: RecheckDeps) {}
 
   /**
-   * Re-check one approval. `dueKey` makes the evaluation id deterministic, so a re-run after a crash
-   * reuses the evaluation instead of making a second one for the same occasion.
+   * Re-check one approval now, committing the re-check (its evaluation, the approval's new state, the due
+   * occasion and the audit entry) in one change. A change that came first is read again and re-checked.
    */
-  async recheck(
-    approvalId: string,
-    trigger: RecheckTrigger,
-    options: { by: string; reason?: string; evidence?: Evidence; dueKey?: string; details?: Record<string, unknown> },
-  ): Promise<RecheckResult> {
-    const { store, rules, clock } = this.deps;
+  async recheck(approvalId: string, trigger: RecheckTrigger, options: RecheckOptions): Promise<RecheckResult> {
+    const { store } = this.deps;
     for (let attempt = 0; attempt < 3; attempt++) {
       const approval = await store.getApproval(approvalId);
       if (!approval) throw new Error(`approval ${approvalId} not found`);
-      if (!LIVE_STATUSES.includes(approval.status)) return { approval, outcome: 'skipped' };
-      // Done meanwhile by another run that also found the occasion due: once per occasion, whoever was first.
-      if (options.dueKey !== undefined && approval.history.some((h) => h.details?.dueKey === options.dueKey)) return { approval, outcome: 'skipped' };
-      const date = today(clock);
-      const at = clock.now().toISOString();
-
-      if (date > approval.validUntil) {
-        const entry: HistoryEntry = {
-          at, by: options.by, type: 'status-change', reason: 'Gyldighedsperioden er udløbet uden fornyelse',
-          fromStatus: approval.status, toStatus: 'expired',
-          details: { trigger, validUntil: approval.validUntil, ...(options.dueKey ? { dueKey: options.dueKey } : {}) },
-        };
-        const next: ApprovalRecord = { ...approval, status: 'expired', history: [...approval.history, entry], updatedAt: at };
-        delete next.nextDueDate;
-        if (!(await store.updateApproval(next, approval.version))) continue;
-        await audit(store, auditOf(approval.id, entry));
-        return { approval: { ...next, version: approval.version + 1 }, outcome: 'expired' };
-      }
-
-      const evaluation = await this.evaluationFor(approval, trigger, date, at, options);
-      const result = evaluation.result as EvaluationResult;
-      const ruleset = rules.get(approval.speciale, evaluation.rulesetVersion) as Ruleset;
-      const policy = ruleset.levels[approval.level].approvalPolicy;
-      const outcome: RecheckOutcome = result.evidence.overdue ? 'evidence-overdue' : result.overall === 'eligible' ? 'compliant' : 'at-risk';
-      const status: ApprovalStatus = outcome === 'compliant' ? 'active' : outcome;
-      const nextDueDate = earlierOf(addMonths(date, policy.recheckIntervalMonths), approval.validUntil);
-      const window = addMonths(approval.validUntil, -policy.renewalWindowMonths);
-      const details: Record<string, unknown> = {
-        trigger,
-        outcome,
-        rulesetVersion: evaluation.rulesetVersion,
-        validUntil: approval.validUntil,
-        ...(options.dueKey ? { dueKey: options.dueKey } : {}),
-        ...(outcome === 'at-risk'
-          ? {
-              unmetRequirements: [...result.unmetRequired, ...result.insufficientRequired],
-              inspectorDeadline: addDays(date, AT_RISK_DEADLINE_DAYS),
-              recommendation: 'Kriterierne er ikke længere opfyldt; den tilsynsførende skal vurdere, om godkendelsen skal tilbagekaldes',
-            }
-          : {}),
-        ...(outcome === 'evidence-overdue'
-          ? { evidenceRequested: true, reportingDate: result.evidence.reportingDate, maxAgeMonths: result.evidence.maxAgeMonths }
-          : {}),
-        ...(result.transitional.length > 0 ? { transitionalWarnings: result.transitional } : {}),
-        ...(window <= date ? { renewalWindowOpen: true } : {}),
-        ...(options.details ?? {}),
-      };
-      const entry: HistoryEntry = {
-        at, by: options.by, type: 'recheck', evaluationId: evaluation.id, fromStatus: approval.status, toStatus: status, details,
-        ...(options.reason ? { reason: options.reason } : {}),
-      };
-      const next: ApprovalRecord = { ...approval, status, nextDueDate, history: [...approval.history, entry], updatedAt: at };
-      if (!(await store.updateApproval(next, approval.version))) continue;
-      await audit(store, auditOf(approval.id, entry));
-      return { approval: { ...next, version: approval.version + 1 }, outcome, evaluationId: evaluation.id };
+      const planned = await this.plan(approval, trigger, options);
+      if (!('change' in planned)) return planned;
+      const outcome = await store.commit(planned.change);
+      if (outcome.committed) return planned.result;
+      // Another run did this occasion (its evaluation or due key is stored): done, whoever was first.
+      if (outcome.reason === 'duplicate-id') return { approval: (await store.getApproval(approvalId)) ?? approval, outcome: 'skipped' };
     }
     throw new Error(`approval ${approvalId} kept changing during the re-check`);
   }
 
-  private async evaluationFor(
-    approval: ApprovalRecord,
-    trigger: RecheckTrigger,
-    date: IsoDate,
-    at: string,
-    options: { by: string; evidence?: Evidence; dueKey?: string },
-  ): Promise<EvaluationRecord> {
-    const { store, rules } = this.deps;
-    const id = options.dueKey ? idFrom(`${approval.id}|${options.dueKey}`) : undefined;
-    if (id) {
-      const existing = await store.getEvaluation(id);
-      if (existing) return existing;
+  /**
+   * What re-checking `approval` (as read) would commit: nothing when it is no longer in force or the
+   * occasion is already done (outcome skipped). `dueKey` makes the evaluation id deterministic, so two
+   * runs that find the same occasion due write the same ids and the second is refused.
+   */
+  async plan(approval: ApprovalRecord, trigger: RecheckTrigger, options: RecheckOptions): Promise<PlannedRecheck | RecheckResult> {
+    const { rules, clock } = this.deps;
+    if (!LIVE_STATUSES.includes(approval.status)) return { approval, outcome: 'skipped' };
+    if (options.dueKey !== undefined && approval.history.some((h) => h.details?.dueKey === options.dueKey)) return { approval, outcome: 'skipped' };
+    const date = today(clock);
+    const at = clock.now().toISOString();
+    const again = () => this.recheck(approval.id, trigger, options);
+    const dueOccasion = (outcome: RecheckOutcome) =>
+      options.dueKey !== undefined
+        ? [{ collection: 'rechecks' as const, doc: { id: options.dueKey, approvalId: approval.id, outcome, at, ...(options.runId ? { runId: options.runId } : {}) } }]
+        : [];
+
+    if (date > approval.validUntil) {
+      const entry: HistoryEntry = {
+        at, by: options.by, type: 'status-change', reason: 'Gyldighedsperioden er udløbet uden fornyelse',
+        fromStatus: approval.status, toStatus: 'expired',
+        details: { trigger, validUntil: approval.validUntil, ...(options.dueKey ? { dueKey: options.dueKey } : {}) },
+      };
+      const next: ApprovalRecord = { ...approval, status: 'expired', history: [...approval.history, entry], updatedAt: at, version: approval.version + 1 };
+      delete next.nextDueDate;
+      return {
+        change: { approval: { update: next, expectedVersion: approval.version }, documents: dueOccasion('expired'), audit: auditOf(next, entry) },
+        result: { approval: next, outcome: 'expired' },
+        again,
+      };
     }
+
+    const evaluation = await this.evaluationFor(approval, trigger, date, at, options);
+    const result = evaluation.result as EvaluationResult;
+    const ruleset = rules.get(approval.speciale, evaluation.rulesetVersion) as Ruleset;
+    const policy = ruleset.levels[approval.level].approvalPolicy;
+    const outcome: RecheckOutcome = result.evidence.overdue ? 'evidence-overdue' : result.overall === 'eligible' ? 'compliant' : 'at-risk';
+    const status: ApprovalStatus = outcome === 'compliant' ? 'active' : outcome;
+    const nextDueDate = earlierOf(addMonths(date, policy.recheckIntervalMonths), approval.validUntil);
+    const window = addMonths(approval.validUntil, -policy.renewalWindowMonths);
+    const details: Record<string, unknown> = {
+      trigger,
+      outcome,
+      rulesetVersion: evaluation.rulesetVersion,
+      validUntil: approval.validUntil,
+      ...(options.dueKey ? { dueKey: options.dueKey } : {}),
+      ...(outcome === 'at-risk'
+        ? {
+            unmetRequirements: [...result.unmetRequired, ...result.insufficientRequired],
+            inspectorDeadline: addDays(date, AT_RISK_DEADLINE_DAYS),
+            recommendation: 'Kriterierne er ikke længere opfyldt; den tilsynsførende skal vurdere, om godkendelsen skal tilbagekaldes',
+          }
+        : {}),
+      ...(outcome === 'evidence-overdue'
+        ? { evidenceRequested: true, reportingDate: result.evidence.reportingDate, maxAgeMonths: result.evidence.maxAgeMonths }
+        : {}),
+      ...(result.transitional.length > 0 ? { transitionalWarnings: result.transitional } : {}),
+      ...(window <= date ? { renewalWindowOpen: true } : {}),
+      ...(options.details ?? {}),
+    };
+    const entry: HistoryEntry = {
+      at, by: options.by, type: 'recheck', evaluationId: evaluation.id, fromStatus: approval.status, toStatus: status, details,
+      ...(options.reason ? { reason: options.reason } : {}),
+    };
+    const next: ApprovalRecord = { ...approval, status, nextDueDate, history: [...approval.history, entry], updatedAt: at, version: approval.version + 1 };
+    return {
+      change: { evaluation, approval: { update: next, expectedVersion: approval.version }, documents: dueOccasion(outcome), audit: auditOf(next, entry) },
+      result: { approval: next, outcome, evaluationId: evaluation.id },
+      again,
+    };
+  }
+
+  /** The re-check's evaluation (not yet stored: it is committed with the re-check). */
+  private async evaluationFor(approval: ApprovalRecord, trigger: RecheckTrigger, date: IsoDate, at: string, options: RecheckOptions): Promise<EvaluationRecord> {
+    const { rules } = this.deps;
     const evidence = options.evidence ?? (await this.latestEvidence(approval));
     const ruleset = rules.inForceOn(approval.speciale, date) ?? (rules.get(approval.speciale, approval.rulesetVersion) as Ruleset);
     const transition = this.transitionFor(approval, ruleset, date);
     const result = await evaluate({ ruleset, level: approval.level, evidence, asOf: date, ...transition });
-    const record: EvaluationRecord = {
-      id: id ?? newId(),
+    return {
+      id: options.dueKey ? idFrom(`${approval.id}|${options.dueKey}`) : newId(),
       speciale: approval.speciale,
       level: approval.level,
       rulesetVersion: result.rulesetVersion,
@@ -207,15 +234,6 @@ export class Rechecker {
       approvalId: approval.id,
       trigger,
     };
-    try {
-      await store.insertEvaluation(record);
-    } catch (error) {
-      // Another run evaluated the same occasion at the same moment: its record (same inputs) is the one.
-      const stored = id && error instanceof DuplicateIdError ? await store.getEvaluation(id) : undefined;
-      if (!stored) throw error;
-      return stored;
-    }
-    return record;
   }
 
   private async latestEvidence(approval: ApprovalRecord): Promise<Evidence> {

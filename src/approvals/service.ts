@@ -1,5 +1,5 @@
 import type { Principal } from '../auth';
-import { audit, type AuditRecord } from '../audit';
+import type { AuditRecord } from '../audit';
 import { evaluate, evidenceCurrentThrough } from '../evaluation/evaluate';
 import type { EvaluationResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
@@ -7,14 +7,14 @@ import { validateEvidence } from '../evidence/validate';
 import { tilsynOf } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import type { Level, Ruleset } from '../rules/types';
-import { LIVE_STATUSES, type ApprovalFilter, type ApprovalRecord, type ApprovalStatus, type EvaluationRecord, type HistoryEntry, type Page, type ProviderRef, type Store } from '../store/types';
-import { ApprovalInForceError } from '../store/errors';
+import { LIVE_STATUSES, type ApprovalFilter, type ApprovalRecord, type ApprovalStatus, type Change, type EvaluationRecord, type HistoryEntry, type Page, type ProviderRef, type Refusal, type Store } from '../store/types';
 import { newId } from '../store/ids';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, isIsoDate, periodEnd, type IsoDate } from '../time/dates';
 import { canDecide, canSee } from './access';
 import { renewalWindowOpensOn } from './recheck';
-import { conflict, DomainError, forbidden, invalid, notFound } from './errors';
+import { conflict, forbidden, invalid, notFound } from './errors';
+import { approvalState } from './fold';
 
 export interface EvaluationRequest {
   speciale: string;
@@ -123,17 +123,17 @@ export class ApprovalService {
       createdBy: actor.subject,
     };
     if (options.dryRun) return { ...toView(record), id: null, stored: false };
-    // Audit first: a record is only stored once its audit entry is, so no stored evaluation lacks one
-    // (a failure in between leaves an audit entry for an attempt, never a record without a trace).
-    await audit(this.store, {
-      at: createdAt,
-      subject: actor.subject,
-      action: 'evaluation.created',
-      entityType: 'evaluation',
-      entityId: record.id,
-      summary: { speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, rulesetVersion: record.rulesetVersion, overall: record.overall },
+    await this.commit(actor, {
+      evaluation: record,
+      audit: {
+        at: createdAt,
+        subject: actor.subject,
+        action: 'evaluation.created',
+        entityType: 'evaluation',
+        entityId: record.id,
+        summary: { speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, rulesetVersion: record.rulesetVersion, overall: record.overall, evidenceHash: record.evidenceHash },
+      },
     });
-    await this.store.insertEvaluation(record);
     return toView(record);
   }
 
@@ -214,24 +214,15 @@ export class ApprovalService {
       createdBy: actor.subject,
       updatedAt: at,
     };
-    await this.auditedDecision(
-      {
+    await this.commit(actor, {
+      approval: { insert: record },
+      audit: decisionEntry(record, {
         at,
         subject: actor.subject,
         action: status === 'active' ? 'approval.approved' : 'approval.rejected',
-        entityType: 'approval',
-        entityId: record.id,
         summary: { evaluationId: evaluation.id, speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, validFrom, validUntil, reason: request.reason },
-      },
-      async () => {
-        try {
-          await this.store.insertApproval(record);
-        } catch (error) {
-          if (!(error instanceof ApprovalInForceError)) throw error;
-          throw this.inForceConflict(actor, error.inForceId ? await this.store.getApproval(error.inForceId) : null);
-        }
-      },
-    );
+      }),
+    });
     return record;
   }
 
@@ -240,12 +231,13 @@ export class ApprovalService {
     if (!LIVE_STATUSES.includes(current.status)) throw conflict(`Godkendelsen har status '${current.status}' og kan ikke tilbagekaldes`);
     const at = this.nowIso();
     const entry: HistoryEntry = { at, by: actor.subject, type: 'revocation', reason: request.reason, fromStatus: current.status, toStatus: 'revoked' };
-    const next: ApprovalRecord = { ...current, status: 'revoked', history: [...current.history, entry], updatedAt: at };
+    const next: ApprovalRecord = { ...current, status: 'revoked', history: [...current.history, entry], updatedAt: at, version: current.version + 1 };
     delete next.nextDueDate;
-    return this.auditedDecision(
-      { at, subject: actor.subject, action: 'approval.revoked', entityType: 'approval', entityId: id, summary: { fromStatus: current.status, reason: request.reason } },
-      () => this.save(actor, next, current.version),
-    );
+    await this.commit(actor, {
+      approval: { update: next, expectedVersion: current.version },
+      audit: decisionEntry(next, { at, subject: actor.subject, action: 'approval.revoked', summary: { fromStatus: current.status, reason: request.reason } }),
+    });
+    return next;
   }
 
   async renew(
@@ -306,18 +298,18 @@ export class ApprovalService {
       nextDueDate: earlierOf(addMonths(todayIso, policy.recheckIntervalMonths), validUntil),
       history: [...current.history, entry],
       updatedAt: at,
+      version: current.version + 1,
     };
-    return this.auditedDecision(
-      {
+    await this.commit(actor, {
+      approval: { update: next, expectedVersion: current.version },
+      audit: decisionEntry(next, {
         at,
         subject: actor.subject,
         action: 'approval.renewed',
-        entityType: 'approval',
-        entityId: id,
-        summary: { evaluationId: evaluation.id, previousValidUntil: current.validUntil, validUntil, reason: request.reason ?? null },
-      },
-      () => this.save(actor, next, current.version),
-    );
+        summary: { evaluationId: evaluation.id, previousValidUntil: current.validUntil, validUntil, rulesetVersion: evaluation.rulesetVersion, reason: request.reason ?? null },
+      }),
+    });
+    return next;
   }
 
   /** 409: the provider has an approval in force. Its id is named only to someone who may see it (another tilsyn's answers 404). */
@@ -338,43 +330,28 @@ export class ApprovalService {
     return current;
   }
 
-  /**
-   * A decision is audited before it is stored, so no stored decision lacks its entry. One that is then
-   * refused (another decision on the approval or for the provider came first) gets an approval.discarded
-   * entry naming the entry it takes back; a crash in between leaves an entry for an attempt, never a
-   * decision without a trace.
-   */
-  private async auditedDecision<T>(entry: AuditRecord, store: () => Promise<T>): Promise<T> {
-    const audited = await audit(this.store, entry);
-    try {
-      return await store();
-    } catch (error) {
-      if (error instanceof DomainError && error.kind === 'conflict') {
-        await audit(this.store, {
-          at: this.nowIso(),
-          subject: entry.subject,
-          action: 'approval.discarded',
-          entityType: 'approval',
-          entityId: entry.entityId,
-          summary: { discardedSeq: audited.seq, discardedAction: entry.action, ...('approvalId' in error.details ? { inForceApprovalId: error.details.approvalId } : {}) },
-        });
-      }
-      throw error;
-    }
+  /** Commits a change with its audit entry; a refusal (another change came first) becomes the conflict it is. */
+  private async commit(actor: Principal, change: Change): Promise<void> {
+    const outcome = await this.store.commit(change);
+    if (!outcome.committed) throw await this.refused(actor, outcome);
   }
 
-  /** Compare-and-set: of two concurrent decisions on one approval, the second is refused. */
-  private async save(actor: Principal, next: ApprovalRecord, expectedVersion: number): Promise<ApprovalRecord> {
-    let saved: boolean;
-    try {
-      saved = await this.store.updateApproval(next, expectedVersion);
-    } catch (error) {
-      if (!(error instanceof ApprovalInForceError)) throw error;
-      throw this.inForceConflict(actor, error.inForceId ? await this.store.getApproval(error.inForceId) : null);
+  private async refused(actor: Principal, refusal: Refusal): Promise<Error> {
+    switch (refusal.reason) {
+      case 'approval-in-force':
+        return this.inForceConflict(actor, refusal.inForceId ? await this.store.getApproval(refusal.inForceId) : null);
+      case 'stale-version':
+        return conflict('Godkendelsen blev ændret af en anden i mellemtiden; hent den igen og prøv på ny');
+      case 'duplicate-id':
+        // Ids are fresh UUIDs: a duplicate is a bug, not the client's doing.
+        return new Error(`a new record's id ${refusal.id} already exists in ${refusal.collection}`);
     }
-    if (!saved) throw conflict('Godkendelsen blev ændret af en anden i mellemtiden; hent den igen og prøv på ny');
-    return { ...next, version: expectedVersion + 1 };
   }
+}
+
+/** The audit entry of a decision about `record` (as it will be stored), carrying the state the chain check folds. */
+function decisionEntry(record: ApprovalRecord, entry: Pick<AuditRecord, 'at' | 'subject' | 'action' | 'summary'>): AuditRecord {
+  return { ...entry, entityType: 'approval', entityId: record.id, summary: { ...entry.summary, state: approvalState(record) } };
 }
 
 /** The last day the evaluation's evidence is current. */

@@ -1,10 +1,11 @@
-import type { AuditEntry, Store } from '../store/types';
-
 export type AuditAction =
   | 'evaluation.created'
   | 'approval.approved'
   | 'approval.rejected'
-  /** A decision whose entry was written but which was not stored (another decision came first); names that entry's seq. */
+  /**
+   * Written by the earlier store only (a decision audited, then refused): names that entry's seq, which it
+   * takes back. A change and its entry now commit together, so nothing needs taking back.
+   */
   | 'approval.discarded'
   | 'approval.revoked'
   | 'approval.renewed'
@@ -14,7 +15,7 @@ export type AuditAction =
   | 'provider.capacity-changed';
 
 /**
- * Append to the tamper-evident audit log. Summaries carry identifiers, outcomes and reasons only:
+ * An entry of the tamper-evident audit log, committed with the change it describes (Store.commit). Summaries carry identifiers, outcomes and reasons only:
  * never evidence contents, staff references or tokens.
  */
 export interface AuditRecord {
@@ -24,8 +25,4 @@ export interface AuditRecord {
   entityType: 'evaluation' | 'approval' | 'provider';
   entityId: string;
   summary: Record<string, unknown>;
-}
-
-export async function audit(store: Store, entry: AuditRecord): Promise<AuditEntry> {
-  return store.appendAudit(entry);
 }

@@ -17,6 +17,10 @@ export interface Config {
   /** Minutes between scheduled re-check runs; 0 turns the scheduler off. */
   recheckIntervalMinutes: number;
   shutdownTimeoutMs: number;
+  /** Minutes between full checks of the audit chain and the approvals against it; 0 checks only at start. */
+  auditVerifyIntervalMinutes: number;
+  /** Ed25519 private key (PEM) that signs audit heads; without it one is generated in dataDir. */
+  auditSigningKeyFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const port = int('PORT', 8080, 0, 65535);
   const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000);
   const recheckIntervalMinutes = int('RECHECK_INTERVAL_MINUTES', 0, 0, 7 * 24 * 60);
+  const auditVerifyIntervalMinutes = int('AUDIT_VERIFY_INTERVAL_MINUTES', 15, 0, 7 * 24 * 60);
+  const auditSigningKeyFile = existingFile('AUDIT_SIGNING_KEY_FILE');
   const dataDir = path.resolve(cwd, str('DATA_DIR') ?? 'data');
   const rulesDir = path.resolve(cwd, str('RULES_DIR') ?? 'rules');
   if (!existsSync(rulesDir) || !statSync(rulesDir).isDirectory()) problems.push(`RULES_DIR=${JSON.stringify(str('RULES_DIR') ?? 'rules')}: no such directory`);
@@ -100,5 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel,
     recheckIntervalMinutes,
     shutdownTimeoutMs,
+    auditVerifyIntervalMinutes,
+    ...(auditSigningKeyFile ? { auditSigningKeyFile } : {}),
   };
 }

@@ -3,18 +3,21 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { RecheckBatch } from '../approvals/batch';
+import type { RecordIntegrity } from '../approvals/integrity';
+import type { AuditSigner } from '../audit/signing';
 import type { Rechecker } from '../approvals/recheck';
 import type { ApprovalService } from '../approvals/service';
 import { requireAuth, type Authenticator } from '../auth';
 import type { RulesCatalogue } from '../rules/catalogue';
+import { StoreIntegrityError } from '../store/errors';
 import type { Store } from '../store/types';
 import type { Clock } from '../time/clock';
-import { errorHandler, methodNotAllowed, notFoundHandler } from './errors';
+import { errorHandler, methodNotAllowed, notFoundHandler, storeIntegrityProblem } from './errors';
 import { openapiDocument, openapiYaml } from './openapi';
 import { HttpProblem } from './problem';
 import { accessLog, requestId } from './requestContext';
 import { approvalRoutes } from './routes/approvals';
-import { auditRoutes } from './routes/audit';
+import { auditHeadRoutes, auditRoutes } from './routes/audit';
 import { criteriaRoutes } from './routes/criteria';
 import { evaluationRoutes } from './routes/evaluations';
 import { impactRoutes } from './routes/impact';
@@ -31,6 +34,8 @@ export interface AppDeps {
   clock: Clock;
   rechecker: Rechecker;
   batch: RecheckBatch;
+  integrity: RecordIntegrity;
+  signer: AuditSigner;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -56,15 +61,19 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok' });
   });
   app.all('/health', methodNotAllowed(['GET']));
+  // Readiness takes an instance out of a load balancer: a store that cannot be used (unreachable, or its
+  // file damaged) is 503; a record in doubt is still 200, since reads go on, but says `degraded` and why.
   app.get('/ready', async (_req, res) => {
     const versions = deps.rules.specialer().reduce((n, s) => n + s.versions.length, 0);
     try {
       await deps.store.ping();
-    } catch {
+    } catch (error) {
+      if (error instanceof StoreIntegrityError) throw storeIntegrityProblem(error);
       throw new HttpProblem(503, 'Datalageret svarer ikke', { headers: { 'Retry-After': '5' } });
     }
     if (versions === 0) throw new HttpProblem(503, 'Ingen regelsæt er indlæst', { headers: { 'Retry-After': '5' } });
-    res.json({ status: 'ready', store: 'ok', rules: { specialer: deps.rules.specialer().length, versions } });
+    const integrity = deps.integrity.last();
+    res.json({ status: integrity.status === 'degraded' ? 'degraded' : 'ready', store: 'ok', integrity, rules: { specialer: deps.rules.specialer().length, versions } });
   });
   app.all('/ready', methodNotAllowed(['GET']));
 
@@ -86,13 +95,14 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(criteriaRoutes(deps.rules, deps.clock));
   app.use(registerRoutes(deps.store, deps.clock));
+  app.use(auditHeadRoutes(deps));
   app.use('/v1', requireAuth(deps.authenticator));
   app.use(evaluationRoutes(deps.service));
   app.use(recheckRoutes(deps));
   app.use(approvalRoutes(deps.service));
   app.use(impactRoutes(deps.store, deps.rules, deps.clock));
   app.use(capacityRoutes(deps.store, deps.rules, deps.clock));
-  app.use(auditRoutes(deps.store));
+  app.use(auditRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

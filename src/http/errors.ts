@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../approvals/errors';
-import { StoreUnavailableError } from '../store/errors';
+import { StoreIntegrityError, StoreUnavailableError } from '../store/errors';
 import { HttpProblem } from './problem';
 import { isStackOverflow, pathLooksLikeCpr, tooDeepProblem } from './validation';
 
@@ -16,6 +16,8 @@ export function toProblem(error: unknown): HttpProblem {
       extensions: error.details,
     });
   }
+  // Never with Retry-After: waiting does not help, an operator must act.
+  if (error instanceof StoreIntegrityError) return storeIntegrityProblem(error);
   if (error instanceof StoreUnavailableError) {
     return new HttpProblem(503, 'Datalageret er midlertidigt utilgængeligt; prøv igen om lidt', { headers: { 'Retry-After': '5' } });
   }
@@ -39,6 +41,10 @@ export function toProblem(error: unknown): HttpProblem {
       }
       return new HttpProblem(500, 'Der opstod en uventet fejl; fejlen er logget med forespørgslens id');
   }
+}
+
+export function storeIntegrityProblem(error: StoreIntegrityError): HttpProblem {
+  return new HttpProblem(503, error.message, { type: 'https://specialfunktion.dk/problems/store-integrity', extensions: { ...error.details } });
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

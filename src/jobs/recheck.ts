@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { BatchBusyError, RecheckBatch } from '../approvals/batch';
+import { RecordIntegrity } from '../approvals/integrity';
 import { Rechecker } from '../approvals/recheck';
 import { ConfigError, loadConfig } from '../config';
 import { RulesCatalogue } from '../rules/catalogue';
@@ -18,9 +19,17 @@ export async function runRecheckJob(env: NodeJS.ProcessEnv = process.env, out: N
   const { rulesets, problems } = checkRulesTree(config.rulesDir);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `RULES_DIR: ${p.file}:${p.pointer}: ${p.message}`));
   const rules = new RulesCatalogue(rulesets.map((r) => r.ruleset));
-  const store = createStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
-  await store.init();
+  const rawStore = createStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
+  await rawStore.init();
   try {
+    // The job writes to the record like the service does, so it refuses to while the record is in doubt.
+    const integrity = new RecordIntegrity(rawStore, systemClock);
+    const { report } = await integrity.verify();
+    if (report.status === 'degraded') {
+      out.write(`Registreringen er i tvivl og ændres ikke: ${JSON.stringify(report)}\nSe GET /v1/audit/verify og README (integritet).\n`);
+      return 1;
+    }
+    const store = integrity.guard(rawStore);
     const rechecker = new Rechecker({ store, rules, clock: systemClock });
     const batch = new RecheckBatch({ store, rules, clock: systemClock, rechecker, holder: `cron:${hostname()}:${process.pid}` });
     let run;
@@ -50,14 +59,13 @@ export async function runRecheckJob(env: NodeJS.ProcessEnv = process.env, out: N
     out.write(
       `Færdig på ${finished.durationMs} ms: ${finished.examined} gennemgået; i orden ${c.compliant}, i risiko ${c['at-risk']}, ` +
         `dokumentation forældet ${c['evidence-overdue']}, udløbet ${c.expired}, allerede gjort ${c.skipped}; fejl ${finished.failureCount ?? 0}` +
-        (finished.completedAfterInterruption ? `; afsluttet efter afbrudt kørsel ${finished.completedAfterInterruption}` : '') +
         '\n',
     );
     for (const f of finished.failures) out.write(`  fejl: ${f.approvalId}: ${f.message}\n`);
     if ((finished.failureCount ?? 0) > finished.failures.length) out.write(`  … og ${(finished.failureCount as number) - finished.failures.length} fejl mere\n`);
     return finished.status === 'finished' && (finished.failureCount ?? 0) === 0 ? 0 : 1;
   } finally {
-    await store.close();
+    await rawStore.close();
   }
 }
 

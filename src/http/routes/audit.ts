@@ -1,11 +1,46 @@
 import { Router } from 'express';
+import type { Logger } from 'pino';
+import { verifyRecord, type RecordIntegrity } from '../../approvals/integrity';
+import type { AuditSigner } from '../../audit/signing';
 import { requireRole } from '../../auth';
 import type { Store } from '../../store/types';
+import type { Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';
-import { intQuery } from './query';
+import { validationProblem } from '../problem';
+import { intQuery, stringQuery } from './query';
+
+const HEAD_PATTERN = /^([1-9][0-9]{0,15}):([0-9a-f]{64})$/;
+
+export interface AuditRouteDeps {
+  store: Store;
+  clock: Clock;
+  signer: AuditSigner;
+  integrity: RecordIntegrity;
+  logger: Logger;
+}
+
+/**
+ * The newest signed head and the key that signs it, public: anyone (Tilbudsportalen, a register poller)
+ * can keep heads and later ask an administrator to verify the chain against them.
+ */
+export function auditHeadRoutes(deps: Pick<AuditRouteDeps, 'store' | 'signer'>): Router {
+  const router = Router();
+  router.get('/v1/audit/head', async (_req, res) => {
+    const head = await deps.store.auditHead();
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(head ? deps.signer.sign(head) : { seq: 0, hash: null, at: null });
+  });
+  router.all('/v1/audit/head', methodNotAllowed(['GET']));
+  router.get('/v1/audit/public-key', (_req, res) => {
+    res.json(deps.signer.describe());
+  });
+  router.all('/v1/audit/public-key', methodNotAllowed(['GET']));
+  return router;
+}
 
 /** The audit log can be read and checked, never edited: there is no route that writes to it. */
-export function auditRoutes(store: Store): Router {
+export function auditRoutes(deps: AuditRouteDeps): Router {
+  const { store } = deps;
   const router = Router();
   router.get('/v1/audit', requireRole('admin'), async (req, res) => {
     const limit = intQuery(req.query.limit, 'limit', 1, 500) ?? 100;
@@ -15,8 +50,27 @@ export function auditRoutes(store: Store): Router {
   });
   router.all('/v1/audit', methodNotAllowed(['GET']));
 
-  router.get('/v1/audit/verify', requireRole('admin'), async (_req, res) => {
-    res.json(await store.verifyAuditChain());
+  // The full check: the chain, every approval against its entries, and (if given) a head kept elsewhere.
+  router.get('/v1/audit/verify', requireRole('admin'), async (req, res) => {
+    const raw = stringQuery(req.query.head, 'head');
+    const match = raw === undefined ? null : HEAD_PATTERN.exec(raw);
+    if (raw !== undefined && !match) {
+      throw validationProblem('Parameteren head er ugyldig', [{ pointer: 'query:head', message: 'skal være <seq>:<hash> som i GET /v1/audit/head, fx 42:9c1f…(64 hex-tegn)' }]);
+    }
+    const head = match ? { seq: Number(match[1]), hash: match[2] } : undefined;
+    // Without a head this is the same check as the periodic one, and its result becomes the service's state.
+    const outcome = head ? await verifyRecord(store, deps.clock, { head }) : await deps.integrity.verify();
+    if (outcome.head && !outcome.head.ok) deps.logger.error({ head, firstBrokenSeq: outcome.head.firstBrokenSeq }, 'audit chain does not hold a head kept elsewhere');
+    const r = outcome.report;
+    const givenHeadBroken = outcome.head && !outcome.head.ok ? outcome.head : undefined;
+    res.json({
+      ok: outcome.ok,
+      ...(r.status === 'ok' ? { entries: r.entries, head: r.head, approvalsChecked: r.approvals } : {}),
+      ...(r.status === 'degraded' && r.chain ? { firstBrokenSeq: r.chain.firstBrokenSeq, reason: r.chain.reason } : {}),
+      ...(!(r.status === 'degraded' && r.chain) && givenHeadBroken ? { firstBrokenSeq: givenHeadBroken.firstBrokenSeq, reason: givenHeadBroken.reason } : {}),
+      ...(r.status === 'degraded' && r.approvals ? { approvals: r.approvals, discrepancyCount: r.discrepancyCount } : {}),
+      ...(outcome.head ? { givenHead: { ...head, ...outcome.head } } : {}),
+    });
   });
   router.all('/v1/audit/verify', methodNotAllowed(['GET']));
   return router;

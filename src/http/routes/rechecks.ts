@@ -5,7 +5,6 @@ import { notFound, forbidden, invalid } from '../../approvals/errors';
 import type { Rechecker } from '../../approvals/recheck';
 import { LIVE_STATUSES, type ApprovalService } from '../../approvals/service';
 import { principalOf, requireRole } from '../../auth';
-import { audit } from '../../audit';
 import type { Evidence } from '../../evidence/types';
 import { validateEvidence } from '../../evidence/validate';
 import { tilsynOf } from '../../geography';
@@ -91,9 +90,12 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
       reportedAt: at,
       reportedBy: actor.subject,
     };
-    // Audited before it is stored, like a decision: no stored report lacks its entry.
-    await audit(store, { at, subject: actor.subject, action: 'provider.capacity-changed', entityType: 'provider', entityId: tilbudId, summary: { change: change.change, effectiveFrom: change.effectiveFrom, capacityChangeId: change.id } });
-    await store.putDocument('capacityChanges', change);
+    // The report and its audit entry commit together (a fresh id cannot be refused).
+    const committed = await store.commit({
+      documents: [{ collection: 'capacityChanges', doc: change }],
+      audit: { at, subject: actor.subject, action: 'provider.capacity-changed', entityType: 'provider', entityId: tilbudId, summary: { change: change.change, effectiveFrom: change.effectiveFrom, capacityChangeId: change.id } },
+    });
+    if (!committed.committed) throw new Error(`capacity-change report ${change.id} was refused: ${committed.reason}`);
     const rechecks = [];
     for (const approval of live) {
       const result = await rechecker.recheck(approval.id, 'capacity-change', {
