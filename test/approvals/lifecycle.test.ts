@@ -9,6 +9,7 @@ import { addMonths } from '../../src/time/dates';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence, ruleset } from '../support/builders';
 import { bearer, startTestService, type TestService } from '../support/testService';
+import { seedApproval } from '../support/seed';
 
 /**
  * Time-limited approvals kept true, walked through years with a manual clock: scheduled re-checks,
@@ -217,11 +218,11 @@ describe('batch runs', () => {
     expect(stale).toMatchObject({ status: 'interrupted' });
   });
 
-  /** A store that fails every audit append: the process dying right before it. */
-  const diesBeforeAudit = () =>
+  /** A store whose commits fail: the process dying before its re-checks were committed. */
+  const diesBeforeCommit = () =>
     new Proxy(svc.store, {
       get(target, property) {
-        if (property === 'appendAudit') return () => Promise.reject(new Error('killed'));
+        if (property === 'commit' || property === 'commitMany') return () => Promise.reject(new Error('killed'));
         const value = Reflect.get(target, property, target) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -232,60 +233,30 @@ describe('batch runs', () => {
     new RecheckBatch({ store: svc.store, rules: svc.rules, clock: svc.clock, rechecker: svc.rechecker, holder: 'other-instance', ...overrides });
   const auditedFor = async (id: string, action: string) => (await svc.store.listAudit({ limit: 1000 })).filter((e) => e.action === action && e.entityId === id);
 
-  it('finishes what a run killed between saving a re-checked approval and its audit entry left undone, once', async () => {
+  it('a run killed before its re-checks were committed leaves no trace of them; the next run re-checks each once, with its entry', async () => {
     const id = await approve();
     at('2027-10-01');
     const dueKey = `${id}:schedule:2027-10-01`;
-    // The killed run: it began, saved the re-checked approval and died before appending the audit entry.
-    const killed = await svc.batch.begin();
-    await expect(new Rechecker({ store: diesBeforeAudit(), rules: svc.rules, clock: svc.clock }).recheck(id, 'schedule', { by: BATCH_SUBJECT, dueKey })).rejects.toThrow('killed');
+    const dying = new Rechecker({ store: diesBeforeCommit(), rules: svc.rules, clock: svc.clock });
+    const killed = await otherInstance({ store: diesBeforeCommit(), rechecker: dying }).run().catch(() => undefined);
+    expect(killed?.status ?? 'failed').toBe('failed');
+    expect(await rechecks(id)).toHaveLength(0);
+    expect(await auditedFor(id, 'approval.rechecked')).toHaveLength(0);
+    expect(await svc.store.getDocument('rechecks', dueKey)).toBeNull();
+
+    const next = await svc.batch.run();
+    expect(next).toMatchObject({ status: 'finished', counts: { 'evidence-overdue': 1, skipped: 0 } });
     const saved = await rechecks(id);
     expect(saved).toHaveLength(1);
-    expect(await auditedFor(id, 'approval.rechecked')).toHaveLength(0);
-
-    leaseRunsOut();
-    const next = await svc.batch.run();
-    expect(await svc.store.getDocument('recheckRuns', killed.id)).toMatchObject({ status: 'interrupted' });
-    expect(next).toMatchObject({ status: 'finished', completedAfterInterruption: 1, counts: { compliant: 0, skipped: 0 } });
     const entries = await auditedFor(id, 'approval.rechecked');
     expect(entries).toHaveLength(1);
-    expect(entries[0].summary).toMatchObject({ evaluationId: saved[0].evaluationId, trigger: 'schedule', completedAfterInterruption: true });
+    expect(entries[0].summary).toMatchObject({ evaluationId: saved[0].evaluationId, trigger: 'schedule' });
     expect(await svc.store.getDocument('rechecks', dueKey)).toMatchObject({ runId: next.id, approvalId: id });
-    expect(await rechecks(id)).toHaveLength(1);
+    expect(await svc.store.getEvaluation(saved[0].evaluationId!)).toMatchObject({ approvalId: id, trigger: 'schedule' });
 
-    const after = await svc.batch.run();
-    expect(after.completedAfterInterruption).toBeUndefined();
+    expect((await svc.batch.run()).counts).toMatchObject({ 'evidence-overdue': 0 });
     expect(await auditedFor(id, 'approval.rechecked')).toHaveLength(1);
     expect(await svc.store.verifyAuditChain()).toMatchObject({ ok: true });
-  });
-
-  it('also finishes an expiry a killed run saved but did not log, though the approval is no longer in force', async () => {
-    const id = await approve('2027-03-31');
-    at('2027-04-01');
-    await svc.batch.begin();
-    await expect(
-      new Rechecker({ store: diesBeforeAudit(), rules: svc.rules, clock: svc.clock }).recheck(id, 'expiry', { by: BATCH_SUBJECT, dueKey: `${id}:expiry:2027-03-31` }),
-    ).rejects.toThrow('killed');
-    expect((await approval(id)).status).toBe('expired');
-
-    leaseRunsOut();
-    expect(await svc.batch.run()).toMatchObject({ status: 'finished', completedAfterInterruption: 1 });
-    const entries = await auditedFor(id, 'approval.status-changed');
-    expect(entries.map((e) => e.summary)).toEqual([{ fromStatus: 'active', toStatus: 'expired', trigger: 'expiry', completedAfterInterruption: true }]);
-    await svc.batch.run();
-    expect(await auditedFor(id, 'approval.status-changed')).toHaveLength(1);
-  });
-
-  it('refuses a second run of the same instance while one is running, and leaves the running one alone', async () => {
-    await approve();
-    at('2027-10-01');
-    const first = await svc.batch.begin();
-    await expect(svc.batch.begin()).rejects.toBeInstanceOf(BatchBusyError);
-    expect((await request(svc.app).post('/v1/rechecks/runs').set('Authorization', bearer('admin'))).status).toBe(409);
-    expect(await svc.store.getDocument('recheckRuns', first.id)).toMatchObject({ status: 'running' });
-    expect(await svc.batch.execute(first)).toMatchObject({ status: 'finished', counts: { 'evidence-overdue': 1 } });
-    // Its lease is free again once it has finished.
-    expect(await otherInstance().run()).toMatchObject({ status: 'finished', examined: 1 });
   });
 
   it('re-checks a due occasion once when two runs find it due at the same time', async () => {
@@ -305,7 +276,7 @@ describe('batch runs', () => {
     const template = await approval(await approve());
     const ids = [template.id];
     for (const id of ['copy-1', 'copy-2']) {
-      await svc.store.insertApproval(copyOf(template, id));
+      await seedApproval(svc.store, copyOf(template, id));
       ids.push(id);
     }
     at('2027-10-01');
@@ -321,15 +292,14 @@ describe('batch runs', () => {
     const next = await otherInstance().run();
     expect(next).toMatchObject({ status: 'finished' });
     for (const id of ids) expect(await rechecks(id)).toHaveLength(1);
-    expect(next.completedAfterInterruption).toBeUndefined();
   });
 
   it('frees the lease even when the run record cannot be written at the end', async () => {
     const failsFinalRecord = new Proxy(svc.store, {
       get(target, property) {
         const value = Reflect.get(target, property, target) as unknown;
-        if (property === 'putDocument') {
-          return (collection: string, doc: { status?: string }) => (doc.status !== 'running' ? Promise.reject(new Error('disk full')) : target.putDocument(collection as 'recheckRuns', doc as never));
+        if (property === 'putRun') {
+          return (doc: { id: string; status?: string }) => (doc.status !== 'running' ? Promise.reject(new Error('disk full')) : target.putRun(doc));
         }
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -341,15 +311,15 @@ describe('batch runs', () => {
 
   it('lists the first 100 failures of a run and counts them all, and stops at once when the store is gone', async () => {
     const template = await approval(await approve());
-    for (let i = 0; i < 104; i++) await svc.store.insertApproval(copyOf(template, `copy-${String(i).padStart(3, '0')}`));
+    for (let i = 0; i < 104; i++) await seedApproval(svc.store, copyOf(template, `copy-${String(i).padStart(3, '0')}`));
     at('2027-10-01');
-    const noEvidence = { recheck: () => Promise.reject(new Error('no evidence')) } as unknown as Rechecker;
+    const noEvidence = { plan: () => Promise.reject(new Error('no evidence')) } as unknown as Rechecker;
     const run = await otherInstance({ rechecker: noEvidence }).run();
     expect(run).toMatchObject({ status: 'finished', failureCount: 105 });
     expect(run.failures).toHaveLength(100);
     expect((await request(svc.app).get(`/v1/rechecks/runs/${run.id}`).set('Authorization', bearer('admin'))).body.failures).toHaveLength(100);
 
-    const storeGone = { recheck: () => Promise.reject(new StoreUnavailableError('the store does not answer')) } as unknown as Rechecker;
+    const storeGone = { plan: () => Promise.reject(new StoreUnavailableError('the store does not answer')) } as unknown as Rechecker;
     const aborted = await otherInstance({ rechecker: storeGone }).run();
     expect(aborted).toMatchObject({ status: 'failed', examined: 1, failureCount: 1, failures: [{ approvalId: '-', message: 'the store does not answer' }] });
   });

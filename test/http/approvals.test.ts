@@ -1,10 +1,11 @@
 import request from 'supertest';
 import { ApprovalService } from '../../src/approvals/service';
 import type { Principal } from '../../src/auth/types';
-import type { ApprovalRecord } from '../../src/store/types';
+import type { Change } from '../../src/store/types';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence } from '../support/builders';
 import { apiCaller, bearer, startTestService, type TestService, type Who } from '../support/testService';
+import { seedApprovalChange } from '../support/seed';
 
 let svc: TestService;
 beforeEach(async () => {
@@ -93,13 +94,10 @@ describe('POST /v1/approvals', () => {
     const stored = answers.find((a) => a.status === 201)!.body;
     expect(answers.find((a) => a.status === 409)!.body.approvalId).toBe(stored.id);
     expect((await call('get', '/v1/approvals', 'admin')).body.items.map((a: { id: string }) => a.id)).toEqual([stored.id]);
-    // Where the refusal came after its audit entry, the log takes that entry back, naming the approval in force.
+    // The refused decision left no audit entry: a change and its entry commit together or not at all.
     const entries = await auditEntries();
-    const approvals = entries.filter((e) => e.action === 'approval.approved');
-    const discarded = entries.filter((e) => e.action === 'approval.discarded');
-    expect(approvals.length - discarded.length).toBe(1);
-    for (const d of discarded) expect(d.summary).toMatchObject({ discardedAction: 'approval.approved', inForceApprovalId: stored.id });
-    expect(approvals.filter((e) => !discarded.some((d) => d.summary.discardedSeq === e.seq)).map((e) => e.entityId)).toEqual([stored.id]);
+    expect(entries.filter((e) => e.action === 'approval.approved').map((e) => e.entityId)).toEqual([stored.id]);
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_e, i) => i + 1));
   });
 
   it('refuses a validity longer than the rule set allows', async () => {
@@ -184,25 +182,24 @@ describe('revoking and renewing', () => {
     expect([one.status, two.status].sort()).toEqual([200, 409]);
     const read = await call('get', `/v1/approvals/${a.id}`, 'admin');
     expect(read.body.history).toHaveLength(2);
-    // Whether the loser was stopped before its audit entry or after (then taken back), one revocation stands in the log.
+    // The loser wrote nothing, its audit entry included: one revocation in the log.
     const entries = await auditEntries();
-    const standing = entries.filter((e) => e.action === 'approval.revoked' && !entries.some((d) => d.action === 'approval.discarded' && d.summary.discardedSeq === e.seq));
-    expect(standing.map((e) => e.summary.reason)).toEqual([read.body.history[1].reason]);
+    expect(entries.filter((e) => e.action === 'approval.revoked').map((e) => e.summary.reason)).toEqual([read.body.history[1].reason]);
   });
 
-  it('takes back in the audit log a revocation that lost to one stored by another instance at the same moment', async () => {
+  it('refuses, and leaves no audit entry for, a revocation that lost to one committed by another instance at the same moment', async () => {
     const a = await approved();
     const elsewhere = new ApprovalService({ store: svc.store, rules: svc.rules, clock: svc.clock });
     let raced = false;
-    // The other instance's revocation lands between this one's audit entry and its compare-and-set.
+    // The other instance's revocation commits between this one's read of the approval and its commit.
     const racing = new Proxy(svc.store, {
       get(target, property) {
         const value = Reflect.get(target, property, target) as unknown;
-        if (property === 'updateApproval' && !raced) {
-          return async (next: ApprovalRecord, expectedVersion: number) => {
+        if (property === 'commit' && !raced) {
+          return async (change: Change) => {
             raced = true;
             await elsewhere.revoke(ADMIN, a.id, { reason: 'anden instans' });
-            return target.updateApproval(next, expectedVersion);
+            return target.commit(change);
           };
         }
         return typeof value === 'function' ? value.bind(target) : value;
@@ -210,14 +207,13 @@ describe('revoking and renewing', () => {
     });
     const here = new ApprovalService({ store: racing, rules: svc.rules, clock: svc.clock });
     await expect(here.revoke(MIDT, a.id, { reason: 'her' })).rejects.toMatchObject({ kind: 'conflict' });
-    const entries = (await auditEntries()).filter((e) => e.entityId === a.id).map(({ seq, action, summary }) => ({ seq, action, summary }));
-    const mine = entries.find((e) => e.summary.reason === 'her')!;
-    expect(entries.slice(1)).toEqual([
-      { seq: mine.seq, action: 'approval.revoked', summary: { fromStatus: 'active', reason: 'her' } },
-      { seq: mine.seq + 1, action: 'approval.revoked', summary: { fromStatus: 'active', reason: 'anden instans' } },
-      { seq: mine.seq + 2, action: 'approval.discarded', summary: { discardedSeq: mine.seq, discardedAction: 'approval.revoked' } },
+    const entries = (await auditEntries()).filter((e) => e.entityId === a.id).map(({ action, summary }) => ({ action, reason: summary.reason }));
+    expect(entries).toEqual([
+      { action: 'approval.approved', reason: 'Kriterierne er opfyldt' },
+      { action: 'approval.revoked', reason: 'anden instans' },
     ]);
     expect((await svc.store.getApproval(a.id))!.history.map((h) => h.reason)).toEqual(['Kriterierne er opfyldt', 'anden instans']);
+    expect(await svc.store.verifyAuditChain()).toMatchObject({ ok: true });
   });
 
   it('refuses a decision made on a stale version', async () => {
@@ -245,7 +241,7 @@ describe('revoking and renewing', () => {
     const old = await approved();
     const stored = (await svc.store.getApproval(old.id))!;
     // Lapsed yesterday (a renewal of a lapsed approval is not bound to the renewal window).
-    expect(await svc.store.updateApproval({ ...stored, status: 'expired', validUntil: '2026-09-30' }, stored.version)).toBe(true);
+    expect(await seedApprovalChange(svc.store, { ...stored, status: 'expired', validUntil: '2026-09-30' }, stored.version)).toBe(true);
     const newer = await approved();
     const res = await call('post', `/v1/approvals/${old.id}/renew`, 'midt', { evaluationId: await evaluation(), reason: 'Fornyet' });
     expect(res.status).toBe(409);

@@ -5,6 +5,7 @@ import { bearer, startTestService, type TestService } from '../support/testServi
 import { REGISTER_STATUSES, sharedRegisterReader } from '../../src/register';
 import type { Ruleset } from '../../src/rules/types';
 import type { ApprovalFilter, Store } from '../../src/store/types';
+import { seedApprovalChange } from '../support/seed';
 
 let svc: TestService;
 afterEach(async () => {
@@ -53,7 +54,7 @@ describe('the public register', () => {
     const [overdue, ended] = await seed([['751', '100', 'midt'], ['751', '101', 'midt']]);
     for (const [id, change] of [[overdue, { status: 'evidence-overdue' }], [ended, { validUntil: '2026-09-30' }]] as const) {
       const stored = (await svc.store.getApproval(id))!;
-      expect(await svc.store.updateApproval({ ...stored, ...change }, stored.version)).toBe(true);
+      expect(await seedApprovalChange(svc.store, { ...stored, ...change }, stored.version)).toBe(true);
     }
     const evidence = { ...eligibleEvidence(), provider: { ...eligibleEvidence().provider, tilbudId: '102' } };
     const ev = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).send({ speciale: 'testspeciale', level: 'specialfunktion', evidence });
@@ -135,7 +136,7 @@ describe('national capacity', () => {
   it('counts only approvals in force on the day: not one that starts later, nor one whose period has ended before a batch run marked it', async () => {
     const [ended] = await seed([['751', '100', 'midt']]);
     const stored = (await svc.store.getApproval(ended))!;
-    expect(await svc.store.updateApproval({ ...stored, validUntil: '2026-09-30' }, stored.version)).toBe(true);
+    expect(await seedApprovalChange(svc.store, { ...stored, validUntil: '2026-09-30' }, stored.version)).toBe(true);
     const evidence = { ...eligibleEvidence(), provider: { ...eligibleEvidence().provider, tilbudId: '101' } };
     const ev = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).send({ speciale: 'testspeciale', level: 'specialfunktion', evidence });
     const later = await request(svc.app).post('/v1/approvals').set('Authorization', bearer('midt')).send({ evaluationId: ev.body.id, decision: 'approved', reason: 'ok', validFrom: '2027-06-01' });

@@ -5,8 +5,10 @@ import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import request from 'supertest';
 import { RecheckBatch } from '../../src/approvals/batch';
+import { RecordIntegrity } from '../../src/approvals/integrity';
 import { Rechecker } from '../../src/approvals/recheck';
 import { ApprovalService } from '../../src/approvals/service';
+import { loadAuditSigner, type AuditSigner } from '../../src/audit/signing';
 import { loadTokensFile, tokenHash } from '../../src/auth';
 import { createApp } from '../../src/http/app';
 import { RulesCatalogue } from '../../src/rules/catalogue';
@@ -49,6 +51,10 @@ export interface TestService {
   rules: RulesCatalogue;
   rechecker: Rechecker;
   batch: RecheckBatch;
+  /** The record's integrity as the service knows it; its writes go through integrity.guard(store). */
+  integrity: RecordIntegrity;
+  signer: AuditSigner;
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -71,24 +77,31 @@ export async function startTestService(
   await store.init();
   const clock = new ManualClock(options.now ?? '2026-10-01T09:00:00Z');
   const rules = new RulesCatalogue(options.rulesets ?? [ruleset()]);
-  const service = new ApprovalService({ store, rules, clock });
-  const rechecker = new Rechecker({ store, rules, clock });
-  const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: 'test-instance' });
-  const inner = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock, rechecker, batch });
+  const integrity = new RecordIntegrity(store, clock);
+  const guarded = integrity.guard(store);
+  const { signer } = loadAuditSigner({ dataDir: path.join(dir, 'data') });
+  const service = new ApprovalService({ store: guarded, rules, clock });
+  const rechecker = new Rechecker({ store: guarded, rules, clock });
+  const batch = new RecheckBatch({ store: guarded, rules, clock, rechecker, holder: 'test-instance' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const inner = createApp({ service, rules, store: guarded, authenticator: loadTokensFile(tokensFile), logger, clock, rechecker, batch, integrity, signer });
   // Every response in every test is checked against openapi.yaml; close() fails the test on a drift.
-  const guarded = options.contractGuard === false ? { app: inner, violations: [] as string[] } : withContractGuard(inner);
+  const checked = options.contractGuard === false ? { app: inner, violations: [] as string[] } : withContractGuard(inner);
   return {
-    app: guarded.app,
+    app: checked.app,
     store,
     clock,
     rules,
     rechecker,
     batch,
+    integrity,
+    signer,
+    dataDir: path.join(dir, 'data'),
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
-      if (guarded.violations.length > 0) {
-        throw new Error(`responses that do not match openapi.yaml:\n  - ${[...new Set(guarded.violations)].join('\n  - ')}`);
+      if (checked.violations.length > 0) {
+        throw new Error(`responses that do not match openapi.yaml:\n  - ${[...new Set(checked.violations)].join('\n  - ')}`);
       }
     },
   };

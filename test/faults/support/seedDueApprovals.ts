@@ -1,6 +1,6 @@
 /**
  * Seeds N active approvals that are due for their scheduled re-check today (like bench/batchChild.ts),
- * straight into an EmbeddedStore in DATA_DIR, with no server running:
+ * straight into the store in DATA_DIR (each committed with its audit entry), with no server running:
  *
  *   node --require ./test/support/tsRegister.js test/faults/support/seedDueApprovals.ts <dataDir> <rulesDir> <n>
  *
@@ -14,10 +14,11 @@ import path from 'node:path';
 import { RulesCatalogue } from '../../../src/rules/catalogue';
 import { rulesetHash } from '../../../src/rules/hash';
 import { checkRulesTree } from '../../../src/rules/validate';
-import { EmbeddedStore } from '../../../src/store/embedded';
-import type { ApprovalRecord, EvaluationRecord } from '../../../src/store/types';
+import { createStore } from '../../../src/store';
+import type { ApprovalRecord, Change, EvaluationRecord } from '../../../src/store/types';
 import { systemClock, today } from '../../../src/time/clock';
 import { addDays, addMonths } from '../../../src/time/dates';
+import { seedChange } from '../../support/seed';
 
 async function main(): Promise<void> {
   const [dataDir, rulesDir, count] = process.argv.slice(2);
@@ -34,13 +35,14 @@ async function main(): Promise<void> {
     .find((c) => c.level === 'specialfunktion' && c.expected.overall === 'eligible');
   if (!example) throw new Error('no eligible autisme case');
 
-  const store = new EmbeddedStore(dataDir);
+  const store = createStore({ dataDir });
   await store.init();
   const hash = rulesetHash(ruleset);
   const dueDate = addDays(date, -1);
   const validFrom = addMonths(date, -12);
   const at = new Date(Date.now() - 3_600_000).toISOString();
   const ids: string[] = [];
+  let group: Change[] = [];
   for (let i = 0; i < n; i++) {
     // One provider per approval: a provider has one approval in force per speciale and level.
     const provider = { ...example.evidence.provider, tilbudId: `${example.evidence.provider.tilbudId}-${i}`, region: 'Midtjylland', tilsyn: 'Midt' as const };
@@ -54,9 +56,13 @@ async function main(): Promise<void> {
       validFrom, validUntil: addMonths(date, 48), rulesetVersion: ruleset.version, rulesetHash: hash, evaluationId: evaluation.id,
       nextDueDate: dueDate, history: [], version: 1, createdAt: at, createdBy: 'seed', updatedAt: at,
     };
-    await store.insertEvaluation(evaluation);
-    await store.insertApproval(approval);
+    group.push(seedChange(approval, evaluation));
     ids.push(approvalId);
+    if (group.length === 500 || i === n - 1) {
+      const refused = (await store.commitMany(group)).filter((o) => !o.committed);
+      if (refused.length > 0) throw new Error(`seeding refused: ${JSON.stringify(refused[0])}`);
+      group = [];
+    }
   }
   await store.close();
   process.stdout.write(`${JSON.stringify({ ids, dueDate, ms: Date.now() - started })}\n`);

@@ -1,0 +1,51 @@
+/**
+ * Puts records into a store the way the service would have committed them: each with an audit entry that
+ * carries the approval's state, so the record verifies. For tests and benches that need many approvals
+ * without making each one through the API.
+ */
+import { approvalState } from '../../src/approvals/fold';
+import type { ApprovalRecord, Change, EvaluationRecord, Store } from '../../src/store/types';
+
+function committed(outcome: Awaited<ReturnType<Store['commit']>>, what: string): void {
+  if (!outcome.committed) throw new Error(`${what} was refused: ${outcome.reason}`);
+}
+
+/** Stores the approval (and the evaluation it rests on, if given) as its decision would have. */
+export async function seedApproval(store: Store, record: ApprovalRecord, evaluation?: EvaluationRecord): Promise<void> {
+  committed(await store.commit(seedChange(record, evaluation)), `approval ${record.id}`);
+}
+
+export function seedChange(record: ApprovalRecord, evaluation?: EvaluationRecord): Change {
+  return {
+    ...(evaluation ? { evaluation } : {}),
+    approval: { insert: record },
+    audit: {
+      at: record.createdAt,
+      subject: record.createdBy,
+      action: record.decision === 'approved' ? 'approval.approved' : 'approval.rejected',
+      entityType: 'approval',
+      entityId: record.id,
+      summary: { evaluationId: record.evaluationId, state: approvalState(record) },
+    },
+  };
+}
+
+/**
+ * Changes a stored approval (compare-and-set on `expectedVersion`) with an audited status change, as a
+ * re-check or an expiry would; for tests that need an approval in some state. Returns whether it was stored.
+ */
+export async function seedApprovalChange(store: Store, next: ApprovalRecord, expectedVersion: number): Promise<boolean> {
+  const stored = { ...next, version: expectedVersion + 1 };
+  const outcome = await store.commit({
+    approval: { update: stored, expectedVersion },
+    audit: {
+      at: stored.updatedAt,
+      subject: 'test',
+      action: 'approval.status-changed',
+      entityType: 'approval',
+      entityId: stored.id,
+      summary: { toStatus: stored.status, state: approvalState(stored) },
+    },
+  });
+  return outcome.committed;
+}
