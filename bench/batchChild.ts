@@ -7,7 +7,7 @@ import { Rechecker } from '../src/approvals/recheck';
 import { RulesCatalogue } from '../src/rules/catalogue';
 import { rulesetHash } from '../src/rules/hash';
 import { checkRulesTree } from '../src/rules/validate';
-import { EmbeddedStore } from '../src/store/embedded';
+import { SqliteStore } from '../src/store/sqlite';
 import type { ApprovalRecord, EvaluationRecord } from '../src/store/types';
 import { ManualClock } from '../src/time/clock';
 
@@ -23,7 +23,7 @@ async function main() {
   const c = readdirSync(casesDir).map((f) => JSON.parse(readFileSync(path.join(casesDir, f), 'utf8'))).find((x) => x.expected.overall === 'eligible' && !x.version);
   const ruleset = rules.inForceOn('autisme', c.asOf)!;
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-bench-batch-'));
-  const store = new EmbeddedStore(dir);
+  const store = new SqliteStore(dir);
   await store.init();
   const clock = new ManualClock(`${c.asOf}T08:00:00Z`);
   const seedStart = Date.now();

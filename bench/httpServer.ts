@@ -10,7 +10,7 @@ import { loadTokensFile, tokenHash } from '../src/auth';
 import { createApp } from '../src/http/app';
 import { RulesCatalogue } from '../src/rules/catalogue';
 import { checkRulesTree } from '../src/rules/validate';
-import { EmbeddedStore } from '../src/store/embedded';
+import { SqliteStore } from '../src/store/sqlite';
 import { systemClock } from '../src/time/clock';
 
 /**
@@ -23,7 +23,7 @@ async function main() {
   const tokensFile = path.join(dir, 'tokens.json');
   writeFileSync(tokensFile, JSON.stringify([{ sha256: tokenHash(token), subject: 'bench', role: 'admin' }]));
   const rules = new RulesCatalogue(checkRulesTree(path.resolve(__dirname, '../../rules')).rulesets.map((r) => r.ruleset));
-  const store = new EmbeddedStore(path.join(dir, 'data'));
+  const store = new SqliteStore(path.join(dir, 'data'));
   await store.init();
   const service = new ApprovalService({ store, rules, clock: systemClock });
   const rechecker = new Rechecker({ store, rules, clock: systemClock });

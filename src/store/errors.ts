@@ -66,3 +66,21 @@ export class StoreIntegrityError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * DATA_DIR holds the nedb files of the embedded store before SQLite, and no SQLite database. The store
+ * refuses to start there (it would begin an empty record beside the old one) and creates nothing; the
+ * old record is imported once, with the service stopped.
+ */
+export class LegacyStoreError extends Error {
+  override readonly name = 'LegacyStoreError';
+
+  constructor(
+    readonly dataDir: string,
+    readonly files: string[],
+  ) {
+    super(
+      `${dataDir} holds the old nedb store (${files.join(', ')}) and no SQLite database: import it first with \`npm run import-nedb -- ${dataDir}\`, then start again`,
+    );
+  }
+}

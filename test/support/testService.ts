@@ -13,7 +13,7 @@ import { loadTokensFile, tokenHash } from '../../src/auth';
 import { createApp } from '../../src/http/app';
 import { RulesCatalogue } from '../../src/rules/catalogue';
 import type { Ruleset } from '../../src/rules/types';
-import { EmbeddedStore } from '../../src/store/embedded';
+import { SqliteStore } from '../../src/store/sqlite';
 import { ManualClock } from '../../src/time/clock';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { ruleset } from './builders';
@@ -46,7 +46,7 @@ export function apiCaller(service: () => TestService) {
 
 export interface TestService {
   app: Express;
-  store: EmbeddedStore;
+  store: SqliteStore;
   clock: ManualClock;
   rules: RulesCatalogue;
   rechecker: Rechecker;
@@ -73,7 +73,7 @@ export async function startTestService(
       { sha256: tokenHash(TOKENS.nord), subject: 'inspektoer@nord', role: 'inspector', tilsyn: 'Nord' },
     ]),
   );
-  const store = new EmbeddedStore(path.join(dir, 'data'));
+  const store = new SqliteStore(path.join(dir, 'data'));
   await store.init();
   const clock = new ManualClock(options.now ?? '2026-10-01T09:00:00Z');
   const rules = new RulesCatalogue(options.rulesets ?? [ruleset()]);

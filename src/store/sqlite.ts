@@ -1,0 +1,452 @@
+/**
+ * The embedded store: one SQLite database, DATA_DIR/specialfunktion.sqlite, through better-sqlite3.
+ *
+ * Several processes may use one data directory at once (the service, a second instance, the re-check
+ * job): WAL lets readers go on while one writer writes, every write is an IMMEDIATE transaction (it takes
+ * the write lock before reading what it builds on, waiting up to BUSY_TIMEOUT_MS for another process to
+ * finish), and nothing another process can change is kept in memory: the audit chain's tail is read
+ * inside each transaction.
+ *
+ * Group commit: commits queued in the same turn of the event loop are written in one transaction at the
+ * next setImmediate (see ChangeWriter), so their fsyncs are shared. Each caller's promise settles after
+ * the COMMIT, which with synchronous=FULL is on disk: a write that was acknowledged survives kill -9 and
+ * power loss.
+ *
+ * better-sqlite3 is synchronous: each statement runs on this thread. Reads and transactions are short
+ * (the indexes in sqliteSchema.ts serve every query); verifying the whole chain reads it in batches on a
+ * connection of its own, yielding between them.
+ *
+ * Failures: damage (SQLITE_CORRUPT, SQLITE_NOTADB, a failed quick_check at open) is StoreIntegrityError
+ * and nothing is repaired or dropped; what may pass (I/O errors, locks held too long, disk full, the file
+ * gone) is StoreUnavailableError. If the database file is deleted or replaced under an open connection,
+ * the store notices before its next operation and reopens the file at its path, or answers
+ * StoreUnavailableError while there is none (it never creates a new, empty one after the first open).
+ */
+import { accessSync, constants as fsConstants } from 'node:fs';
+import Database from 'better-sqlite3';
+import {
+  assertDocumentQuery,
+  assertFilter,
+  assertId,
+  assertPageRequest,
+  assertStoredDocument,
+  byId,
+  decodeCursor,
+  DOCUMENT_COLLECTIONS,
+  iterateApprovals,
+  matchesQuery,
+  toPage,
+  verifyChain,
+} from './common';
+import { StoreUnavailableError } from './errors';
+import { ChangeWriter, type JobResult } from './sqliteCommit';
+import { assertNotLegacy, BUSY_TIMEOUT_MS, databaseFile, DB_FILE_NAME, identityOf, openDatabase, type FileIdentity } from './sqliteDatabase';
+import { storeError } from './sqliteErrors';
+import { auditEntryFrom, evaluationFrom, evidenceFrom, prepareChange, type AuditRow, type PreparedChange } from './sqliteRows';
+import type {
+  ApprovalFilter,
+  ApprovalRecord,
+  AuditEntry,
+  AuditHead,
+  AuditVerification,
+  AuditVerifyOptions,
+  CommitOutcome,
+  Change,
+  DocumentCollection,
+  DocumentQuery,
+  EvaluationRecord,
+  EvidenceOnRecord,
+  Page,
+  PageRequest,
+  Store,
+  StoredDocument,
+} from './types';
+
+/** Changes written in one transaction at most; more wait for the next turn of the event loop. */
+const MAX_GROUP_CHANGES = 1000;
+/** Audit entries read per batch when verifying the chain. */
+const VERIFY_BATCH = 1000;
+
+interface QueuedJob {
+  changes: PreparedChange[];
+  resolve: (outcomes: CommitOutcome[]) => void;
+  reject: (error: unknown) => void;
+}
+
+export class SqliteStore implements Store {
+  readonly file: string;
+  private state: 'new' | 'open' | 'closed' = 'new';
+  /** Null while open only after the file was found deleted or replaced: reopened at the next operation. */
+  private connection: Connection | null = null;
+  private queue: QueuedJob[] = [];
+  private flushing: NodeJS.Immediate | null = null;
+
+  constructor(readonly dataDir: string) {
+    this.file = databaseFile(dataDir);
+  }
+
+  async init(): Promise<void> {
+    if (this.state === 'open') return;
+    try {
+      assertNotLegacy(this.dataDir);
+    } catch (error) {
+      throw this.mapped(error, 'inspect the data directory');
+    }
+    this.connection = connect(this.dataDir, true);
+    this.state = 'open';
+  }
+
+  /** Commits what is queued, then closes; later calls reject with StoreUnavailableError. */
+  async close(): Promise<void> {
+    if (this.state !== 'open') {
+      this.state = 'closed';
+      return;
+    }
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = null;
+    while (this.queue.length > 0) this.flushGroup();
+    this.state = 'closed';
+    this.connection?.db.close();
+    this.connection = null;
+  }
+
+  async ping(): Promise<void> {
+    this.use('reach the store', (c) => {
+      c.sql.head.get();
+      // Taking the write lock proves the file can be written (and that no other process holds it too long).
+      c.sql.begin.run();
+      c.sql.rollback.run();
+      accessSync(this.dataDir, fsConstants.W_OK);
+      accessSync(this.file, fsConstants.W_OK);
+    });
+  }
+
+  // ---- writes ------------------------------------------------------------------------------------
+
+  async commit(change: Change): Promise<CommitOutcome> {
+    const [outcome] = await this.commitMany([change]);
+    return outcome;
+  }
+
+  async commitMany(changes: Change[]): Promise<CommitOutcome[]> {
+    if (!Array.isArray(changes)) throw new TypeError('commitMany takes an array of changes');
+    this.assertOpen();
+    const prepared = changes.map(prepareChange);
+    if (prepared.length === 0) return [];
+    return new Promise<CommitOutcome[]>((resolve, reject) => {
+      this.queue.push({ changes: prepared, resolve, reject });
+      this.flushing ??= setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.flushing = null;
+    this.flushGroup();
+    if (this.queue.length > 0) this.flushing = setImmediate(() => this.flush());
+  }
+
+  /** Writes the jobs at the head of the queue (up to MAX_GROUP_CHANGES changes) in one transaction. */
+  private flushGroup(): void {
+    let count = 0;
+    let take = 0;
+    while (take < this.queue.length && (take === 0 || count + this.queue[take].changes.length <= MAX_GROUP_CHANGES)) {
+      count += this.queue[take].changes.length;
+      take += 1;
+    }
+    const jobs = this.queue.splice(0, take);
+    let results: JobResult[];
+    try {
+      results = this.use('commit', (c) => c.writer.commit(jobs.map((job) => job.changes)));
+    } catch (error) {
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const result = results[i];
+      if ('error' in result) job.reject(result.error);
+      else job.resolve(result.outcomes);
+    });
+  }
+
+  // ---- evaluations -------------------------------------------------------------------------------
+
+  async getEvaluation(id: string): Promise<EvaluationRecord | null> {
+    assertId(id);
+    const row = this.use('read an evaluation', (c) => c.sql.evaluation.get(id));
+    return row ? evaluationFrom(row) : null;
+  }
+
+  async latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null> {
+    assertId(approvalId, 'approvalId');
+    const row = this.use('read an evaluation', (c) => c.sql.latestEvaluation.get(approvalId));
+    return row ? evaluationFrom(row) : null;
+  }
+
+  async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null> {
+    assertId(id);
+    const row = this.use('read evidence', (c) => c.sql.evidence.get(id));
+    return row ? { evaluationId: row.id, evidence: evidenceFrom(row.evidence) } : null;
+  }
+
+  // ---- approvals ---------------------------------------------------------------------------------
+
+  async getApproval(id: string): Promise<ApprovalRecord | null> {
+    assertId(id);
+    const row = this.use('read an approval', (c) => c.sql.approval.get(id));
+    return row ? (JSON.parse(row.record) as ApprovalRecord) : null;
+  }
+
+  async listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<ApprovalRecord>> {
+    assertFilter(filter);
+    assertPageRequest(page);
+    const where = approvalWhere(filter);
+    if (page.cursor !== undefined) {
+      const after = decodeCursor(page.cursor);
+      where.clauses.push('(created_at, id) > (?, ?)');
+      where.params.push(after.createdAt, after.id);
+    }
+    const sql = `SELECT record FROM approvals ${whereSql(where.clauses)} ORDER BY created_at, id LIMIT ?`;
+    const rows = this.use('list approvals', (c) => c.statement<{ record: string }>(sql).all(...where.params, page.limit + 1));
+    return toPage(
+      rows.map((row) => JSON.parse(row.record) as ApprovalRecord),
+      page.limit,
+    );
+  }
+
+  async countApprovals(filter: ApprovalFilter): Promise<number> {
+    assertFilter(filter);
+    const where = approvalWhere(filter);
+    const sql = `SELECT COUNT(*) AS n FROM approvals ${whereSql(where.clauses)}`;
+    return this.use('count approvals', (c) => (c.statement<{ n: number }>(sql).get(...where.params) as { n: number }).n);
+  }
+
+  findApprovals(filter: ApprovalFilter): AsyncIterable<ApprovalRecord> {
+    assertFilter(filter);
+    return iterateApprovals((f, page) => this.listApprovals(f, page), filter);
+  }
+
+  // ---- audit -------------------------------------------------------------------------------------
+
+  async listAudit(options: { limit: number; afterSeq?: number }): Promise<AuditEntry[]> {
+    if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError('limit must be a positive integer');
+    const afterSeq = options.afterSeq ?? 0;
+    return this.use('read the audit log', (c) => c.sql.auditAfter.all(afterSeq, options.limit)).map(auditEntryFrom);
+  }
+
+  async auditHead(): Promise<AuditHead | null> {
+    const row = this.use('read the audit log', (c) => c.sql.newestAudit.get());
+    if (!row) return null;
+    const entry = auditEntryFrom(row);
+    return { seq: entry.seq, hash: entry.hash, at: entry.at };
+  }
+
+  /**
+   * Reads the chain in batches inside one read transaction of a connection of its own: the entries and
+   * the recorded head are one snapshot, while commits on the store's connection go on.
+   */
+  async verifyAuditChain(options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+    this.use('verify the audit log', () => undefined);
+    const where = { dataDir: this.dataDir, fileName: DB_FILE_NAME };
+    let reader: Database.Database | undefined;
+    try {
+      reader = new Database(this.file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+      const db = reader;
+      db.prepare('BEGIN').run();
+      const head = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE one = 1').get() ?? null;
+      const batch = db.prepare<[number, number], AuditRow>('SELECT seq, hash, entry FROM audit WHERE seq > ? ORDER BY seq LIMIT ?');
+      const isOpen = () => this.state === 'open';
+      async function* entries(): AsyncGenerator<AuditEntry> {
+        for (let after = 0; ; ) {
+          const rows = batch.all(after, VERIFY_BATCH);
+          for (const row of rows) yield auditEntryFrom(row);
+          if (rows.length < VERIFY_BATCH) return;
+          after = rows[rows.length - 1].seq;
+          await new Promise((resolve) => setImmediate(resolve));
+          if (!isOpen()) throw new StoreUnavailableError('The store was closed while the audit log was being verified');
+        }
+      }
+      return await verifyChain(entries(), head, options);
+    } catch (error) {
+      throw storeError(error, 'verify the audit log', where);
+    } finally {
+      reader?.close();
+    }
+  }
+
+  // ---- leases ------------------------------------------------------------------------------------
+
+  async acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    assertId(name, 'lease name');
+    assertId(holder, 'lease holder');
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs must be a positive number');
+    const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+    return this.use('take a lease', (c) => c.acquireLease.immediate(name, holder, expiresAt, now.toISOString()));
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    assertId(name, 'lease name');
+    assertId(holder, 'lease holder');
+    this.use('release a lease', (c) => c.sql.releaseLease.run(name, holder));
+  }
+
+  // ---- documents ---------------------------------------------------------------------------------
+
+  async putRun(doc: StoredDocument): Promise<void> {
+    assertStoredDocument(doc);
+    const record = JSON.stringify(doc);
+    this.use('store a run record', (c) => c.sql.putDocument.run('recheckRuns', doc.id, record));
+  }
+
+  async getDocument<T extends StoredDocument = StoredDocument>(collection: DocumentCollection, id: string): Promise<T | null> {
+    assertCollection(collection);
+    assertId(id);
+    const row = this.use('read a document', (c) => c.sql.document.get(collection, id));
+    return row ? (JSON.parse(row.record) as T) : null;
+  }
+
+  async findDocuments<T extends StoredDocument = StoredDocument>(collection: DocumentCollection, query: DocumentQuery): Promise<T[]> {
+    assertCollection(collection);
+    assertDocumentQuery(query);
+    // Narrowed in SQL on the keys that make a plain JSON path; equality there is loose (true = 1), so
+    // every document is checked again with strict equality.
+    const narrowed = Object.entries(query).filter(([key]) => SIMPLE_KEY.test(key));
+    const sql = `SELECT record FROM documents WHERE collection = ?${narrowed.map(() => ' AND json_extract(record, ?) = ?').join('')}`;
+    const params = narrowed.flatMap(([key, value]) => [`$.${key}`, typeof value === 'boolean' ? Number(value) : value]);
+    const rows = this.use('find documents', (c) => c.statement<{ record: string }>(sql).all(collection, ...params));
+    return rows
+      .map((row) => JSON.parse(row.record) as T)
+      .filter((doc) => matchesQuery(doc, query))
+      .sort(byId);
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.state === 'new') throw new StoreUnavailableError('The store has not been opened');
+    if (this.state === 'closed') throw new StoreUnavailableError('The store is closed');
+  }
+
+  /** Runs `operation` on the open connection, with errors as the port defines them. */
+  private use<T>(what: string, operation: (c: Connection) => T): T {
+    try {
+      this.assertOpen();
+      return operation(this.current());
+    } catch (error) {
+      throw this.mapped(error, what);
+    }
+  }
+
+  /** The connection, reopened first if its file was deleted or replaced since it was opened. */
+  private current(): Connection {
+    const identity = identityOf(this.file);
+    if (this.connection && !sameFile(identity, this.connection.identity)) {
+      this.connection.db.close();
+      this.connection = null;
+    }
+    if (!identity) throw new StoreUnavailableError(`The database file ${this.file} has disappeared`);
+    this.connection ??= connect(this.dataDir, false);
+    return this.connection;
+  }
+
+  private mapped(error: unknown, what: string): unknown {
+    return storeError(error, what, { dataDir: this.dataDir, fileName: DB_FILE_NAME });
+  }
+}
+
+/** An open database with the statements every operation uses, prepared once. */
+class Connection {
+  readonly writer: ChangeWriter;
+  readonly sql;
+  readonly acquireLease: Database.Transaction<(name: string, holder: string, expiresAt: string, now: string) => boolean>;
+  /** Statements whose text depends on the filter or query given (a bounded number of shapes). */
+  private readonly shaped = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly db: Database.Database,
+    readonly identity: FileIdentity,
+  ) {
+    const evaluationWithEvidence = 'SELECT e.id, e.record, v.json AS evidence FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256';
+    this.sql = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      rollback: db.prepare('ROLLBACK'),
+      head: db.prepare('SELECT seq, hash FROM audit_head WHERE one = 1'),
+      evaluation: db.prepare<[string], { id: string; record: string; evidence: string | null }>(`${evaluationWithEvidence} WHERE e.id = ?`),
+      latestEvaluation: db.prepare<[string], { id: string; record: string; evidence: string | null }>(
+        `${evaluationWithEvidence} WHERE e.approval_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT 1`,
+      ),
+      evidence: db.prepare<[string], { id: string; evidence: string | null }>(
+        'SELECT e.id, v.json AS evidence FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256 WHERE e.id = ?',
+      ),
+      approval: db.prepare<[string], { record: string }>('SELECT record FROM approvals WHERE id = ?'),
+      auditAfter: db.prepare<[number, number], AuditRow>('SELECT seq, hash, entry FROM audit WHERE seq > ? ORDER BY seq LIMIT ?'),
+      newestAudit: db.prepare<[], AuditRow>('SELECT seq, hash, entry FROM audit ORDER BY seq DESC LIMIT 1'),
+      lease: db.prepare<[string], { holder: string; expires_at: string }>('SELECT holder, expires_at FROM leases WHERE name = ?'),
+      setLease: db.prepare('INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at'),
+      releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?'),
+      putDocument: db.prepare('INSERT INTO documents (collection, id, record) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET record = excluded.record'),
+      document: db.prepare<[string, string], { record: string }>('SELECT record FROM documents WHERE collection = ? AND id = ?'),
+    };
+    this.writer = new ChangeWriter(db);
+    this.acquireLease = db.transaction((name: string, holder: string, expiresAt: string, now: string) => {
+      const current = this.sql.lease.get(name);
+      if (current && current.holder !== holder && current.expires_at > now) return false;
+      this.sql.setLease.run(name, holder, expiresAt);
+      return true;
+    });
+  }
+
+  statement<R>(sql: string): Database.Statement<unknown[], R> {
+    let statement = this.shaped.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.shaped.set(sql, statement);
+    }
+    return statement as Database.Statement<unknown[], R>;
+  }
+}
+
+function connect(dataDir: string, create: boolean): Connection {
+  const { db, identity } = openDatabase(dataDir, { create });
+  try {
+    return new Connection(db, identity);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function sameFile(a: FileIdentity | null, b: FileIdentity): boolean {
+  return a !== null && a.dev === b.dev && a.ino === b.ino;
+}
+
+/** Keys used as JSON paths in SQL; others are matched in JavaScript only. */
+const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function assertCollection(collection: DocumentCollection): void {
+  if (!DOCUMENT_COLLECTIONS.includes(collection)) throw new TypeError(`unknown document collection '${String(collection)}'`);
+}
+
+function approvalWhere(filter: ApprovalFilter): { clauses: string[]; params: string[] } {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  const equal = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    clauses.push(`${column} = ?`);
+    params.push(value);
+  };
+  equal('speciale', filter.speciale);
+  equal('level', filter.level);
+  equal('status', filter.status);
+  equal('tilsyn', filter.tilsyn);
+  equal('tilbud_id', filter.tilbudId);
+  equal('cvr', filter.cvr);
+  if (filter.expiringBefore !== undefined) {
+    clauses.push('valid_until < ?');
+    params.push(filter.expiringBefore);
+  }
+  return { clauses, params };
+}
+
+function whereSql(clauses: string[]): string {
+  return clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+}

@@ -1,0 +1,149 @@
+/**
+ * Writing changes with their audit entries: a group of changes in one IMMEDIATE transaction.
+ *
+ * The transaction starts by reading the newest two audit entries and the recorded head and checking
+ * that they still link (brokenLink); if not, it writes nothing and every change of the group is refused
+ * with StoreIntegrityError. Each caller's changes (a job: one commit, or a commitMany) run inside a
+ * savepoint of their own, and each change inside a nested one: a refused change (duplicate id, stale
+ * version, a second approval in force) is rolled back to its savepoint and leaves the others, its audit
+ * entry included, so it uses no seq. A job that fails for another reason (a bug) is rolled back whole
+ * and only its caller hears of it; an error of the database itself (I/O, disk full, damage) ends the
+ * transaction for everyone.
+ *
+ * With synchronous=FULL, the COMMIT has reached the disk when the transaction function returns.
+ */
+import type Database from 'better-sqlite3';
+import { brokenLink, nextAuditEntry } from './common';
+import { StoreIntegrityError } from './errors';
+import { errorKind } from './sqliteErrors';
+import { auditEntryFrom, auditRow, type ApprovalRow, type AuditRow, type PreparedChange } from './sqliteRows';
+import type { AuditEntry, CommitOutcome, Refusal } from './types';
+
+export type JobResult = { outcomes: CommitOutcome[] } | { error: unknown };
+
+/** Thrown inside a change's savepoint to roll it back, caught just outside it. */
+class Refused {
+  constructor(readonly refusal: Refusal) {}
+}
+
+const APPROVAL_COLUMNS = 'id, speciale, level, status, tilsyn, tilbud_id, cvr, valid_until, created_at, version, in_force, record';
+const APPROVAL_VALUES = '@id, @speciale, @level, @status, @tilsyn, @tilbudId, @cvr, @validUntil, @createdAt, @version, @inForce, @record';
+
+export class ChangeWriter {
+  private readonly sql;
+  private readonly group: Database.Transaction<(jobs: PreparedChange[][]) => JobResult[]>;
+  private readonly job: Database.Transaction<(changes: PreparedChange[], tail: AuditEntry | null) => { outcomes: CommitOutcome[]; tail: AuditEntry | null }>;
+  private readonly change: Database.Transaction<(change: PreparedChange, tail: AuditEntry | null) => AuditEntry>;
+
+  constructor(db: Database.Database) {
+    this.sql = {
+      newestTwo: db.prepare<[], AuditRow>('SELECT seq, hash, entry FROM audit ORDER BY seq DESC LIMIT 2'),
+      head: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE one = 1'),
+      insertEvidence: db.prepare('INSERT OR IGNORE INTO evidence (sha256, json) VALUES (@sha256, @json)'),
+      insertEvaluation: db.prepare('INSERT INTO evaluations (id, approval_id, created_at, evidence_sha256, record) VALUES (@id, @approvalId, @createdAt, @evidenceSha256, @record)'),
+      insertApproval: db.prepare(`INSERT INTO approvals (${APPROVAL_COLUMNS}) VALUES (${APPROVAL_VALUES})`),
+      updateApproval: db.prepare(
+        `UPDATE approvals SET speciale = @speciale, level = @level, status = @status, tilsyn = @tilsyn, tilbud_id = @tilbudId, cvr = @cvr,
+         valid_until = @validUntil, created_at = @createdAt, version = @version, in_force = @inForce, record = @record
+         WHERE id = @id AND version = @expectedVersion`,
+      ),
+      inForce: db.prepare<[string, string, string, string], { id: string }>(
+        'SELECT id FROM approvals WHERE tilbud_id = ? AND speciale = ? AND level = ? AND in_force = 1 AND id <> ?',
+      ),
+      insertDocument: db.prepare('INSERT INTO documents (collection, id, record) VALUES (@collection, @id, @record)'),
+      insertAudit: db.prepare('INSERT INTO audit (seq, hash, entry) VALUES (@seq, @hash, @entry)'),
+      setHead: db.prepare('INSERT INTO audit_head (one, seq, hash) VALUES (1, @seq, @hash) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash'),
+    };
+
+    this.change = db.transaction((change: PreparedChange, tail: AuditEntry | null) => this.write(change, tail));
+
+    this.job = db.transaction((changes: PreparedChange[], tail: AuditEntry | null) => {
+      const outcomes = changes.map((change): CommitOutcome => {
+        try {
+          const entry = this.change(change, tail);
+          tail = entry;
+          return { committed: true, entry };
+        } catch (error) {
+          if (error instanceof Refused) return { committed: false, ...error.refusal };
+          throw error;
+        }
+      });
+      return { outcomes, tail };
+    });
+
+    this.group = db.transaction((jobs: PreparedChange[][]) => {
+      const [newest, beforeNewest] = this.sql.newestTwo.all().map(auditEntryFrom);
+      const broken = brokenLink(newest ?? null, beforeNewest ?? null, this.sql.head.get() ?? null);
+      if (broken) {
+        throw new StoreIntegrityError(`The audit log does not link at entry ${broken.firstBrokenSeq}: ${broken.reason}. Nothing was written.`, {
+          firstBrokenSeq: broken.firstBrokenSeq,
+        });
+      }
+      let tail: AuditEntry | null = newest ?? null;
+      return jobs.map((changes): JobResult => {
+        try {
+          const done = this.job(changes, tail);
+          tail = done.tail;
+          return { outcomes: done.outcomes };
+        } catch (error) {
+          if (errorKind(error) !== 'other' || !db.inTransaction) throw error;
+          return { error };
+        }
+      });
+    });
+  }
+
+  /** Commits the jobs in one IMMEDIATE transaction; throws (having written nothing) when it cannot. */
+  commit(jobs: PreparedChange[][]): JobResult[] {
+    return this.group.immediate(jobs);
+  }
+
+  /** One change inside its savepoint: the rows, then its audit entry after `tail`. */
+  private write(change: PreparedChange, tail: AuditEntry | null): AuditEntry {
+    if (change.evaluation) {
+      if (change.evidence) this.sql.insertEvidence.run(change.evidence);
+      this.refuseOn('SQLITE_CONSTRAINT_PRIMARYKEY', () => this.sql.insertEvaluation.run(change.evaluation), { reason: 'duplicate-id', collection: 'evaluations', id: change.evaluation.id });
+    }
+    if (change.approval) {
+      if ('insert' in change.approval) {
+        const row = change.approval.insert;
+        this.refuseOn('SQLITE_CONSTRAINT_PRIMARYKEY', () => this.insertApproval(row), { reason: 'duplicate-id', collection: 'approvals', id: row.id });
+      } else {
+        const { update: row, expectedVersion } = change.approval;
+        const { changes } = this.withInForceCheck(row, () => this.sql.updateApproval.run({ ...row, expectedVersion }));
+        if (changes === 0) throw new Refused({ reason: 'stale-version', approvalId: row.id });
+      }
+    }
+    for (const doc of change.documents) {
+      this.refuseOn('SQLITE_CONSTRAINT_PRIMARYKEY', () => this.sql.insertDocument.run(doc), { reason: 'duplicate-id', collection: doc.collection, id: doc.id });
+    }
+    const entry = nextAuditEntry(change.audit, tail);
+    this.sql.insertAudit.run(auditRow(entry));
+    this.sql.setHead.run({ seq: entry.seq, hash: entry.hash });
+    return entry;
+  }
+
+  private insertApproval(row: ApprovalRow): void {
+    this.withInForceCheck(row, () => this.sql.insertApproval.run(row));
+  }
+
+  /** Runs the write; a violation of the one-in-force index becomes a refusal naming the approval in force. */
+  private withInForceCheck<T>(row: ApprovalRow, write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+      const inForce = this.sql.inForce.get(row.tilbudId, row.speciale, row.level, row.id);
+      throw new Refused({ reason: 'approval-in-force', approvalId: row.id, ...(inForce ? { inForceId: inForce.id } : {}) });
+    }
+  }
+
+  private refuseOn(code: string, write: () => unknown, refusal: Refusal): void {
+    try {
+      write();
+    } catch (error) {
+      if ((error as { code?: unknown }).code === code) throw new Refused(refusal);
+      throw error;
+    }
+  }
+}

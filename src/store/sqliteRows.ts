@@ -1,0 +1,121 @@
+/**
+ * Records as rows of the SQLite store's tables and back (see sqliteSchema.ts). A change is turned into
+ * rows before its transaction starts, so the transaction does SQL only.
+ */
+import { createHash } from 'node:crypto';
+import { approvalOf, assertChange, deepFreeze } from './common';
+import { LIVE_STATUSES } from './types';
+import type { ApprovalRecord, AuditEntry, AuditInput, Change, DocumentCollection, EvaluationRecord } from './types';
+
+export interface EvidenceRow {
+  sha256: string;
+  json: string;
+}
+
+export interface EvaluationRow {
+  id: string;
+  approvalId: string | null;
+  createdAt: string;
+  /** The record without its evidence. */
+  record: string;
+  evidenceSha256: string | null;
+}
+
+export interface ApprovalRow {
+  id: string;
+  speciale: string;
+  level: string;
+  status: string;
+  tilsyn: string | null;
+  tilbudId: string;
+  cvr: string | null;
+  validUntil: string | null;
+  createdAt: string;
+  version: number;
+  inForce: 1 | null;
+  record: string;
+}
+
+export interface DocumentRow {
+  collection: DocumentCollection;
+  id: string;
+  record: string;
+}
+
+/** A change as the rows it writes; the audit entry is built in the transaction, after the newest one. */
+export interface PreparedChange {
+  audit: AuditInput;
+  evidence?: EvidenceRow;
+  evaluation?: EvaluationRow;
+  approval?: { insert: ApprovalRow } | { update: ApprovalRow; expectedVersion: number };
+  documents: DocumentRow[];
+}
+
+export function prepareChange(change: Change): PreparedChange {
+  assertChange(change);
+  const prepared: PreparedChange = { audit: change.audit, documents: [] };
+  if (change.evaluation) {
+    const { evidence, ...rest } = change.evaluation;
+    const json = evidence === undefined ? undefined : JSON.stringify(evidence);
+    if (json !== undefined) prepared.evidence = { sha256: createHash('sha256').update(json, 'utf8').digest('hex'), json };
+    prepared.evaluation = {
+      id: rest.id,
+      approvalId: rest.approvalId ?? null,
+      createdAt: rest.createdAt,
+      record: JSON.stringify(rest),
+      evidenceSha256: prepared.evidence?.sha256 ?? null,
+    };
+  }
+  const approval = approvalOf(change);
+  if (approval && change.approval) {
+    const row = approvalRow(approval);
+    prepared.approval = 'insert' in change.approval ? { insert: row } : { update: row, expectedVersion: change.approval.expectedVersion };
+  }
+  for (const { collection, doc } of change.documents ?? []) prepared.documents.push({ collection, id: doc.id, record: JSON.stringify(doc) });
+  return prepared;
+}
+
+export function approvalRow(record: ApprovalRecord): ApprovalRow {
+  return {
+    id: record.id,
+    speciale: record.speciale,
+    level: record.level,
+    status: record.status,
+    tilsyn: record.tilsyn ?? null,
+    tilbudId: record.provider?.tilbudId,
+    cvr: record.provider?.cvr ?? null,
+    validUntil: record.validUntil ?? null,
+    createdAt: record.createdAt,
+    version: record.version,
+    inForce: LIVE_STATUSES.includes(record.status) ? 1 : null,
+    record: JSON.stringify(record),
+  };
+}
+
+/** An evaluation read back: a fresh record, its evidence (when it has any) frozen. */
+export function evaluationFrom(row: { record: string; evidence: string | null }): EvaluationRecord {
+  const record = JSON.parse(row.record) as EvaluationRecord;
+  if (row.evidence !== null) record.evidence = deepFreeze(JSON.parse(row.evidence));
+  return record;
+}
+
+export function evidenceFrom(json: string | null): unknown {
+  return json === null ? undefined : deepFreeze(JSON.parse(json));
+}
+
+export interface AuditRow {
+  seq: number;
+  hash: string;
+  /** The entry's other fields. */
+  entry: string;
+}
+
+export function auditRow(entry: AuditEntry): AuditRow {
+  const { seq, hash, ...rest } = entry;
+  return { seq, hash, entry: JSON.stringify(rest) };
+}
+
+export function auditEntryFrom(row: AuditRow): AuditEntry {
+  // The columns are the entry's seq and hash, whatever the JSON beside them says.
+  return { ...(JSON.parse(row.entry) as Omit<AuditEntry, 'seq' | 'hash'>), seq: row.seq, hash: row.hash };
+}
