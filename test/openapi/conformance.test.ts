@@ -19,7 +19,7 @@ function app() {
     res.json({ status: 'ok' });
   });
   a.get('/ready', (_req, res) => {
-    res.json({ status: 'ready', store: 'ok', rules: { specialer: 1, versions: 2 } }); // no X-Request-Id
+    res.json({ status: 'ready', store: 'ok', integrity: { status: 'unchecked' }, rules: { specialer: 1, versions: 2 } }); // no X-Request-Id
   });
   a.all('/health', withId, (_req, res) => {
     res.setHeader('Allow', 'GET');

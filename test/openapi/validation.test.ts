@@ -133,7 +133,7 @@ describe('validateResponse', () => {
   });
 
   it('reports a body that does not follow the schema', () => {
-    const errors = validateResponse('get', '/ready', 200, 'application/json', { status: 'ready', store: 'ok', rules: { specialer: 1 } });
+    const errors = validateResponse('get', '/ready', 200, 'application/json', { status: 'ready', store: 'ok', integrity: { status: 'unchecked' }, rules: { specialer: 1 } });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/\/rules\/versions/);
   });
