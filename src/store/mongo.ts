@@ -1,36 +1,35 @@
 /**
- * Production store on MongoDB (official driver), for one or more service instances on a replica set.
+ * Production store on MongoDB (official driver), for one or more service instances on a replica set (or
+ * a sharded cluster). Longer than our usual file: it is one adapter, and its parts (start-up, the commit
+ * transaction, reads) share the collections and their invariants; error classification, the transaction
+ * runner and the refusal rules live beside it (mongoErrors.ts, mongoTransaction.ts, mongoRefusals.ts).
  *
- * - Writes are acknowledged by a majority and journaled, reads see majority-committed data, so nothing
- *   a client was told about can be rolled back by a fail-over.
+ * - A change and its audit entry commit in one multi-document transaction (commit, commitMany), so a
+ *   replica set is required: init refuses a standalone server. Each transaction reads the audit head
+ *   document and the newest two entries, checks that they still link (brokenLink), decides every refusal
+ *   by reads before writing (a write error would abort the whole transaction), writes, appends the
+ *   entries and updates the head document. Every writing transaction writes that one document, so two
+ *   of them (on any instances) conflict and one runs again: appends are serialised by the database.
+ * - Writes are acknowledged by a majority and journaled, reads see majority-committed data (snapshot
+ *   reads in transactions), so nothing a client was told about can be rolled back by a fail-over.
  * - Records are stored as they are, with the driver's `_id` alongside; every read projects `_id` away and
  *   every insert/replace gets a copy (the driver would otherwise add `_id` to the caller's object).
  * - Connection-level failures (no server / no primary / network / majority not reachable in time / a
- *   mongodb+srv name that does not resolve / no pooled connection in time) become StoreUnavailableError,
- *   which the HTTP layer answers with 503.
+ *   mongodb+srv name that does not resolve / no pooled connection in time), and a transaction that
+ *   cannot commit within COMMIT_BUDGET_MS, become StoreUnavailableError, which the HTTP layer answers with 503.
  */
+import { performance } from 'node:perf_hooks';
+import { MongoClient, MongoServerError, type ClientSession, type Collection, type Db, type Filter, type MongoClientOptions } from 'mongodb';
 import {
-  MongoClient,
-  MongoClientClosedError,
-  MongoError,
-  MongoNetworkError,
-  MongoNotConnectedError,
-  MongoOperationTimeoutError,
-  MongoServerError,
-  MongoServerSelectionError,
-  MongoTopologyClosedError,
-  MongoWriteConcernError,
-  type Collection,
-  type Db,
-  type Filter,
-  type MongoClientOptions,
-} from 'mongodb';
-import {
+  DOCUMENT_COLLECTIONS,
+  approvalOf,
+  assertChange,
   assertDocumentQuery,
   assertFilter,
   assertId,
   assertPageRequest,
   assertStoredDocument,
+  brokenLink,
   byId,
   decodeCursor,
   deepFreeze,
@@ -40,14 +39,20 @@ import {
   toPage,
   verifyChain,
 } from './common';
-import { ApprovalInForceError, DuplicateIdError, StoreUnavailableError } from './errors';
+import { StoreIntegrityError } from './errors';
+import { LIVE_UNIQUE, guarded, isDuplicateKey, mapError } from './mongoErrors';
+import { refusalOf, type ChangeFacts } from './mongoRefusals';
+import { COMMIT_BUDGET_MS, WriteRace, runTransaction, transactionSupportProblem } from './mongoTransaction';
 import { LIVE_STATUSES } from './types';
 import type {
   ApprovalFilter,
   ApprovalRecord,
   AuditEntry,
-  AuditInput,
+  AuditHead,
   AuditVerification,
+  AuditVerifyOptions,
+  Change,
+  CommitOutcome,
   DocumentCollection,
   DocumentQuery,
   EvaluationRecord,
@@ -59,97 +64,30 @@ import type {
   StoredDocument,
 } from './types';
 
+export { isUnavailableError, violatesLiveUnique } from './mongoErrors';
+export { transactionSupportProblem } from './mongoTransaction';
+
 export const DEFAULT_DB_NAME = 'specialfunktion';
 
-const DOCUMENT_COLLECTIONS: readonly DocumentCollection[] = ['recheckRuns', 'capacityChanges', 'rechecks'];
 const NO_ID = { _id: 0 } as const;
 const EVIDENCE_ONLY = { _id: 0, id: 1, evidence: 1 } as const;
 /** `inForce` is the store's own marker for the live_unique index (see storedApproval), not part of the record. */
 const APPROVAL_FIELDS = { _id: 0, inForce: 0 } as const;
-const LIVE_UNIQUE = 'live_unique';
-const DUPLICATE_KEY = 11000;
-/** Appends racing with other instances retry on the unique seq index for this long; then the log is "busy". */
-const AUDIT_APPEND_BUDGET_MS = 5000;
+/** The one document of the auditHead collection. */
+const HEAD_ID = 'head';
+/** Server error codes: the command does not exist (hello before 4.4.2), the collection exists already. */
+const COMMAND_NOT_FOUND = 59;
+const NAMESPACE_EXISTS = 48;
+/** Give up verifying against a given head after this many tries while commits keep moving the head past it. */
+const VERIFY_ATTEMPTS = 3;
 
-/** Server error codes meaning "no usable primary / shutting down / timed out", i.e. try again later. */
-const UNAVAILABLE_CODES = new Set([
-  6, // HostUnreachable
-  7, // HostNotFound
-  50, // MaxTimeMSExpired
-  64, // WriteConcernFailed / WriteConcernTimeout
-  89, // NetworkTimeout
-  91, // ShutdownInProgress
-  100, // UnsatisfiableWriteConcern (not enough members up for w: majority)
-  133, // FailedToSatisfyReadPreference
-  134, // ReadConcernMajorityNotAvailableYet
-  189, // PrimarySteppedDown
-  262, // ExceededTimeLimit
-  9001, // SocketException
-  10107, // NotWritablePrimary
-  11600, // InterruptedAtShutdown
-  11602, // InterruptedDueToReplStateChange
-  13435, // NotPrimaryNoSecondaryOk
-  13436, // NotPrimaryOrSecondary
-]);
-
-/** Pool errors the driver does not export: the pool was closed under an operation, or no connection came free in time. */
-const UNAVAILABLE_DRIVER_ERRORS = new Set(['MongoPoolClosedError', 'MongoWaitQueueTimeoutError']);
-
-/** DNS answers that mean "try again later" for a mongodb+srv:// URI; the driver passes Node's own errors through. */
-const DNS_FAILURES = new Set(['ENOTFOUND', 'ENODATA', 'ETIMEOUT', 'ESERVFAIL', 'ECONNREFUSED', 'EAI_AGAIN', 'ECONNRESET', 'ECANCELLED']);
-
-function isDnsFailure(error: unknown): boolean {
-  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
-  return typeof syscall === 'string' && syscall.startsWith('query') && DNS_FAILURES.has(String(code));
+/** The head recorded with every commit: the newest entry's seq, hash and time. Absent until the first entry. */
+interface AuditHeadDocument {
+  _id: string;
+  seq: number;
+  hash: string;
+  at: string;
 }
-
-export function isUnavailableError(error: unknown): boolean {
-  if (isDnsFailure(error)) return true;
-  if (
-    error instanceof MongoNetworkError ||
-    error instanceof MongoServerSelectionError ||
-    error instanceof MongoTopologyClosedError ||
-    error instanceof MongoNotConnectedError ||
-    error instanceof MongoClientClosedError ||
-    error instanceof MongoOperationTimeoutError ||
-    error instanceof MongoWriteConcernError
-  ) {
-    return true;
-  }
-  if (error instanceof MongoError) {
-    if (UNAVAILABLE_DRIVER_ERRORS.has(error.name)) return true;
-    if (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('SystemOverloadedError')) return true;
-    const code = Number(error.code);
-    return UNAVAILABLE_CODES.has(code);
-  }
-  return false;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return error instanceof MongoServerError && Number(error.code) === DUPLICATE_KEY;
-}
-
-function mapError(error: unknown): unknown {
-  if (error instanceof StoreUnavailableError) return error;
-  if (isUnavailableError(error)) return new StoreUnavailableError(`MongoDB is unavailable: ${(error as Error).message}`, { cause: error });
-  return error;
-}
-
-/** Runs a driver call, turning "cannot reach the database" failures into StoreUnavailableError. */
-async function guarded<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    throw mapError(error);
-  }
-}
-
-function withoutMongoId<T extends object>(value: T): T {
-  const { _id: _ignored, ...rest } = value as T & { _id?: unknown };
-  return rest as T;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class MongoStore implements Store {
   private readonly client: MongoClient;
@@ -157,9 +95,11 @@ export class MongoStore implements Store {
   private readonly evaluations: Collection<EvaluationRecord>;
   private readonly approvals: Collection<ApprovalRecord>;
   private readonly audit: Collection<AuditEntry>;
+  private readonly auditHeads: Collection<AuditHeadDocument>;
   private readonly leases: Collection<LeaseRecord>;
-  /** Serialises this instance's audit appends, so they race only with other instances. */
-  private auditQueue: Promise<unknown> = Promise.resolve();
+  private readonly migrations: Collection<{ _id: string; at: string }>;
+  /** The tail of this instance's queue of transactions (see oneAtATime). */
+  private transactions: Promise<unknown> = Promise.resolve();
 
   constructor(uri: string, dbName: string = DEFAULT_DB_NAME, options: MongoClientOptions = {}) {
     this.client = new MongoClient(uri, {
@@ -173,6 +113,7 @@ export class MongoStore implements Store {
       ...(/[?&]waitQueueTimeoutMS=/i.test(uri) ? {} : { waitQueueTimeoutMS: 3000 }),
       // A server that accepted a request but never answers must not hang a request forever.
       socketTimeoutMS: 20_000,
+      // Outside transactions; a transaction has its own (TRANSACTION_OPTIONS), to the same effect.
       writeConcern: { w: 'majority', journal: true, wtimeoutMS: 5000 },
       readConcern: { level: 'majority' },
       readPreference: 'primary',
@@ -186,7 +127,9 @@ export class MongoStore implements Store {
     this.evaluations = this.db.collection<EvaluationRecord>('evaluations');
     this.approvals = this.db.collection<ApprovalRecord>('approvals');
     this.audit = this.db.collection<AuditEntry>('audit');
+    this.auditHeads = this.db.collection<AuditHeadDocument>('auditHead');
     this.leases = this.db.collection<LeaseRecord>('leases');
+    this.migrations = this.db.collection<{ _id: string; at: string }>('migrations');
   }
 
   private documents(collection: DocumentCollection): Collection<StoredDocument> {
@@ -196,6 +139,8 @@ export class MongoStore implements Store {
 
   async init(): Promise<void> {
     await guarded(() => this.client.connect());
+    await this.refuseServersWithoutTransactions();
+    await this.createCollections();
     // createIndexes is a no-op for indexes that already exist with the same definition.
     await guarded(() =>
       Promise.all([
@@ -216,6 +161,7 @@ export class MongoStore implements Store {
           { key: { 'provider.cvr': 1 }, name: 'provider_cvr' },
           { key: { validUntil: 1 }, name: 'validUntil' },
           // At most one approval in force per provider, speciale and level, whatever races between instances.
+          // The commit transaction reads it first (inForceQuery), so the index only ever catches a race.
           { key: { 'provider.tilbudId': 1, speciale: 1, level: 1 }, name: LIVE_UNIQUE, unique: true, partialFilterExpression: { inForce: true } },
         ]),
         this.audit.createIndexes([{ key: { seq: 1 }, name: 'seq_unique', unique: true }]),
@@ -224,6 +170,43 @@ export class MongoStore implements Store {
       ]),
     );
     await this.markApprovalsInForce();
+    await this.recordAuditHead();
+  }
+
+  /**
+   * Multi-document transactions need a replica set or a sharded cluster; on a standalone server every
+   * commit would fail. Not StoreUnavailableError: waiting will not change the server, so the start stops.
+   */
+  private async refuseServersWithoutTransactions(): Promise<void> {
+    const admin = this.db.admin();
+    const hello = await guarded(async () => {
+      try {
+        return await admin.command({ hello: 1 });
+      } catch (error) {
+        // Servers before 4.4.2 know the command by its old name.
+        if (error instanceof MongoServerError && Number(error.code) === COMMAND_NOT_FOUND) return admin.command({ isMaster: 1 });
+        throw error;
+      }
+    });
+    const problem = transactionSupportProblem(hello);
+    if (problem) throw new Error(problem);
+  }
+
+  /**
+   * Every collection a transaction writes, created up front: a server may refuse to create one inside a
+   * transaction (before 4.4, and in a transaction writing to more than one shard).
+   */
+  private async createCollections(): Promise<void> {
+    const names = ['evaluations', 'approvals', 'audit', 'auditHead', 'leases', 'migrations', ...DOCUMENT_COLLECTIONS];
+    const existing = new Set((await guarded(() => this.db.listCollections({}, { nameOnly: true }).toArray())).map((c) => c.name));
+    for (const name of names.filter((n) => !existing.has(n))) {
+      try {
+        await this.db.createCollection(name);
+      } catch (error) {
+        // Another instance starting at the same moment created it first.
+        if (!(error instanceof MongoServerError && Number(error.code) === NAMESPACE_EXISTS)) throw mapError(error);
+      }
+    }
   }
 
   /**
@@ -233,8 +216,7 @@ export class MongoStore implements Store {
    * left unmarked rather than refusing to start.
    */
   private async markApprovalsInForce(): Promise<void> {
-    const migrations = this.db.collection<{ _id: string; at: string }>('migrations');
-    if (await guarded(() => migrations.findOne({ _id: 'approvals.inForce' }))) return;
+    if (await guarded(() => this.migrations.findOne({ _id: 'approvals.inForce' }))) return;
     const unmarked = await guarded(() =>
       this.approvals.find({ status: { $in: [...LIVE_STATUSES] }, inForce: { $exists: false } }, { projection: { _id: 0, id: 1 } }).toArray(),
     );
@@ -245,7 +227,28 @@ export class MongoStore implements Store {
         if (!isDuplicateKey(error)) throw mapError(error);
       }
     }
-    await guarded(() => migrations.updateOne({ _id: 'approvals.inForce' }, { $set: { at: new Date().toISOString() } }, { upsert: true }));
+    await guarded(() => this.migrations.updateOne({ _id: 'approvals.inForce' }, { $set: { at: new Date().toISOString() } }, { upsert: true }));
+  }
+
+  /**
+   * A database whose log was written before the head document existed has entries and no head: its newest
+   * entry becomes the recorded head, once per database (a note in `migrations`). Once the note is there, a
+   * missing head is not adopted again: a head deleted behind the service's back is a broken chain, not a
+   * fresh start. Run no instance of the earlier version beside this one: its appends would not move the
+   * head, and the next commit here would find the chain broken.
+   */
+  private async recordAuditHead(): Promise<void> {
+    if (await guarded(() => this.migrations.findOne({ _id: 'audit.head' }))) return;
+    const newest = await guarded(() => this.audit.findOne({}, { sort: { seq: -1 }, projection: { _id: 0, seq: 1, hash: 1, at: 1 } }));
+    if (newest) {
+      try {
+        // $setOnInsert: a head another instance has recorded since (with a commit) is left alone.
+        await this.auditHeads.updateOne({ _id: HEAD_ID }, { $setOnInsert: { seq: newest.seq, hash: newest.hash, at: newest.at } }, { upsert: true });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw mapError(error);
+      }
+    }
+    await guarded(() => this.migrations.updateOne({ _id: 'audit.head' }, { $set: { at: new Date().toISOString() } }, { upsert: true }));
   }
 
   async close(): Promise<void> {
@@ -260,12 +263,111 @@ export class MongoStore implements Store {
     );
   }
 
-  // ---- evaluations -------------------------------------------------------------------------------
+  // ---- commits -----------------------------------------------------------------------------------
 
-  async insertEvaluation(record: EvaluationRecord): Promise<void> {
-    assertId(record.id);
-    await this.insertOrDuplicate(this.evaluations, 'evaluations', record);
+  async commit(change: Change): Promise<CommitOutcome> {
+    assertChanges([change]);
+    const [outcome] = await this.commitTogether([change]);
+    return outcome;
   }
+
+  async commitMany(changes: Change[]): Promise<CommitOutcome[]> {
+    if (!Array.isArray(changes)) throw new TypeError('commitMany takes a list of changes');
+    assertChanges(changes);
+    if (changes.length === 0) return [];
+    return this.commitTogether(changes);
+  }
+
+  /** The changes in one transaction, within COMMIT_BUDGET_MS of now (waiting for this instance's earlier commits included). */
+  private commitTogether(changes: Change[]): Promise<CommitOutcome[]> {
+    const deadline = performance.now() + COMMIT_BUDGET_MS;
+    return this.oneAtATime(() => runTransaction(this.client, (session) => this.writeChanges(changes, session), deadline));
+  }
+
+  /**
+   * This instance's transactions run one after the other. Every one that writes also writes the head
+   * document, so two at once would only conflict, and one of them would back off and start over: the
+   * database serialises them anyway, and across instances it still does.
+   */
+  private oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.transactions.then(task, task);
+    this.transactions = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The transaction's body; it may run more than once (see runTransaction), so it starts from nothing each time. */
+  private async writeChanges(changes: Change[], session: ClientSession): Promise<CommitOutcome[]> {
+    let tail = await this.linkedTail(session);
+    let appended = false;
+    const outcomes: CommitOutcome[] = [];
+    for (const change of changes) {
+      // Reads first, then writes: a refused change writes nothing and uses no seq.
+      const refusal = refusalOf(change, await this.factsOf(change, session));
+      if (refusal) {
+        outcomes.push({ committed: false, ...refusal });
+        continue;
+      }
+      const entry = nextAuditEntry(change.audit, tail);
+      await this.writeRecords(change, session);
+      await this.audit.insertOne({ ...entry }, { session });
+      outcomes.push({ committed: true, entry });
+      tail = entry;
+      appended = true;
+    }
+    if (appended && tail) {
+      await this.auditHeads.updateOne({ _id: HEAD_ID }, { $set: { seq: tail.seq, hash: tail.hash, at: tail.at } }, { upsert: true, session });
+    }
+    return outcomes;
+  }
+
+  /** The newest entry, after checking that it still links to the chain and is the recorded head; null for an empty log. */
+  private async linkedTail(session: ClientSession): Promise<AuditEntry | null> {
+    const recorded = await this.auditHeads.findOne({ _id: HEAD_ID }, { session, projection: { _id: 0, seq: 1, hash: 1 } });
+    const [newest, before] = await this.audit.find({}, { session, sort: { seq: -1 }, limit: 2, projection: NO_ID }).toArray();
+    const previous = newest && before && before.seq === newest.seq - 1 ? before : null;
+    const broken = brokenLink(newest ?? null, previous, recorded);
+    if (broken) {
+      throw new StoreIntegrityError(`The audit log does not link at entry ${broken.firstBrokenSeq}: ${broken.reason}. Nothing was written.`, {
+        firstBrokenSeq: broken.firstBrokenSeq,
+      });
+    }
+    return newest ?? null;
+  }
+
+  /** Reads, in the transaction, what decides whether the change is refused (see refusalOf). */
+  private async factsOf(change: Change, session: ClientSession): Promise<ChangeFacts> {
+    const facts: ChangeFacts = { evaluationExists: false, approvalExists: false, storedVersion: null, inForceId: undefined, documentExists: [] };
+    if (change.evaluation) facts.evaluationExists = await idExists(this.evaluations, change.evaluation.id, session);
+    const approval = approvalOf(change);
+    if (change.approval && approval) {
+      if ('insert' in change.approval) facts.approvalExists = await idExists(this.approvals, approval.id, session);
+      else facts.storedVersion = (await this.approvals.findOne({ id: approval.id }, { session, projection: { _id: 0, version: 1 } }))?.version ?? null;
+      if (LIVE_STATUSES.includes(approval.status)) {
+        facts.inForceId = (await this.approvals.findOne(inForceQuery(approval), { session, projection: { _id: 0, id: 1 } }))?.id;
+      }
+    }
+    for (const { collection, doc } of change.documents ?? []) facts.documentExists.push(await idExists(this.documents(collection), doc.id, session));
+    return facts;
+  }
+
+  /** The change's records; its reads found nothing in the way, so a duplicate key here is a race (WriteRace, or the driver's error). */
+  private async writeRecords(change: Change, session: ClientSession): Promise<void> {
+    if (change.evaluation) await this.evaluations.insertOne(withoutMongoId({ ...change.evaluation }), { session });
+    const approval = approvalOf(change);
+    if (change.approval && approval) {
+      if ('insert' in change.approval) {
+        await this.approvals.insertOne(storedApproval(approval), { session });
+      } else {
+        // Compare-and-set: the replacement happens only if the stored version is still the expected one.
+        const { expectedVersion } = change.approval;
+        const { matchedCount } = await this.approvals.replaceOne({ id: approval.id, version: expectedVersion }, storedApproval(approval), { session });
+        if (matchedCount !== 1) throw new WriteRace(`approval ${approval.id} was read at version ${expectedVersion} but not replaced at it`);
+      }
+    }
+    for (const { collection, doc } of change.documents ?? []) await this.documents(collection).insertOne(withoutMongoId({ ...doc }), { session });
+  }
+
+  // ---- evaluations -------------------------------------------------------------------------------
 
   async getEvaluation(id: string): Promise<EvaluationRecord | null> {
     return withFrozenEvidence(await this.findEvaluation(byEvaluationId(id), NO_ID));
@@ -285,46 +387,9 @@ export class MongoStore implements Store {
 
   // ---- approvals ---------------------------------------------------------------------------------
 
-  async insertApproval(record: ApprovalRecord): Promise<void> {
-    assertId(record.id);
-    try {
-      await this.approvals.insertOne(storedApproval(record));
-    } catch (error) {
-      if (isDuplicateKey(error)) throw await this.approvalConflict(record, error);
-      throw mapError(error);
-    }
-  }
-
-  /** Which unique index refused the approval: its id, or live_unique (another approval is in force). */
-  private async approvalConflict(record: ApprovalRecord, duplicate: unknown): Promise<Error> {
-    if (!violatesLiveUnique(duplicate)) return new DuplicateIdError('approvals', record.id);
-    const inForce = await guarded(() =>
-      this.approvals.findOne(
-        { 'provider.tilbudId': record.provider.tilbudId, speciale: record.speciale, level: record.level, inForce: true },
-        { projection: { _id: 0, id: 1 } },
-      ),
-    );
-    return new ApprovalInForceError(record.id, inForce?.id);
-  }
-
   async getApproval(id: string): Promise<ApprovalRecord | null> {
     assertId(id);
     return guarded(() => this.approvals.findOne({ id }, { projection: APPROVAL_FIELDS }));
-  }
-
-  async updateApproval(next: ApprovalRecord, expectedVersion: number): Promise<boolean> {
-    assertId(next.id);
-    if (!Number.isInteger(expectedVersion)) throw new TypeError('expectedVersion must be an integer');
-    // Compare-and-set in one document-atomic operation: the replacement only happens if the stored
-    // version is still the expected one, so of two concurrent updates exactly one matches.
-    const replacement = storedApproval({ ...next, version: expectedVersion + 1 });
-    try {
-      const result = await this.approvals.replaceOne({ id: next.id, version: expectedVersion }, replacement);
-      return result.matchedCount === 1;
-    } catch (error) {
-      if (isDuplicateKey(error)) throw await this.approvalConflict(next, error);
-      throw mapError(error);
-    }
   }
 
   async listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<ApprovalRecord>> {
@@ -358,38 +423,6 @@ export class MongoStore implements Store {
 
   // ---- audit -------------------------------------------------------------------------------------
 
-  appendAudit(input: AuditInput): Promise<AuditEntry> {
-    const task = () => this.appendAuditRacingOtherInstances(input);
-    const result = this.auditQueue.then(task, task);
-    this.auditQueue = result.catch(() => undefined);
-    return result;
-  }
-
-  /**
-   * Read the tail, build the next entry, insert it; the unique index on seq makes the insert fail if
-   * another instance took that seq first, and then we read the new tail and try again.
-   *
-   * The tail is read at majority (the client's read concern): an entry chained onto one that is not yet
-   * majority-committed could outlive it, if a fail-over rolled both back and a retried insert brought
-   * back only the later one, and the chain would stay broken for good. The price is a few retries while
-   * another instance's entry is being replicated.
-   */
-  private async appendAuditRacingOtherInstances(input: AuditInput): Promise<AuditEntry> {
-    const giveUpAt = Date.now() + AUDIT_APPEND_BUDGET_MS;
-    for (let attempt = 1; ; attempt++) {
-      const last = await guarded(() => this.audit.findOne({}, { sort: { seq: -1 }, projection: { _id: 0, seq: 1, hash: 1 } }));
-      const entry = nextAuditEntry(input, last ? { seq: last.seq, hash: last.hash } : null);
-      try {
-        await this.audit.insertOne({ ...entry });
-        return entry;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw mapError(error);
-        if (Date.now() >= giveUpAt) throw new StoreUnavailableError(`The audit log is busy: gave up appending after ${attempt} attempts in ${AUDIT_APPEND_BUDGET_MS} ms`);
-        await sleep(Math.floor(Math.random() * 10 * Math.min(attempt, 5)));
-      }
-    }
-  }
-
   async listAudit(options: { limit: number; afterSeq?: number }): Promise<AuditEntry[]> {
     if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError('limit must be a positive integer');
     const afterSeq = options.afterSeq ?? 0;
@@ -397,13 +430,53 @@ export class MongoStore implements Store {
     return guarded(() => this.audit.find({ seq: { $gt: afterSeq } }, { projection: NO_ID, sort: { seq: 1 }, limit: options.limit }).toArray());
   }
 
-  async verifyAuditChain(): Promise<AuditVerification> {
-    const cursor = this.audit.find({}, { projection: NO_ID, sort: { seq: 1 }, batchSize: 1000 });
+  async auditHead(): Promise<AuditHead | null> {
+    const newest = await guarded(() => this.audit.findOne({}, { sort: { seq: -1 }, projection: { _id: 0, seq: 1, hash: 1, at: 1 } }));
+    return newest ? { seq: newest.seq, hash: newest.hash, at: newest.at } : null;
+  }
+
+  /**
+   * The chain as of the head recorded when the verification starts. Entries up to that head cannot change
+   * while the service runs (a commit only adds after it), so a break found there is real; entries after it
+   * are either commits made since (the head has moved past them: the next verification covers them) or
+   * entries no commit recorded, and then the whole log is checked against the head, which names the first
+   * wrong one. Reading the head and then every entry without this would report a commit made in between as
+   * a break.
+   */
+  async verifyAuditChain(options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.recordedHead();
+      const upTo = recorded?.seq ?? 0;
+      const result = await this.verifyEntries({ seq: { $lte: upTo } }, recorded, options);
+      if (!result.ok) {
+        // A given head newer than the recorded one read above: a commit may have come in between.
+        const headCameLater = options.head !== undefined && options.head.seq > upTo && attempt < VERIFY_ATTEMPTS;
+        if (headCameLater && (await this.headMovedPast(upTo))) continue;
+        return result;
+      }
+      const later = await guarded(() => this.audit.findOne({ seq: { $gt: upTo } }, { projection: { _id: 0, seq: 1 } }));
+      if (!later || (await this.headMovedPast(upTo))) return result;
+      return this.verifyEntries({}, recorded, options);
+    }
+  }
+
+  private async verifyEntries(filter: Filter<AuditEntry>, recorded: { seq: number; hash: string } | null, options: AuditVerifyOptions): Promise<AuditVerification> {
+    const cursor = this.audit.find(filter, { projection: NO_ID, sort: { seq: 1 }, batchSize: 1000 });
     try {
-      return await guarded(() => verifyChain(cursor));
+      return await guarded(() => verifyChain(cursor, recorded, options));
     } finally {
       await cursor.close().catch(() => undefined);
     }
+  }
+
+  private async recordedHead(): Promise<{ seq: number; hash: string } | null> {
+    const head = await guarded(() => this.auditHeads.findOne({ _id: HEAD_ID }, { projection: { _id: 0, seq: 1, hash: 1 } }));
+    return head ? { seq: head.seq, hash: head.hash } : null;
+  }
+
+  private async headMovedPast(seq: number): Promise<boolean> {
+    const head = await this.recordedHead();
+    return head !== null && head.seq > seq;
   }
 
   // ---- leases ------------------------------------------------------------------------------------
@@ -443,13 +516,13 @@ export class MongoStore implements Store {
 
   // ---- small document store ----------------------------------------------------------------------
 
-  async putDocument(collection: DocumentCollection, doc: StoredDocument): Promise<void> {
+  async putRun(doc: StoredDocument): Promise<void> {
     assertStoredDocument(doc);
-    const c = this.documents(collection);
+    const runs = this.documents('recheckRuns');
     // Two concurrent upserts of a new id can both try to insert; the loser retries as a replace.
     for (let attempt = 1; ; attempt++) {
       try {
-        await c.replaceOne({ id: doc.id }, withoutMongoId({ ...doc }), { upsert: true });
+        await runs.replaceOne({ id: doc.id }, withoutMongoId({ ...doc }), { upsert: true });
         return;
       } catch (error) {
         if (!isDuplicateKey(error) || attempt >= 2) throw mapError(error);
@@ -470,28 +543,36 @@ export class MongoStore implements Store {
     // Mongo's equality also matches array elements; the contract is strict equality.
     return (rows as unknown as T[]).filter((doc) => matchesQuery(doc, query)).sort(byId);
   }
+}
 
-  async insertUniqueDocument(collection: DocumentCollection, doc: StoredDocument): Promise<boolean> {
-    assertStoredDocument(doc);
-    const c = this.documents(collection);
-    try {
-      await c.insertOne(withoutMongoId({ ...doc }));
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw mapError(error);
-    }
+/**
+ * Argument checks before any I/O, the audit entry included: building it throws for fields that are not
+ * strings or a summary that is not JSON, which inside the transaction would abort the other changes too.
+ */
+function assertChanges(changes: Change[]): void {
+  for (const change of changes) {
+    assertChange(change);
+    nextAuditEntry(change.audit, null);
   }
+}
 
-  private async insertOrDuplicate<T extends { id: string }>(collection: Collection<T>, name: string, record: T): Promise<void> {
-    try {
-      // A copy: insertOne adds `_id` to the object it is given.
-      await collection.insertOne({ ...withoutMongoId(record) } as Parameters<Collection<T>['insertOne']>[0]);
-    } catch (error) {
-      if (isDuplicateKey(error)) throw new DuplicateIdError(name, record.id);
-      throw mapError(error);
-    }
-  }
+async function idExists<T extends { id: string }>(collection: Collection<T>, id: string, session: ClientSession): Promise<boolean> {
+  return (await collection.findOne({ id } as Filter<T>, { session, projection: { _id: 1 } })) !== null;
+}
+
+/**
+ * Another approval in force for the approval's provider, speciale and level, as live_unique sees them: the
+ * inForce marker, and null for a missing field (as the index keys it; with ignoreUndefined an undefined
+ * value would drop the condition and match every provider).
+ */
+function inForceQuery(approval: ApprovalRecord): Filter<ApprovalRecord> {
+  return {
+    'provider.tilbudId': approval.provider?.tilbudId ?? null,
+    speciale: approval.speciale ?? null,
+    level: approval.level ?? null,
+    inForce: true,
+    id: { $ne: approval.id },
+  } as Filter<ApprovalRecord>;
 }
 
 interface EvaluationLookup {
@@ -520,6 +601,11 @@ function withFrozenEvidence(record: EvaluationRecord | null): EvaluationRecord |
   return record;
 }
 
+function withoutMongoId<T extends object>(value: T): T {
+  const { _id: _ignored, ...rest } = value as T & { _id?: unknown };
+  return rest as T;
+}
+
 /**
  * An approval as stored: the record (a copy without `_id`: insertOne adds one to the object it is given),
  * plus `inForce: true` while its status is in force, which is what the partial unique index live_unique covers.
@@ -527,13 +613,6 @@ function withFrozenEvidence(record: EvaluationRecord | null): EvaluationRecord |
 function storedApproval(record: ApprovalRecord): ApprovalRecord & { inForce?: true } {
   const { _id: _ignored, inForce: _marker, ...rest } = record as ApprovalRecord & { _id?: unknown; inForce?: unknown };
   return LIVE_STATUSES.includes(record.status) ? { ...rest, inForce: true } : rest;
-}
-
-/** Whether a duplicate-key error came from live_unique rather than an id index (servers before 4.4 send no keyPattern). */
-export function violatesLiveUnique(error: unknown): boolean {
-  const { keyPattern, errmsg, message } = error as { keyPattern?: Record<string, unknown>; errmsg?: unknown; message?: unknown };
-  if (keyPattern) return 'provider.tilbudId' in keyPattern && 'level' in keyPattern;
-  return new RegExp(`index: ${LIVE_UNIQUE}\\b`).test(String(errmsg ?? message));
 }
 
 function approvalQuery(filter: ApprovalFilter): Filter<ApprovalRecord> {
@@ -547,3 +626,4 @@ function approvalQuery(filter: ApprovalFilter): Filter<ApprovalRecord> {
   if (filter.expiringBefore !== undefined) query.validUntil = { $lt: filter.expiringBefore };
   return query;
 }
+
