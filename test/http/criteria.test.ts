@@ -70,7 +70,7 @@ describe('the published criteria (public)', () => {
 
   it('reports liveness and readiness', async () => {
     expect((await get('/health')).body).toEqual({ status: 'ok' });
-    expect((await get('/ready')).body).toEqual({ status: 'ready', store: 'ok', rules: { specialer: 1, versions: 3 } });
+    expect((await get('/ready')).body).toEqual({ status: 'ready', store: 'ok', integrity: { status: 'ok', checkedAt: expect.any(String), entries: 0, head: null, approvals: 0 }, rules: { specialer: 1, versions: 3 } });
   });
 
   it('refuses a CPR-like query value 422 on health, readiness, the contract and the docs too', async () => {

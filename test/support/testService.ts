@@ -5,7 +5,7 @@ import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import request from 'supertest';
 import { RecheckBatch } from '../../src/approvals/batch';
-import { RecordIntegrity } from '../../src/approvals/integrity';
+import type { RecordIntegrity } from '../../src/approvals/integrity';
 import { Rechecker } from '../../src/approvals/recheck';
 import { ApprovalService } from '../../src/approvals/service';
 import { loadAuditSigner, type AuditSigner } from '../../src/audit/signing';
@@ -14,6 +14,7 @@ import { createApp } from '../../src/http/app';
 import { RulesCatalogue } from '../../src/rules/catalogue';
 import type { Ruleset } from '../../src/rules/types';
 import { SqliteStore } from '../../src/store/sqlite';
+import { recordIntegrity } from '../../src/server';
 import { ManualClock } from '../../src/time/clock';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { ruleset } from './builders';
@@ -77,13 +78,15 @@ export async function startTestService(
   await store.init();
   const clock = new ManualClock(options.now ?? '2026-10-01T09:00:00Z');
   const rules = new RulesCatalogue(options.rulesets ?? [ruleset()]);
-  const integrity = new RecordIntegrity(store, clock);
-  const guarded = integrity.guard(store);
   const { signer } = loadAuditSigner({ dataDir: path.join(dir, 'data') });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const integrity = recordIntegrity(store, clock, signer, logger);
+  const guarded = integrity.guard(store);
+  // As the service does at start.
+  await integrity.verify();
   const service = new ApprovalService({ store: guarded, rules, clock });
   const rechecker = new Rechecker({ store: guarded, rules, clock });
   const batch = new RecheckBatch({ store: guarded, rules, clock, rechecker, holder: 'test-instance' });
-  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const inner = createApp({ service, rules, store: guarded, authenticator: loadTokensFile(tokensFile), logger, clock, rechecker, batch, integrity, signer });
   // Every response in every test is checked against openapi.yaml; close() fails the test on a drift.
   const checked = options.contractGuard === false ? { app: inner, violations: [] as string[] } : withContractGuard(inner);
