@@ -41,6 +41,7 @@ export class ChangeWriter {
       head: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE one = 1'),
       insertEvidence: db.prepare('INSERT OR IGNORE INTO evidence (sha256, json) VALUES (@sha256, @json)'),
       insertEvaluation: db.prepare('INSERT INTO evaluations (id, approval_id, created_at, evidence_sha256, record) VALUES (@id, @approvalId, @createdAt, @evidenceSha256, @record)'),
+      approvalExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM approvals WHERE id = ?'),
       insertApproval: db.prepare(`INSERT INTO approvals (${APPROVAL_COLUMNS}) VALUES (${APPROVAL_VALUES})`),
       updateApproval: db.prepare(
         `UPDATE approvals SET speciale = @speciale, level = @level, status = @status, tilsyn = @tilsyn, tilbud_id = @tilbudId, cvr = @cvr,
@@ -107,7 +108,10 @@ export class ChangeWriter {
     if (change.approval) {
       if ('insert' in change.approval) {
         const row = change.approval.insert;
-        this.refuseOn('SQLITE_CONSTRAINT_PRIMARYKEY', () => this.insertApproval(row), { reason: 'duplicate-id', collection: 'approvals', id: row.id });
+        const duplicate: Refusal = { reason: 'duplicate-id', collection: 'approvals', id: row.id };
+        // SQLite may check the one-in-force index before the primary key: an existing id comes first.
+        if (this.sql.approvalExists.get(row.id)) throw new Refused(duplicate);
+        this.refuseOn('SQLITE_CONSTRAINT_PRIMARYKEY', () => this.withInForceCheck(row, () => this.sql.insertApproval.run(row)), duplicate);
       } else {
         const { update: row, expectedVersion } = change.approval;
         const { changes } = this.withInForceCheck(row, () => this.sql.updateApproval.run({ ...row, expectedVersion }));
@@ -121,10 +125,6 @@ export class ChangeWriter {
     this.sql.insertAudit.run(auditRow(entry));
     this.sql.setHead.run({ seq: entry.seq, hash: entry.hash });
     return entry;
-  }
-
-  private insertApproval(row: ApprovalRow): void {
-    this.withInForceCheck(row, () => this.sql.insertApproval.run(row));
   }
 
   /** Runs the write; a violation of the one-in-force index becomes a refusal naming the approval in force. */

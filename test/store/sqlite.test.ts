@@ -1,0 +1,4 @@
+import { storeContract } from './contract';
+import { sqliteHarness } from './support/sqliteHarness';
+
+storeContract('SqliteStore', sqliteHarness);
