@@ -1,34 +1,44 @@
+/**
+ * MongoStore: the store contract against a real MongoDB, and what can be checked without one.
+ *
+ * The contract runs only when MONGODB_URI points at a replica set (or a sharded cluster): the store
+ * commits each change with its audit entry in a multi-document transaction, which a standalone server
+ * cannot run (init refuses one). A one-node replica set is enough:
+ *
+ *   mongod --replSet rs0 --dbpath /tmp/rs0 &  mongosh --eval 'rs.initiate()'
+ *   MONGODB_URI='mongodb://localhost:27017/?replicaSet=rs0' npx jest test/store/mongo.test.ts
+ *
+ * Each contract test gets its own database, dropped afterwards. The harness's backdoors write to that
+ * database with a client of their own, as someone with database access could.
+ */
 import { randomUUID } from 'node:crypto';
-import { MongoClient, MongoDriverError, MongoServerError } from 'mongodb';
+import { MongoClient, MongoDriverError, MongoServerError, type Db } from 'mongodb';
 import { StoreUnavailableError } from '../../src/store/errors';
 import { isUnavailableError, MongoStore, violatesLiveUnique } from '../../src/store/mongo';
-import type { AuditEntry } from '../../src/store/types';
+import { LIVE_STATUSES, type ApprovalRecord, type AuditEntry, type Change } from '../../src/store/types';
 import { storeContract, type StoreHarness } from './contract';
 import { approval } from './support/fixtures';
 
-/**
- * Runs the store contract against a real MongoDB when MONGODB_URI is set (a replica set, for
- * w: majority / readConcern majority to mean what they say). Each test gets its own database, dropped
- * afterwards.
- */
 const uri = process.env.MONGODB_URI;
 
 if (!uri) {
-  console.log('MongoStore contract tests skipped: MONGODB_URI not set: no MongoDB server on this machine');
-  describe.skip('Store contract: MongoStore (MONGODB_URI not set: no MongoDB server on this machine)', () => {
+  const reason = "MONGODB_URI not set: no MongoDB server on this machine; set it to a replica set, e.g. 'mongodb://localhost:27017/?replicaSet=rs0'";
+  console.log(`MongoStore contract tests skipped: ${reason}`);
+  describe.skip(`Store contract: MongoStore (${reason})`, () => {
     it('runs only with MONGODB_URI', () => undefined);
   });
 } else {
   const runId = `${process.pid}_${randomUUID().slice(0, 8)}`;
   let counter = 0;
-  // A separate client for the backdoor and for dropping test databases.
-  const admin = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
+  // The backdoors' own client. Majority writes: the store reads majority-committed data, and must see them.
+  const admin = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, writeConcern: { w: 'majority' }, ignoreUndefined: true });
   afterAll(async () => {
     await admin.close();
   });
 
   storeContract('MongoStore', async (): Promise<StoreHarness> => {
     const dbName = `sf_store_test_${runId}_${++counter}`;
+    const db = admin.db(dbName);
     const open = async () => {
       const s = new MongoStore(uri, dbName);
       await s.init();
@@ -41,18 +51,51 @@ if (!uri) {
         harness.store = await open();
         return harness.store;
       },
-      async tamperAudit(seq: number, change: Partial<AuditEntry>) {
-        const result = await admin.db(dbName).collection<AuditEntry>('audit').updateOne({ seq }, { $set: change });
+      async tamperAudit(seq, change) {
+        const result = await db.collection<AuditEntry>('audit').updateOne({ seq }, { $set: change });
         if (result.matchedCount !== 1) throw new Error(`audit entry ${seq} not found`);
+        return harness.store;
+      },
+      async deleteAuditFrom(seq, { fixHead }) {
+        await db.collection<AuditEntry>('audit').deleteMany({ seq: { $gte: seq } });
+        if (fixHead) {
+          const newest = await db.collection<AuditEntry>('audit').findOne({}, { sort: { seq: -1 } });
+          await setRecordedHead(db, newest);
+        }
+        return harness.store;
+      },
+      async replaceAudit(entries, head) {
+        const audit = db.collection<AuditEntry>('audit');
+        await audit.deleteMany({});
+        // Copies: insertMany adds _id to the objects it is given.
+        if (entries.length > 0) await audit.insertMany(entries.map((e) => ({ ...e })));
+        await setRecordedHead(db, head && { ...head, at: entries.find((e) => e.seq === head.seq)?.at ?? '' });
+        return harness.store;
+      },
+      async tamperApproval(id, change) {
+        // The record and what the store derives from it: the inForce marker of the live_unique index.
+        const approvals = db.collection<ApprovalRecord & { inForce?: true }>('approvals');
+        const stored = await approvals.findOne({ id });
+        if (!stored) throw new Error(`approval ${id} not found`);
+        const { _id, inForce: _marker, ...record } = stored;
+        const next = { ...record, ...change };
+        await approvals.replaceOne({ _id }, LIVE_STATUSES.includes(next.status) ? { ...next, inForce: true } : next);
         return harness.store;
       },
       async destroy() {
         await harness.store.close();
-        await admin.db(dbName).dropDatabase();
+        await db.dropDatabase();
       },
     };
     return harness;
   });
+}
+
+/** The store's recorded head (collection auditHead, document 'head'); none for null. */
+async function setRecordedHead(db: Db, head: { seq: number; hash: string; at: string } | null): Promise<void> {
+  const heads = db.collection<{ _id: string; seq: number; hash: string; at: string }>('auditHead');
+  if (head) await heads.replaceOne({ _id: 'head' }, { seq: head.seq, hash: head.hash, at: head.at }, { upsert: true });
+  else await heads.deleteOne({ _id: 'head' });
 }
 
 // Needs no server: a MongoDB nobody listens on must surface as StoreUnavailableError (→ 503), quickly.
@@ -75,6 +118,12 @@ describe('MongoStore without a reachable server', () => {
     expect(isUnavailableError(new TypeError('a bug'))).toBe(false);
   });
 
+  it('a write conflict or a duplicate key is not "unavailable" by itself (the commit transaction retries those)', () => {
+    expect(isUnavailableError(new MongoServerError({ code: 112, codeName: 'WriteConflict', errmsg: 'WriteConflict' }))).toBe(false);
+    expect(isUnavailableError(new MongoServerError({ code: 11000, errmsg: 'E11000 duplicate key error' }))).toBe(false);
+    expect(isUnavailableError(new MongoServerError({ code: 10107, codeName: 'NotWritablePrimary', errmsg: 'not primary' }))).toBe(true);
+  });
+
   it('tells a second approval in force (live_unique) from a duplicate id, with or without keyPattern in the server\'s answer', () => {
     const duplicate = (index: string, keyPattern?: Record<string, number>) =>
       new MongoServerError({ code: 11000, errmsg: `E11000 duplicate key error collection: specialfunktion.approvals index: ${index} dup key: { }`, ...(keyPattern ? { keyPattern } : {}) });
@@ -86,6 +135,10 @@ describe('MongoStore without a reachable server', () => {
   });
 
   const unreachable = () => new MongoStore('mongodb://127.0.0.1:9/', 'sf_unreachable', { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });
+  const change = (): Change => ({
+    audit: { at: '2026-03-01T10:00:00.000Z', subject: 's', action: 'approval.created', entityType: 'approval', entityId: 'e', summary: {} },
+    approval: { insert: approval() },
+  });
 
   it('init() rejects with StoreUnavailableError within the server selection timeout', async () => {
     const store = unreachable();
@@ -95,15 +148,31 @@ describe('MongoStore without a reachable server', () => {
     await store.close();
   });
 
-  it('ping(), reads and writes reject with StoreUnavailableError', async () => {
+  // A fresh store for each: after a failed first connection the driver closes the client, and every later
+  // call would fail at once the same way, whatever path it takes.
+  it.each<[string, (store: MongoStore) => Promise<unknown>]>([
+    ['ping', (s) => s.ping()],
+    ['a read', (s) => s.getApproval('x')],
+    ['commit (the transaction\'s first read)', (s) => s.commit(change())],
+    ['commitMany', (s) => s.commitMany([change(), change()])],
+    ['auditHead', (s) => s.auditHead()],
+    ['verifyAuditChain', (s) => s.verifyAuditChain()],
+    ['putRun', (s) => s.putRun({ id: 'run-1' })],
+    ['acquireLease', (s) => s.acquireLease('l', 'h', 1000, new Date())],
+  ])('%s rejects with StoreUnavailableError', async (_name, operation) => {
     const store = unreachable();
-    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(store.getApproval('x')).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(store.insertApproval(approval())).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(store.appendAudit({ at: 'x', subject: 's', action: 'a', entityType: 't', entityId: 'e', summary: {} })).rejects.toBeInstanceOf(
-      StoreUnavailableError,
-    );
-    await expect(store.acquireLease('l', 'h', 1000, new Date())).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(operation(store)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await store.close();
+  });
+
+  it('a change that is malformed is a TypeError before any database call, never "unavailable"', async () => {
+    const store = unreachable();
+    const bad = { ...change(), audit: { ...change().audit, subject: 42 as unknown as string } };
+    await expect(store.commit(bad)).rejects.toBeInstanceOf(TypeError);
+    // One malformed change in a batch: the whole call is refused, the database never asked.
+    await expect(store.commitMany([change(), bad])).rejects.toBeInstanceOf(TypeError);
+    await expect(store.commit({ ...change(), documents: [{ collection: 'nope' as never, doc: { id: 'd' } }] })).rejects.toBeInstanceOf(TypeError);
+    await expect(store.commitMany([])).resolves.toEqual([]);
     await store.close();
   });
 });
