@@ -8,8 +8,12 @@ import { RulesCatalogue } from '../src/rules/catalogue';
 import { rulesetHash } from '../src/rules/hash';
 import { checkRulesTree } from '../src/rules/validate';
 import { SqliteStore } from '../src/store/sqlite';
-import type { ApprovalRecord, EvaluationRecord } from '../src/store/types';
+import type { ApprovalRecord, Change, EvaluationRecord } from '../src/store/types';
 import { ManualClock } from '../src/time/clock';
+import { commitSeeds, seedChange } from './seed';
+
+/** Seeds committed per transaction. */
+const SEED_GROUP = 500;
 
 /**
  * Seeds N approvals that are all due, runs one batch re-check, and prints one JSON line with the
@@ -28,6 +32,7 @@ async function main() {
   const clock = new ManualClock(`${c.asOf}T08:00:00Z`);
   const seedStart = Date.now();
   const hash = rulesetHash(ruleset);
+  const seeds: Change[] = [];
   for (let i = 0; i < n; i++) {
     // One provider per approval: a provider has one approval in force per speciale and level.
     const provider = { ...c.evidence.provider, tilbudId: `${c.evidence.provider.tilbudId}-${i}`, region: 'Midtjylland', tilsyn: 'Midt' as const };
@@ -41,8 +46,8 @@ async function main() {
       validFrom: c.asOf, validUntil: '2099-12-31', rulesetVersion: ruleset.version, rulesetHash: hash, evaluationId: evaluation.id,
       nextDueDate: c.asOf, history: [], version: 1, createdAt: clock.now().toISOString(), createdBy: 'seed', updatedAt: clock.now().toISOString(),
     };
-    await store.insertEvaluation(evaluation);
-    await store.insertApproval(approval);
+    seeds.push(seedChange(approval, evaluation));
+    if (seeds.length === SEED_GROUP || i === n - 1) await commitSeeds(store, seeds.splice(0));
   }
   const seedMs = Date.now() - seedStart;
   const rechecker = new Rechecker({ store, rules, clock });

@@ -6,10 +6,12 @@ import pino from 'pino';
 import { RecheckBatch } from '../src/approvals/batch';
 import { Rechecker } from '../src/approvals/recheck';
 import { ApprovalService } from '../src/approvals/service';
+import { loadAuditSigner } from '../src/audit/signing';
 import { loadTokensFile, tokenHash } from '../src/auth';
 import { createApp } from '../src/http/app';
 import { RulesCatalogue } from '../src/rules/catalogue';
 import { checkRulesTree } from '../src/rules/validate';
+import { recordIntegrity } from '../src/server';
 import { SqliteStore } from '../src/store/sqlite';
 import { systemClock } from '../src/time/clock';
 
@@ -23,16 +25,23 @@ async function main() {
   const tokensFile = path.join(dir, 'tokens.json');
   writeFileSync(tokensFile, JSON.stringify([{ sha256: tokenHash(token), subject: 'bench', role: 'admin' }]));
   const rules = new RulesCatalogue(checkRulesTree(path.resolve(__dirname, '../../rules')).rulesets.map((r) => r.ruleset));
-  const store = new SqliteStore(path.join(dir, 'data'));
-  await store.init();
+  const dataDir = path.join(dir, 'data');
+  const rawStore = new SqliteStore(dataDir);
+  await rawStore.init();
+  // As the service starts: a signing key, the record verified, writes through the integrity guard.
+  const logger = pino({ level: 'silent' });
+  const { signer } = loadAuditSigner({ dataDir });
+  const integrity = recordIntegrity(rawStore, systemClock, signer, logger);
+  await integrity.verify();
+  const store = integrity.guard(rawStore);
   const service = new ApprovalService({ store, rules, clock: systemClock });
   const rechecker = new Rechecker({ store, rules, clock: systemClock });
   const batch = new RecheckBatch({ store, rules, clock: systemClock, rechecker, holder: 'bench' });
-  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger: pino({ level: 'silent' }), clock: systemClock, rechecker, batch });
+  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger, clock: systemClock, rechecker, batch, integrity, signer });
   const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
   process.once('SIGTERM', () => {
     server.close();
-    void store.close().finally(() => {
+    void rawStore.close().finally(() => {
       rmSync(dir, { recursive: true, force: true });
       process.exit(0);
     });
