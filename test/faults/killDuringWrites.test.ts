@@ -96,7 +96,7 @@ it('keeps every acknowledged evaluation, with its audit entry, across kill -9 du
   // And the store carries on: a new write after the restart is acknowledged and chained.
   const after = await call(second.base, token, 'POST', '/v1/evaluations', evaluationRequest(cases[0]));
   expect(after.status).toBe(201);
-  expect((await call(second.base, token, 'GET', '/v1/audit/verify')).body).toEqual({ ok: true, entries: entries + 1 });
+  expect((await call(second.base, token, 'GET', '/v1/audit/verify')).body).toMatchObject({ ok: true, entries: entries + 1 });
 
   second.signal('SIGTERM');
   expect(await second.exited).toEqual({ code: 0, signal: null });

@@ -67,7 +67,7 @@ it('finishes every in-flight request with 2xx after SIGTERM, refuses new connect
   const agent = new Agent({ keepAlive: true, maxSockets: REQUESTS });
   try {
     // An earlier request leaves an idle keep-alive connection (fetch's pool) open at SIGTERM as well.
-    expect((await call(server.base, token, 'GET', '/v1/audit/verify')).body).toEqual({ ok: true, entries: 0 });
+    expect((await call(server.base, token, 'GET', '/v1/audit/verify')).body).toMatchObject({ ok: true, entries: 0 });
 
     const pending = bodies.map((body) => postHeld(server.port, token, body, agent));
     await Promise.all(pending.map((p) => p.continued));

@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, rmdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { adminToken, call, eligibleCase, evaluationRequest, killAll, removeDir, sleep, startServer, tempDir, type Response, type Server } from './support/child';
 
@@ -7,9 +8,9 @@ import { adminToken, call, eligibleCase, evaluationRequest, killAll, removeDir, 
  * problem+json with Retry-After, /ready answers 503, /health stays 200, and once the store is back the
  * same process serves writes again.
  *
- * "Unwritable" is made the way that also stops root (whom permission bits do not stop; the server runs
- * as whoever runs the tests): the datafile is moved aside and a directory put in its place, so appends
- * fail with EISDIR and reloading fails too, until the file is put back.
+ * "Cannot be written" is made the way that also stops root (whom permission bits do not stop; the server
+ * runs as whoever runs the tests): another process holds the database's write lock for longer than the
+ * store's busy timeout (an operator's sqlite3 session left open, say), until it lets go.
  */
 jest.setTimeout(60_000);
 
@@ -24,14 +25,13 @@ afterAll(async () => {
   for (const d of dirs) removeDir(d);
 });
 
-/** Moves `<dataDir>/<name>.db` aside and puts a directory in its place; returns the undo. */
-function block(dataDir: string, name: string): () => void {
-  const file = path.join(dataDir, `${name}.db`);
-  renameSync(file, `${file}.aside`);
-  mkdirSync(file);
+/** Another process takes the database's write lock and holds it; returns the release. */
+function holdWriteLock(dataDir: string): () => void {
+  const db = new Database(path.join(dataDir, 'specialfunktion.sqlite'));
+  db.prepare('BEGIN IMMEDIATE').run();
   return () => {
-    rmdirSync(file);
-    renameSync(`${file}.aside`, file);
+    db.prepare('ROLLBACK').run();
+    db.close();
   };
 }
 
@@ -57,23 +57,23 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number, what
 
 const request = evaluationRequest(eligibleCase('autisme'));
 
-it('embedded store: datafiles that cannot be written give 503 + Retry-After and a 503 /ready; restoring them resumes writes without a restart', async () => {
+it('embedded store: a database that cannot be written gives 503 + Retry-After and a 503 /ready; once it can, writes resume without a restart', async () => {
   const dataDir = newDataDir('unwritable');
   const server = await startServer({ DATA_DIR: dataDir });
   const token = adminToken(dataDir);
   const kept = await call(server.base, token, 'POST', '/v1/evaluations', request);
   expect(kept.status).toBe(201);
 
-  const unblock = [block(dataDir, 'evaluations'), block(dataDir, 'audit')];
+  const release = holdWriteLock(dataDir);
   try {
-    for (let i = 0; i < 3; i++) expectUnavailable(await call(server.base, token, 'POST', '/v1/evaluations', request));
+    expectUnavailable(await call(server.base, token, 'POST', '/v1/evaluations', request));
     expectUnavailable(await get(server, '/ready'));
     expect((await get(server, '/health')).status).toBe(200);
     // The published criteria need no store and keep being served.
     expect((await get(server, '/v1/specialer')).status).toBe(200);
     expect(server.running).toBe(true);
   } finally {
-    for (const undo of unblock) undo();
+    release();
   }
 
   // Same process, no restart: ready again, writes acknowledged, earlier data intact, nothing half-written.
@@ -82,7 +82,7 @@ it('embedded store: datafiles that cannot be written give 503 + Retry-After and 
   expect(after.status).toBe(201);
   expect((await call(server.base, token, 'GET', `/v1/evaluations/${kept.body.id}`)).status).toBe(200);
   expect((await call(server.base, token, 'GET', `/v1/evaluations/${after.body.id}`)).status).toBe(200);
-  expect((await call(server.base, token, 'GET', '/v1/audit/verify')).body).toEqual({ ok: true, entries: 2 });
+  expect((await call(server.base, token, 'GET', '/v1/audit/verify')).body).toMatchObject({ ok: true, entries: 2 });
   expect(server.output()).not.toMatch(/"level":60/);
 
   server.signal('SIGTERM');
@@ -91,7 +91,7 @@ it('embedded store: datafiles that cannot be written give 503 + Retry-After and 
 
 it('embedded store unavailable at start: the service listens anyway (503), and opens the store in the background once it can', async () => {
   const dataDir = newDataDir('start');
-  mkdirSync(path.join(dataDir, 'evaluations.db'), { recursive: true }); // a datafile that cannot be loaded
+  mkdirSync(path.join(dataDir, 'specialfunktion.sqlite'), { recursive: true }); // a database file that cannot be opened
   const server = await startServer({ DATA_DIR: dataDir }, { ready: false });
   expect(server.output()).toMatch(/store unavailable at start/);
   const token = adminToken(dataDir);
@@ -101,11 +101,11 @@ it('embedded store unavailable at start: the service listens anyway (503), and o
   expectUnavailable(await call(server.base, token, 'POST', '/v1/evaluations', request));
   expectUnavailable(await call(server.base, token, 'GET', '/v1/approvals'));
 
-  rmdirSync(path.join(dataDir, 'evaluations.db'));
+  rmdirSync(path.join(dataDir, 'specialfunktion.sqlite'));
   await eventually(async () => (await get(server, '/ready')).status === 200, 15_000, '/ready to answer 200');
   expect(server.output()).toMatch(/store is available again/);
   expect((await call(server.base, token, 'POST', '/v1/evaluations', request)).status).toBe(201);
-  expect((await call(server.base, token, 'GET', '/v1/audit/verify')).body).toEqual({ ok: true, entries: 1 });
+  expect((await call(server.base, token, 'GET', '/v1/audit/verify')).body).toMatchObject({ ok: true, entries: 1 });
 
   server.signal('SIGTERM');
   expect(await server.exited).toEqual({ code: 0, signal: null });
