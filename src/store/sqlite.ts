@@ -22,7 +22,8 @@
  * the store notices before its next operation and reopens the file at its path, or answers
  * StoreUnavailableError while there is none (it never creates a new, empty one after the first open).
  */
-import { accessSync, constants as fsConstants } from 'node:fs';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
   assertDocumentQuery,
@@ -116,9 +117,24 @@ export class SqliteStore implements Store {
       // Taking the write lock proves the file can be written (and that no other process holds it too long).
       c.sql.begin.run();
       c.sql.rollback.run();
-      accessSync(this.dataDir, fsConstants.W_OK);
-      accessSync(this.file, fsConstants.W_OK);
+      // Permission bits, checked by opening as this process (access(2) would ask for the real uid): a
+      // connection already open goes on writing, but the next start (or the -wal file's return) needs them.
+      closeSync(openSync(this.file, 'r+'));
+      const probe = path.join(this.dataDir, `.ping-${process.pid}`);
+      closeSync(openSync(probe, 'w', 0o600));
+      unlinkSync(probe);
     });
+  }
+
+  /** What the connection runs with (for the start-up log and tests). */
+  settings(): { journalMode: string; synchronous: number; foreignKeys: boolean; busyTimeoutMs: number; schemaVersion: number } {
+    return this.use('read the settings', ({ db }) => ({
+      journalMode: db.pragma('journal_mode', { simple: true }) as string,
+      synchronous: db.pragma('synchronous', { simple: true }) as number,
+      foreignKeys: db.pragma('foreign_keys', { simple: true }) === 1,
+      busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
+      schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    }));
   }
 
   // ---- writes ------------------------------------------------------------------------------------
