@@ -122,30 +122,32 @@ export class ApprovalFold {
     }
   }
 
-  /** Stored approvals (any order) compared with the fold; every difference, then every approval no entry names. */
+  /** Stored approvals (any order) compared with the fold; every difference, then every approval entries name that is not stored. */
   async compare(stored: AsyncIterable<ApprovalRecord> | Iterable<ApprovalRecord>): Promise<ApprovalDiscrepancy[]> {
     const found: ApprovalDiscrepancy[] = [];
     const seen = new Set<string>();
     for await (const record of stored) {
       seen.add(record.id);
-      const expected = this.approvals.get(record.id)?.expected;
-      if (!expected) {
-        found.push({ approvalId: record.id, field: 'audit', stored: record.status });
-        continue;
-      }
-      for (const field of ['status', 'validFrom', 'validUntil', 'rulesetVersion', 'version'] as const) {
-        if (expected[field] !== undefined && expected[field] !== record[field]) {
-          found.push({ approvalId: record.id, field, expected: expected[field], stored: record[field], seq: expected.seq });
-        }
-      }
-      const differs = found.length > 0 && found[found.length - 1].approvalId === record.id;
-      if (!differs && expected.recordHash !== undefined) {
-        const hash = approvalRecordHash(record);
-        if (hash !== expected.recordHash) found.push({ approvalId: record.id, field: 'recordHash', expected: expected.recordHash, stored: hash, seq: expected.seq });
+      found.push(...this.compareOne(record.id, record));
+    }
+    for (const approvalId of this.approvals.keys()) if (!seen.has(approvalId)) found.push(...this.compareOne(approvalId, null));
+    return found;
+  }
+
+  /** One approval (null: not stored) compared with the fold. */
+  compareOne(approvalId: string, record: ApprovalRecord | null): ApprovalDiscrepancy[] {
+    const expected = this.approvals.get(approvalId)?.expected;
+    if (!record) return expected ? [{ approvalId, field: 'existence', expected: expected.status, seq: expected.seq }] : [];
+    if (!expected) return [{ approvalId, field: 'audit', stored: record.status }];
+    const found: ApprovalDiscrepancy[] = [];
+    for (const field of ['status', 'validFrom', 'validUntil', 'rulesetVersion', 'version'] as const) {
+      if (expected[field] !== undefined && expected[field] !== record[field]) {
+        found.push({ approvalId, field, expected: expected[field], stored: record[field], seq: expected.seq });
       }
     }
-    for (const [approvalId, folded] of this.approvals) {
-      if (!seen.has(approvalId) && folded.expected) found.push({ approvalId, field: 'existence', expected: folded.expected.status, seq: folded.expected.seq });
+    if (found.length === 0 && expected.recordHash !== undefined) {
+      const hash = approvalRecordHash(record);
+      if (hash !== expected.recordHash) found.push({ approvalId, field: 'recordHash', expected: expected.recordHash, stored: hash, seq: expected.seq });
     }
     return found;
   }
