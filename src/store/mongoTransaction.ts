@@ -12,7 +12,7 @@ import { MongoError, ReadPreference, WriteConcern, type ClientSession, type Docu
 import { StoreUnavailableError } from './errors';
 import { isDuplicateKey, mapError, violatesLiveUnique } from './mongoErrors';
 
-/** How long one commit may take, waiting for this instance's earlier commits and every retry included. */
+/** How long one commit transaction may take, every retry included. */
 export const COMMIT_BUDGET_MS = 5000;
 
 /**
@@ -133,7 +133,7 @@ async function backOff(attempt: number, deadline: number, lastError: unknown): P
 }
 
 function gaveUp(attempts: number, lastError: unknown): StoreUnavailableError {
-  const why = attempts === 0 ? "this instance's earlier commits took the whole time" : `${attempts} attempt(s); last error: ${(lastError as Error)?.message ?? String(lastError)}`;
+  const why = attempts === 0 ? 'no time was left to start it' : `${attempts} attempt(s); last error: ${(lastError as Error)?.message ?? String(lastError)}`;
   return new StoreUnavailableError(`MongoDB could not commit within ${COMMIT_BUDGET_MS} ms (${why})`, { cause: lastError });
 }
 

@@ -119,7 +119,7 @@ describe('runTransaction (the MongoDB store\'s commit transaction)', () => {
     expect(session).toMatchObject({ commits: 0, ended: true });
   });
 
-  it('starts nothing when the deadline passed before its turn (earlier commits of this instance took the time)', async () => {
+  it('starts nothing when its deadline has already passed', async () => {
     const session = new FakeSession();
     const run = body('never');
     await expect(runTransaction(clientOf(session), run, performance.now() - 1)).rejects.toBeInstanceOf(StoreUnavailableError);

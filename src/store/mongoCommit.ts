@@ -1,0 +1,123 @@
+/**
+ * The body of the MongoDB store's commit transaction: changes written with their audit entries.
+ *
+ * It reads the recorded head and the newest two entries and checks that they still link (brokenLink); if
+ * not, it throws StoreIntegrityError and the transaction writes nothing. Then, change by change, it reads
+ * what decides a refusal (refusalOf) before writing any of the change: in MongoDB a write error aborts the
+ * whole transaction, the other changes of a commitMany with it. A refused change writes nothing and uses
+ * no seq. Each change sees the ones before it in the same transaction. Last, the head document gets the
+ * newest entry: every writing transaction writes it, so two at once conflict (WriteConflict, retried by
+ * runTransaction) and appends are serialised across instances.
+ *
+ * A duplicate key, or a compare-and-set that replaces nothing, after the reads found nothing in the way is
+ * another writer's race; runTransaction runs the body again, and its reads then see the winner.
+ */
+import type { ClientSession, Collection, Filter } from 'mongodb';
+import { approvalOf, brokenLink, nextAuditEntry } from './common';
+import { StoreIntegrityError } from './errors';
+import { refusalOf, type ChangeFacts } from './mongoRefusals';
+import { HEAD_ID, storedApproval, type MongoCollections, type StoredApproval } from './mongoSchema';
+import { WriteRace } from './mongoTransaction';
+import { LIVE_STATUSES, type ApprovalRecord, type AuditEntry, type Change, type CommitOutcome } from './types';
+
+const NO_ID = { _id: 0 } as const;
+
+export class ChangeWriter {
+  constructor(private readonly c: MongoCollections) {}
+
+  /** The transaction's body; it may run more than once, so it starts from nothing each time. */
+  async write(changes: Change[], session: ClientSession): Promise<CommitOutcome[]> {
+    let tail = await this.linkedTail(session);
+    let appended = false;
+    const outcomes: CommitOutcome[] = [];
+    for (const change of changes) {
+      const refusal = refusalOf(change, await this.factsOf(change, session));
+      if (refusal) {
+        outcomes.push({ committed: false, ...refusal });
+        continue;
+      }
+      const entry = nextAuditEntry(change.audit, tail);
+      await this.writeRecords(change, session);
+      // A copy: insertOne adds `_id` to the object it is given, and the entry is returned to the caller.
+      await this.c.audit.insertOne({ ...entry }, { session });
+      outcomes.push({ committed: true, entry });
+      tail = entry;
+      appended = true;
+    }
+    if (appended && tail) {
+      await this.c.auditHead.updateOne({ _id: HEAD_ID }, { $set: { seq: tail.seq, hash: tail.hash, at: tail.at } }, { upsert: true, session });
+    }
+    return outcomes;
+  }
+
+  /** The newest entry, after checking that it still links to the chain and is the recorded head; null for an empty log. */
+  private async linkedTail(session: ClientSession): Promise<AuditEntry | null> {
+    const recorded = await this.c.auditHead.findOne({ _id: HEAD_ID }, { session, projection: { _id: 0, seq: 1, hash: 1 } });
+    const [newest, before] = await this.c.audit.find({}, { session, sort: { seq: -1 }, limit: 2, projection: NO_ID }).toArray();
+    const previous = newest && before && before.seq === newest.seq - 1 ? before : null;
+    const broken = brokenLink(newest ?? null, previous, recorded);
+    if (broken) {
+      throw new StoreIntegrityError(`The audit log does not link at entry ${broken.firstBrokenSeq}: ${broken.reason}. Nothing was written.`, {
+        firstBrokenSeq: broken.firstBrokenSeq,
+      });
+    }
+    return newest ?? null;
+  }
+
+  /** Reads, in the transaction, what decides whether the change is refused. */
+  private async factsOf(change: Change, session: ClientSession): Promise<ChangeFacts> {
+    const facts: ChangeFacts = { evaluationExists: false, approvalExists: false, storedVersion: null, inForceId: undefined, documentExists: [] };
+    if (change.evaluation) facts.evaluationExists = await idExists(this.c.evaluations, change.evaluation.id, session);
+    const approval = approvalOf(change);
+    if (change.approval && approval) {
+      if ('insert' in change.approval) facts.approvalExists = await idExists(this.c.approvals, approval.id, session);
+      else facts.storedVersion = (await this.c.approvals.findOne({ id: approval.id }, { session, projection: { _id: 0, version: 1 } }))?.version ?? null;
+      if (LIVE_STATUSES.includes(approval.status)) {
+        facts.inForceId = (await this.c.approvals.findOne(inForceQuery(approval), { session, projection: { _id: 0, id: 1 } }))?.id;
+      }
+    }
+    for (const { collection, doc } of change.documents ?? []) facts.documentExists.push(await idExists(this.c.documents(collection), doc.id, session));
+    return facts;
+  }
+
+  /** The change's records, each a copy (insertOne adds `_id` to the object it is given). */
+  private async writeRecords(change: Change, session: ClientSession): Promise<void> {
+    if (change.evaluation) await this.c.evaluations.insertOne(withoutMongoId({ ...change.evaluation }), { session });
+    const approval = approvalOf(change);
+    if (change.approval && approval) {
+      if ('insert' in change.approval) {
+        await this.c.approvals.insertOne(storedApproval(approval), { session });
+      } else {
+        // Compare-and-set: the replacement happens only if the stored version is still the expected one.
+        const { expectedVersion } = change.approval;
+        const { matchedCount } = await this.c.approvals.replaceOne({ id: approval.id, version: expectedVersion }, storedApproval(approval), { session });
+        if (matchedCount !== 1) throw new WriteRace(`approval ${approval.id} was read at version ${expectedVersion} but not replaced at it`);
+      }
+    }
+    for (const { collection, doc } of change.documents ?? []) await this.c.documents(collection).insertOne(withoutMongoId({ ...doc }), { session });
+  }
+}
+
+async function idExists<T extends { id: string }>(collection: Collection<T>, id: string, session: ClientSession): Promise<boolean> {
+  return (await collection.findOne({ id } as Filter<T>, { session, projection: { _id: 1 } })) !== null;
+}
+
+/**
+ * Another approval in force for the approval's provider, speciale and level, as live_unique sees them: the
+ * inForce marker, and null for a missing field (as the index keys it; with ignoreUndefined an undefined
+ * value would drop the condition and match every provider).
+ */
+function inForceQuery(approval: ApprovalRecord): Filter<StoredApproval> {
+  return {
+    'provider.tilbudId': approval.provider?.tilbudId ?? null,
+    speciale: approval.speciale ?? null,
+    level: approval.level ?? null,
+    inForce: true,
+    id: { $ne: approval.id },
+  } as Filter<StoredApproval>;
+}
+
+export function withoutMongoId<T extends object>(value: T): T {
+  const { _id: _ignored, ...rest } = value as T & { _id?: unknown };
+  return rest as T;
+}
