@@ -43,6 +43,7 @@ import { StoreUnavailableError } from './errors';
 import { ChangeWriter, type JobResult } from './sqliteCommit';
 import { assertNotLegacy, BUSY_TIMEOUT_MS, databaseFile, DB_FILE_NAME, identityOf, openDatabase, type FileIdentity } from './sqliteDatabase';
 import { storeError } from './sqliteErrors';
+import { importRows, writeImport, type ImportedRecords } from './sqliteImport';
 import { auditEntryFrom, evaluationFrom, evidenceFrom, prepareChange, type AuditRow, type PreparedChange } from './sqliteRows';
 import type {
   ApprovalFilter,
@@ -182,6 +183,18 @@ export class SqliteStore implements Store {
       if ('error' in result) job.reject(result.error);
       else job.resolve(result.outcomes);
     });
+  }
+
+  /**
+   * Writes a whole record (the earlier nedb store's, `npm run import-nedb`) into this store, which must
+   * hold none, in one transaction: audit entries as given (their seq and hashes kept), audit_head at the
+   * last. Rejects with ImportRefusedError, writing nothing, when the store holds a record, the entries do
+   * not form a chain, or a row cannot be stored (an id twice, a second approval in force). See sqliteImport.ts.
+   */
+  async importRecords(records: ImportedRecords): Promise<void> {
+    this.assertOpen();
+    const rows = await importRows(records);
+    this.use('import the record', (c) => writeImport(c.db, rows));
   }
 
   // ---- evaluations -------------------------------------------------------------------------------
