@@ -13,11 +13,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoDriverError, MongoServerError, type Db } from 'mongodb';
-import { StoreUnavailableError } from '../../src/store/errors';
+import { nextAuditEntry } from '../../src/store/common';
+import { StoreIntegrityError, StoreUnavailableError } from '../../src/store/errors';
 import { isUnavailableError, MongoStore, violatesLiveUnique } from '../../src/store/mongo';
 import { LIVE_STATUSES, type ApprovalRecord, type AuditEntry, type Change } from '../../src/store/types';
 import { storeContract, type StoreHarness } from './contract';
-import { approval } from './support/fixtures';
+import { approval, provider } from './support/fixtures';
 
 const uri = process.env.MONGODB_URI;
 
@@ -88,6 +89,86 @@ if (!uri) {
       },
     };
     return harness;
+  });
+
+  // What the contract cannot show with one store instance, whose commits queue: instances (processes) whose
+  // transactions meet in the database, and a database written by the version before the head document.
+  describe('MongoStore: several instances on one database, and a database from before the head document', () => {
+    const stores: MongoStore[] = [];
+    const dbNames: string[] = [];
+    const freshDatabase = () => {
+      const dbName = `sf_store_test_${runId}_${++counter}`;
+      dbNames.push(dbName);
+      return dbName;
+    };
+    const openOn = async (dbName: string) => {
+      const s = new MongoStore(uri, dbName);
+      await s.init();
+      stores.push(s);
+      return s;
+    };
+    const entryInput = (i: number | string) => ({ at: '2026-03-01T10:00:00.000Z', subject: 'inspektoer@midt', action: 'test', entityType: 'approval', entityId: `e-${i}`, summary: { i } });
+    afterEach(async () => {
+      for (const s of stores.splice(0)) await s.close();
+      for (const dbName of dbNames.splice(0)) await admin.db(dbName).dropDatabase();
+    });
+
+    it('commits from two instances at once form one gapless chain: the head document serialises them', async () => {
+      const dbName = freshDatabase();
+      const instances = [await openOn(dbName), await openOn(dbName)];
+      const records = Array.from({ length: 30 }, () => approval());
+      const outcomes = await Promise.all(records.map((a, i) => instances[i % 2].commit({ audit: entryInput(i), approval: { insert: a } })));
+      expect(outcomes.filter((o) => o.committed)).toHaveLength(30);
+      expect(outcomes.map((o) => (o.committed ? o.entry.seq : 0)).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      for (const a of records) expect(await instances[1].getApproval(a.id)).toEqual(a);
+      expect(await instances[0].verifyAuditChain()).toMatchObject({ ok: true, entries: 30 });
+    });
+
+    it('of approvals in force for one provider committed from two instances at once, exactly one is stored and the others name it', async () => {
+      const dbName = freshDatabase();
+      const instances = [await openOn(dbName), await openOn(dbName)];
+      const shop = provider({ tilbudId: 'two-instances' });
+      const candidates = Array.from({ length: 6 }, () => approval({ provider: shop }));
+      const outcomes = await Promise.all(candidates.map((a, i) => instances[i % 2].commit({ audit: entryInput(i), approval: { insert: a } })));
+      const winners = candidates.filter((_, i) => outcomes[i].committed);
+      expect(winners).toHaveLength(1);
+      for (const o of outcomes) if (!o.committed) expect(o).toEqual({ committed: false, reason: 'approval-in-force', approvalId: expect.any(String), inForceId: winners[0].id });
+      expect(await instances[0].countApprovals({ tilbudId: shop.tilbudId })).toBe(1);
+      expect(await instances[1].verifyAuditChain()).toMatchObject({ ok: true, entries: 1 });
+    });
+
+    it('verifying while another instance commits reports no break', async () => {
+      const dbName = freshDatabase();
+      const [writer, verifier] = [await openOn(dbName), await openOn(dbName)];
+      for (let i = 0; i < 20; i++) await writer.commit({ audit: entryInput(i) });
+      const kept = (await verifier.auditHead())!;
+      let writing = true;
+      const commits = (async () => {
+        for (let i = 20; i < 80; i++) await writer.commit({ audit: entryInput(i) });
+        writing = false;
+      })();
+      const results = [];
+      while (writing) results.push(await verifier.verifyAuditChain({ head: kept }));
+      await commits;
+      expect(results.length).toBeGreaterThan(0);
+      for (const result of results) expect(result).toMatchObject({ ok: true });
+      expect(await verifier.verifyAuditChain({ head: (await writer.auditHead())! })).toMatchObject({ ok: true, entries: 80 });
+    });
+
+    it('a log written before the head document: its newest entry becomes the recorded head at the first start, and only then', async () => {
+      const dbName = freshDatabase();
+      const entries: AuditEntry[] = [];
+      for (let i = 1; i <= 3; i++) entries.push(nextAuditEntry(entryInput(i), entries[entries.length - 1] ?? null));
+      await admin.db(dbName).collection<AuditEntry>('audit').insertMany(entries.map((e) => ({ ...e })));
+      const store = await openOn(dbName);
+      expect(await store.verifyAuditChain()).toEqual({ ok: true, entries: 3, head: { seq: 3, hash: entries[2].hash, at: entries[2].at } });
+      expect(await store.commit({ audit: entryInput(4) })).toMatchObject({ committed: true, entry: { seq: 4, prevHash: entries[2].hash } });
+      // Deleted later, the head is not adopted again: the chain is broken.
+      await setRecordedHead(admin.db(dbName), null);
+      const reopened = await openOn(dbName);
+      await expect(reopened.commit({ audit: entryInput(5) })).rejects.toBeInstanceOf(StoreIntegrityError);
+      expect(await reopened.verifyAuditChain()).toMatchObject({ ok: false });
+    });
   });
 }
 
