@@ -40,11 +40,12 @@ import {
   verifyChain,
 } from './common';
 import { StoreUnavailableError } from './errors';
-import { ChangeWriter, type JobResult } from './sqliteCommit';
-import { assertNotLegacy, BUSY_TIMEOUT_MS, databaseFile, DB_FILE_NAME, identityOf, openDatabase, type FileIdentity } from './sqliteDatabase';
+import { connect, sameFile, type Connection } from './sqliteConnection';
+import { assertNotLegacy, BUSY_TIMEOUT_MS, databaseFile, DB_FILE_NAME, identityOf } from './sqliteDatabase';
 import { storeError } from './sqliteErrors';
+import { GroupCommit } from './sqliteGroupCommit';
 import { importRows, writeImport, type ImportedRecords } from './sqliteImport';
-import { auditEntryFrom, evaluationFrom, evidenceFrom, prepareChange, type AuditRow, type PreparedChange } from './sqliteRows';
+import { auditEntryFrom, evaluationFrom, evidenceFrom, prepareChange, type AuditRow } from './sqliteRows';
 import type {
   ApprovalFilter,
   ApprovalRecord,
@@ -64,24 +65,15 @@ import type {
   StoredDocument,
 } from './types';
 
-/** Changes written in one transaction at most; more wait for the next turn of the event loop. */
-const MAX_GROUP_CHANGES = 1000;
 /** Audit entries read per batch when verifying the chain. */
 const VERIFY_BATCH = 1000;
-
-interface QueuedJob {
-  changes: PreparedChange[];
-  resolve: (outcomes: CommitOutcome[]) => void;
-  reject: (error: unknown) => void;
-}
 
 export class SqliteStore implements Store {
   readonly file: string;
   private state: 'new' | 'open' | 'closed' = 'new';
   /** Null while open only after the file was found deleted or replaced: reopened at the next operation. */
   private connection: Connection | null = null;
-  private queue: QueuedJob[] = [];
-  private flushing: NodeJS.Immediate | null = null;
+  private readonly group = new GroupCommit((jobs) => this.use('commit', (c) => c.writer.commit(jobs)));
 
   constructor(readonly dataDir: string) {
     this.file = databaseFile(dataDir);
@@ -104,11 +96,9 @@ export class SqliteStore implements Store {
       this.state = 'closed';
       return;
     }
-    if (this.flushing) clearImmediate(this.flushing);
-    this.flushing = null;
-    while (this.queue.length > 0) this.flushGroup();
+    this.group.drain();
     this.state = 'closed';
-    this.connection?.db.close();
+    this.connection?.close();
     this.connection = null;
   }
 
@@ -150,39 +140,7 @@ export class SqliteStore implements Store {
     this.assertOpen();
     const prepared = changes.map(prepareChange);
     if (prepared.length === 0) return [];
-    return new Promise<CommitOutcome[]>((resolve, reject) => {
-      this.queue.push({ changes: prepared, resolve, reject });
-      this.flushing ??= setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    this.flushing = null;
-    this.flushGroup();
-    if (this.queue.length > 0) this.flushing = setImmediate(() => this.flush());
-  }
-
-  /** Writes the jobs at the head of the queue (up to MAX_GROUP_CHANGES changes) in one transaction. */
-  private flushGroup(): void {
-    let count = 0;
-    let take = 0;
-    while (take < this.queue.length && (take === 0 || count + this.queue[take].changes.length <= MAX_GROUP_CHANGES)) {
-      count += this.queue[take].changes.length;
-      take += 1;
-    }
-    const jobs = this.queue.splice(0, take);
-    let results: JobResult[];
-    try {
-      results = this.use('commit', (c) => c.writer.commit(jobs.map((job) => job.changes)));
-    } catch (error) {
-      for (const job of jobs) job.reject(error);
-      return;
-    }
-    jobs.forEach((job, i) => {
-      const result = results[i];
-      if ('error' in result) job.reject(result.error);
-      else job.resolve(result.outcomes);
-    });
+    return this.group.enqueue(prepared);
   }
 
   /**
@@ -315,7 +273,7 @@ export class SqliteStore implements Store {
   async releaseLease(name: string, holder: string): Promise<void> {
     assertId(name, 'lease name');
     assertId(holder, 'lease holder');
-    this.use('release a lease', (c) => c.sql.releaseLease.run(name, holder));
+    this.use('release a lease', (c) => c.releaseLease.immediate(name, holder));
   }
 
   // ---- documents ---------------------------------------------------------------------------------
@@ -369,7 +327,7 @@ export class SqliteStore implements Store {
   private current(): Connection {
     const identity = identityOf(this.file);
     if (this.connection && !sameFile(identity, this.connection.identity)) {
-      this.connection.db.close();
+      this.connection.close();
       this.connection = null;
     }
     if (!identity) throw new StoreUnavailableError(`The database file ${this.file} has disappeared`);
@@ -380,72 +338,6 @@ export class SqliteStore implements Store {
   private mapped(error: unknown, what: string): unknown {
     return storeError(error, what, { dataDir: this.dataDir, fileName: DB_FILE_NAME });
   }
-}
-
-/** An open database with the statements every operation uses, prepared once. */
-class Connection {
-  readonly writer: ChangeWriter;
-  readonly sql;
-  readonly acquireLease: Database.Transaction<(name: string, holder: string, expiresAt: string, now: string) => boolean>;
-  /** Statements whose text depends on the filter or query given (a bounded number of shapes). */
-  private readonly shaped = new Map<string, Database.Statement>();
-
-  constructor(
-    readonly db: Database.Database,
-    readonly identity: FileIdentity,
-  ) {
-    const evaluationWithEvidence = 'SELECT e.id, e.record, v.json AS evidence FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256';
-    this.sql = {
-      begin: db.prepare('BEGIN IMMEDIATE'),
-      rollback: db.prepare('ROLLBACK'),
-      head: db.prepare('SELECT seq, hash FROM audit_head WHERE one = 1'),
-      evaluation: db.prepare<[string], { id: string; record: string; evidence: string | null }>(`${evaluationWithEvidence} WHERE e.id = ?`),
-      latestEvaluation: db.prepare<[string], { id: string; record: string; evidence: string | null }>(
-        `${evaluationWithEvidence} WHERE e.approval_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT 1`,
-      ),
-      evidence: db.prepare<[string], { id: string; evidence: string | null }>(
-        'SELECT e.id, v.json AS evidence FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256 WHERE e.id = ?',
-      ),
-      approval: db.prepare<[string], { record: string }>('SELECT record FROM approvals WHERE id = ?'),
-      auditAfter: db.prepare<[number, number], AuditRow>('SELECT seq, hash, entry FROM audit WHERE seq > ? ORDER BY seq LIMIT ?'),
-      newestAudit: db.prepare<[], AuditRow>('SELECT seq, hash, entry FROM audit ORDER BY seq DESC LIMIT 1'),
-      lease: db.prepare<[string], { holder: string; expires_at: string }>('SELECT holder, expires_at FROM leases WHERE name = ?'),
-      setLease: db.prepare('INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at'),
-      releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?'),
-      putDocument: db.prepare('INSERT INTO documents (collection, id, record) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET record = excluded.record'),
-      document: db.prepare<[string, string], { record: string }>('SELECT record FROM documents WHERE collection = ? AND id = ?'),
-    };
-    this.writer = new ChangeWriter(db);
-    this.acquireLease = db.transaction((name: string, holder: string, expiresAt: string, now: string) => {
-      const current = this.sql.lease.get(name);
-      if (current && current.holder !== holder && current.expires_at > now) return false;
-      this.sql.setLease.run(name, holder, expiresAt);
-      return true;
-    });
-  }
-
-  statement<R>(sql: string): Database.Statement<unknown[], R> {
-    let statement = this.shaped.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.shaped.set(sql, statement);
-    }
-    return statement as Database.Statement<unknown[], R>;
-  }
-}
-
-function connect(dataDir: string, create: boolean): Connection {
-  const { db, identity } = openDatabase(dataDir, { create });
-  try {
-    return new Connection(db, identity);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
-
-function sameFile(a: FileIdentity | null, b: FileIdentity): boolean {
-  return a !== null && a.dev === b.dev && a.ino === b.ino;
 }
 
 /** Keys used as JSON paths in SQL; others are matched in JavaScript only. */

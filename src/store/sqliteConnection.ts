@@ -1,0 +1,80 @@
+/** An open SQLite database with the statements the store's operations use, prepared once when it opens. */
+import type Database from 'better-sqlite3';
+import { ChangeWriter } from './sqliteCommit';
+import { openDatabase, type FileIdentity } from './sqliteDatabase';
+import type { AuditRow } from './sqliteRows';
+
+type EvaluationRow = { id: string; record: string; evidence: string | null };
+
+export class Connection {
+  readonly writer: ChangeWriter;
+  readonly sql;
+  readonly acquireLease: Database.Transaction<(name: string, holder: string, expiresAt: string, now: string) => boolean>;
+  readonly releaseLease: Database.Transaction<(name: string, holder: string) => void>;
+  /** Statements whose text depends on the filter or query given: one per shape, and there are few. */
+  private readonly shaped = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly db: Database.Database,
+    /** The file it has open, to notice one deleted or replaced under it. */
+    readonly identity: FileIdentity,
+  ) {
+    const evaluationWithEvidence = 'SELECT e.id, e.record, v.json AS evidence FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256';
+    this.sql = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      rollback: db.prepare('ROLLBACK'),
+      head: db.prepare('SELECT seq, hash FROM audit_head WHERE one = 1'),
+      evaluation: db.prepare<[string], EvaluationRow>(`${evaluationWithEvidence} WHERE e.id = ?`),
+      latestEvaluation: db.prepare<[string], EvaluationRow>(`${evaluationWithEvidence} WHERE e.approval_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT 1`),
+      evidence: db.prepare<[string], { id: string; evidence: string | null }>(
+        'SELECT e.id, v.json AS evidence FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256 WHERE e.id = ?',
+      ),
+      approval: db.prepare<[string], { record: string }>('SELECT record FROM approvals WHERE id = ?'),
+      auditAfter: db.prepare<[number, number], AuditRow>('SELECT seq, hash, entry FROM audit WHERE seq > ? ORDER BY seq LIMIT ?'),
+      newestAudit: db.prepare<[], AuditRow>('SELECT seq, hash, entry FROM audit ORDER BY seq DESC LIMIT 1'),
+      lease: db.prepare<[string], { holder: string; expires_at: string }>('SELECT holder, expires_at FROM leases WHERE name = ?'),
+      setLease: db.prepare('INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at'),
+      deleteLease: db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?'),
+      putDocument: db.prepare('INSERT INTO documents (collection, id, record) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET record = excluded.record'),
+      document: db.prepare<[string, string], { record: string }>('SELECT record FROM documents WHERE collection = ? AND id = ?'),
+    };
+    this.writer = new ChangeWriter(db);
+    this.acquireLease = db.transaction((name: string, holder: string, expiresAt: string, now: string) => {
+      const current = this.sql.lease.get(name);
+      if (current && current.holder !== holder && current.expires_at > now) return false;
+      this.sql.setLease.run(name, holder, expiresAt);
+      return true;
+    });
+    this.releaseLease = db.transaction((name: string, holder: string) => {
+      this.sql.deleteLease.run(name, holder);
+    });
+  }
+
+  statement<R>(sql: string): Database.Statement<unknown[], R> {
+    let statement = this.shaped.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.shaped.set(sql, statement);
+    }
+    return statement as Database.Statement<unknown[], R>;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Opens the data directory's database (creating it only with `create`) and prepares its statements. */
+export function connect(dataDir: string, create: boolean): Connection {
+  const { db, identity } = openDatabase(dataDir, { create });
+  try {
+    return new Connection(db, identity);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function sameFile(a: FileIdentity | null, b: FileIdentity): boolean {
+  return a !== null && a.dev === b.dev && a.ino === b.ino;
+}
