@@ -8,7 +8,7 @@
  * inside each transaction.
  *
  * Group commit: commits queued in the same turn of the event loop are written in one transaction at the
- * next setImmediate (see ChangeWriter), so their fsyncs are shared. Each caller's promise settles after
+ * next setImmediate (GroupCommit, ChangeWriter), so their fsyncs are shared. Each caller's promise settles after
  * the COMMIT, which with synchronous=FULL is on disk: a write that was acknowledged survives kill -9 and
  * power loss.
  *
@@ -21,6 +21,10 @@
  * gone) is StoreUnavailableError. If the database file is deleted or replaced under an open connection,
  * the store notices before its next operation and reopens the file at its path, or answers
  * StoreUnavailableError while there is none (it never creates a new, empty one after the first open).
+ *
+ * The file is long because the port is wide: each method is a few lines over a prepared statement; the
+ * parts with their own logic live beside it (sqliteDatabase, sqliteSchema, sqliteCommit, sqliteGroupCommit,
+ * sqliteConnection, sqliteRows, sqliteErrors).
  */
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
