@@ -1,6 +1,6 @@
 import type { RulesCatalogue } from '../rules/catalogue';
 import { StoreIntegrityError, StoreUnavailableError } from '../store/errors';
-import { newId } from '../store/ids';
+import { newId } from './ids';
 import { LIVE_STATUSES, type ApprovalRecord, type Store, type StoredDocument } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import { dueReason, type PlannedRecheck, type RecheckOutcome, type Rechecker } from './recheck';

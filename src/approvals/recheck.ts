@@ -5,7 +5,7 @@ import type { Evidence } from '../evidence/types';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { tightenedRequirementIds } from '../rules/diff';
 import type { Ruleset } from '../rules/types';
-import { idFrom, newId } from '../store/ids';
+import { idFrom, newId } from './ids';
 import { LIVE_STATUSES, type ApprovalRecord, type ApprovalStatus, type Change, type EvaluationRecord, type HistoryEntry, type Store } from '../store/types';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, periodEnd, type IsoDate } from '../time/dates';

@@ -8,7 +8,7 @@ import { tilsynOf } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import type { Level, Ruleset } from '../rules/types';
 import { LIVE_STATUSES, type ApprovalFilter, type ApprovalRecord, type ApprovalStatus, type Change, type EvaluationRecord, type HistoryEntry, type Page, type ProviderRef, type Refusal, type Store } from '../store/types';
-import { newId } from '../store/ids';
+import { newId } from './ids';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, isIsoDate, periodEnd, type IsoDate } from '../time/dates';
 import { canDecide, canSee } from './access';

@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../approvals/errors';
-import { StoreIntegrityError, StoreUnavailableError } from '../store/errors';
-import { HttpProblem } from './problem';
+import { InvalidCursorError, StoreIntegrityError, StoreUnavailableError } from '../store/errors';
+import { HttpProblem, validationProblem } from './problem';
 import { isStackOverflow, pathLooksLikeCpr, tooDeepProblem } from './validation';
 
 const DOMAIN_STATUS = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422 } as const;
@@ -16,6 +16,7 @@ export function toProblem(error: unknown): HttpProblem {
       extensions: error.details,
     });
   }
+  if (error instanceof InvalidCursorError) return validationProblem('Parameteren cursor er ugyldig', [{ pointer: 'query:cursor', message: 'er ikke en cursor fra en tidligere side' }]);
   // Never with Retry-After: waiting does not help, an operator must act.
   if (error instanceof StoreIntegrityError) return storeIntegrityProblem(error);
   if (error instanceof StoreUnavailableError) {

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { containsCprLike } from '../evidence/cpr';
-import { newId } from '../store/ids';
+import { newId } from '../approvals/ids';
 import { pathLooksLikeCpr } from './validation';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;

@@ -1,5 +1,3 @@
-import { DomainError } from '../approvals/errors';
-
 /**
  * The store cannot be reached or written to right now (database down, no primary, data directory not
  * writable, disk full). Transient by nature: the HTTP layer answers 503 with Retry-After.
@@ -39,14 +37,12 @@ export class ApprovalInForceError extends Error {
   }
 }
 
-/**
- * A paging cursor the store did not issue. It is the client's mistake, so it is a DomainError of kind
- * 'invalid' (the HTTP layer answers 422 and names the parameter) rather than a 500.
- */
-export class InvalidCursorError extends DomainError {
+/** A paging cursor the store did not issue: the caller's mistake (the HTTP layer answers 422 naming the parameter). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+
   constructor() {
-    super('invalid', 'Parameteren cursor er ugyldig', { errors: [{ pointer: 'query:cursor', message: 'er ikke en cursor fra en tidligere side' }] });
-    this.name = 'InvalidCursorError';
+    super('the cursor was not issued by this store');
   }
 }
 

@@ -8,7 +8,7 @@ import { principalOf, requireRole } from '../../auth';
 import type { Evidence } from '../../evidence/types';
 import { validateEvidence } from '../../evidence/validate';
 import { tilsynOf } from '../../geography';
-import { newId } from '../../store/ids';
+import { newId } from '../../approvals/ids';
 import type { Store } from '../../store/types';
 import type { Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';

@@ -1,5 +1,5 @@
 import { containsCprLike } from '../../src/evidence/cpr';
-import { idFrom, newId } from '../../src/store/ids';
+import { idFrom, newId } from '../../src/approvals/ids';
 
 describe('record ids', () => {
   it('are never shaped like a CPR number, so the CPR guard never refuses one sent back', () => {
