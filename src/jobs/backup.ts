@@ -62,7 +62,8 @@ export async function runBackup(argv: string[], env: NodeJS.ProcessEnv = process
     return 1;
   }
   const source = databaseFile(dataDir);
-  const target = path.resolve(args.positionals[0]);
+  // npm runs scripts in the package's directory; a relative file is meant from where npm was run.
+  const target = path.resolve(env.INIT_CWD ?? process.cwd(), args.positionals[0]);
   if (!existsSync(source)) {
     say(`There is no database at ${source} (DATA_DIR): nothing to back up.`);
     return 1;

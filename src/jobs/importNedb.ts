@@ -59,7 +59,8 @@ export async function runImportNedb(argv: string[], env: NodeJS.ProcessEnv = pro
     say('MONGODB_URI is set: the service uses MongoDB, and this command imports into the embedded SQLite store of DATA_DIR. Unset MONGODB_URI to import there. Nothing was written.');
     return 1;
   }
-  const oldDir = path.resolve(args.positionals[0]);
+  // npm runs scripts in the package's directory; a relative path is meant from where npm was run.
+  const oldDir = path.resolve(env.INIT_CWD ?? process.cwd(), args.positionals[0]);
   const started = Date.now();
 
   let old: LegacyStore;
@@ -79,14 +80,19 @@ export async function runImportNedb(argv: string[], env: NodeJS.ProcessEnv = pro
   }
 
   const target = databaseFile(config.dataDir);
-  const created = prepareTarget(config.dataDir);
   const store = new SqliteStore(config.dataDir);
+  let created: { undo(): void } | undefined;
   try {
+    created = prepareTarget(config.dataDir);
     await store.init();
     await store.importRecords(old);
   } catch (error) {
     await store.close();
-    created.undo();
+    try {
+      created?.undo();
+    } catch (undoError) {
+      say(`Could not remove ${target}, which this run created: ${(undoError as Error).message}`);
+    }
     say(error instanceof ImportRefusedError ? error.message : `Cannot import into ${target}: ${(error as Error)?.message ?? String(error)}. Nothing was written.`);
     return 1;
   }

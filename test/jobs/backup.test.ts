@@ -210,6 +210,14 @@ describe('npm run backup refuses', () => {
     expect(readdirSync(dir)).toEqual(['data']);
   });
 
+  it('writes a relative file where npm was run from (INIT_CWD), not in the package directory', async () => {
+    await seeded();
+    const { code } = await backup(['relative.sqlite'], { DATA_DIR: dataDir, INIT_CWD: dir });
+    expect(code).toBe(0);
+    expect(existsSync(path.join(dir, 'relative.sqlite'))).toBe(true);
+    expect(existsSync(path.join(ROOT, 'relative.sqlite'))).toBe(false);
+  });
+
   it('with MONGODB_URI set, pointing to MongoDB backups', async () => {
     await seeded();
     const { code, out } = await backup([target], { DATA_DIR: dataDir, MONGODB_URI: 'mongodb://localhost:27017' });

@@ -91,7 +91,8 @@ describe('npm run import-nedb', () => {
   });
 
   it('imports into the directory of the old store itself, where the service then opens the new store', async () => {
-    const { code } = await importNedb([oldDir], { DATA_DIR: oldDir });
+    // Given relative to where npm was run from.
+    const { code } = await importNedb(['old'], { DATA_DIR: oldDir, INIT_CWD: dir });
     expect(code).toBe(0);
     const store = await openStore(oldDir);
     expect(await store.verifyAuditChain()).toMatchObject({ ok: true, entries: 8 });
