@@ -16,6 +16,7 @@ import { SqliteStore } from '../src/store/sqlite';
 import { systemClock } from '../src/time/clock';
 import { defaultEngine, factIdsOf, preDerive, rawEngine, runDefault, runFull, runHand, runRaw } from './evaluator';
 import { benchHttp, evaluationBody } from './http';
+import { benchCommit, type CommitResults } from './commit';
 import { fmt, interleaved, median } from './timing';
 
 /**
@@ -108,21 +109,51 @@ interface BatchRow {
   approvals: number;
   seedMs: number;
   runMs: number;
+  /** The run's process at the run's end: Node, the rules, the open store and the run. */
   peakRssMb: number;
+  /** The same process before the run: what is not the run's. */
+  peakRssAtOpenMb: number;
+  /** Verifying the record after the run, in the same process (the cron job verifies before it runs). */
+  verifyMs: number;
+  peakRssWithVerifyMb: number;
 }
 
-function benchBatch(): (BatchRow | { approvals: number; error: string })[] {
+type BatchResult = BatchRow | { approvals: number; error: string };
+
+/** Runs a bench child script and returns its last output line as JSON, or why it failed. */
+function runChild<T>(script: string, args: string[]): T | { error: string } {
+  const run = spawnSync(process.execPath, ['--max-old-space-size=4096', path.join(__dirname, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.status !== 0) {
+    const output = `${run.stderr}${run.stdout}`;
+    return { error: /heap out of memory|Allocation failed/i.test(output) ? `${script}: out of memory (heap limit 4 GB)` : `${script}: ${output.trim().split('\n').slice(-3).join(' ')}` };
+  }
+  return JSON.parse(run.stdout.trim().split('\n').pop() as string) as T;
+}
+
+/**
+ * Per size: one process seeds the store (each approval with its evaluation and audited decision, committed
+ * in groups), another runs the batch on it, so the run's peak RSS is its own and seeding is not measured.
+ */
+function benchBatch(): BatchResult[] {
   const sizes = quick ? [1000] : [1000, 10_000, 50_000];
-  const rows: (BatchRow | { approvals: number; error: string })[] = [];
+  const rows: BatchResult[] = [];
   for (const n of sizes) {
-    const run = spawnSync(process.execPath, ['--max-old-space-size=4096', path.join(__dirname, 'batchChild.js'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (run.status !== 0) {
-      const output = `${run.stderr}${run.stdout}`;
-      const error = /heap out of memory|Allocation failed/i.test(output) ? 'out of memory (heap limit 4 GB)' : output.trim().split('\n').slice(-3).join(' ');
-      rows.push({ approvals: n, error });
-      continue;
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-bench-batch-'));
+    try {
+      const data = path.join(dir, 'data');
+      const seed = runChild<{ seedMs: number; now: string }>('batchSeed.js', [String(n), data]);
+      if ('error' in seed) {
+        rows.push({ approvals: n, error: seed.error });
+        continue;
+      }
+      type Run = Omit<BatchRow, 'seedMs'> & { rechecked: number; failures: number; status: string };
+      const run = runChild<Run>('batchChild.js', [data, seed.now]);
+      if ('error' in run) rows.push({ approvals: n, error: run.error });
+      else if (run.rechecked !== n || run.failures > 0 || run.status !== 'finished') rows.push({ approvals: n, error: `run ${run.status}: ${run.rechecked} of ${n} re-checked, ${run.failures} failures` });
+      else rows.push({ approvals: n, seedMs: seed.seedMs, runMs: run.runMs, peakRssMb: run.peakRssMb, peakRssAtOpenMb: run.peakRssAtOpenMb, verifyMs: run.verifyMs, peakRssWithVerifyMb: run.peakRssWithVerifyMb });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    rows.push(JSON.parse(run.stdout.trim().split('\n').pop() as string) as BatchRow);
   }
   return rows;
 }
@@ -135,12 +166,15 @@ interface Target {
   met: boolean | null;
   /** For a target this run shows to be out of reach: the figures that show it. */
   outOfReach?: string;
+  /** Figures of this run that bear on the target, short of showing it out of reach. */
+  note?: string;
 }
 
 /**
  * What a POST /v1/evaluations costs the server besides HTTP, here in this process: the route's own work
  * (parse the body, CPR guard, contract check, evaluate, audit and store, serialise the answer) on a
- * fresh embedded store, and within it parsing and evaluating alone.
+ * fresh embedded store, calls awaited one after another (so each waits for its own durable commit); the
+ * same work without the commit (a dry run); and within it parsing and evaluating alone.
  */
 async function benchHttpFloor(rules: RulesCatalogue) {
   const body = evaluationBody();
@@ -163,11 +197,16 @@ async function benchHttpFloor(rules: RulesCatalogue) {
           if (findCprLikeValues(request).length > 0 || validateRequestBody('post', '/v1/evaluations', request).length > 0) throw new Error('the benchmarked body is refused');
           return JSON.stringify(await service.evaluate(admin, request, { dryRun: false, evidenceShapeChecked: true }));
         },
+        routeWithoutCommit: async () => {
+          const request = JSON.parse(body) as typeof probe;
+          if (findCprLikeValues(request).length > 0 || validateRequestBody('post', '/v1/evaluations', request).length > 0) throw new Error('the benchmarked body is refused');
+          return JSON.stringify(await service.evaluate(admin, request, { dryRun: true, evidenceShapeChecked: true }));
+        },
       },
       quick ? 3 : 5,
       quick ? 150 : 400,
     );
-    return { parseAndEvaluateUs: 1e6 / ops.parseAndEvaluate, routeWithoutHttpUs: 1e6 / ops.routeWithoutHttp };
+    return { parseAndEvaluateUs: 1e6 / ops.parseAndEvaluate, routeWithoutHttpUs: 1e6 / ops.routeWithoutHttp, routeWithoutCommitUs: 1e6 / ops.routeWithoutCommit };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -185,12 +224,13 @@ async function benchMachine(): Promise<number> {
   return 1e6 / ops.parseAndStringify;
 }
 
-/** The targets of the measured-quality issue, judged on this run's medians. */
+/** The targets of the measured-quality issues, judged on this run's medians. */
 function checkTargets(
   evaluator: Awaited<ReturnType<typeof benchEvaluator>>,
   http: Awaited<ReturnType<typeof benchHttp>>,
   httpFloor: Awaited<ReturnType<typeof benchHttpFloor>>,
-  batch: ReturnType<typeof benchBatch>,
+  commit: CommitResults,
+  batch: BatchResult[],
   validation: ReturnType<typeof benchValidation>,
 ): Target[] {
   const targets: Target[] = [];
@@ -209,34 +249,60 @@ function checkTargets(
   const at8 = http.rows.find((r) => r.connections === 8 && r.route === 'POST /v1/evaluations');
   const health8 = http.rows.find((r) => r.connections === 8 && r.route === 'GET /health');
   const ratio8 = http.ratios.find((r) => r.connections === 8);
-  if (at8) targets.push({ measure: 'POST /v1/evaluations p99 at 8 connections', value: `${fmt(at8.p99, 1)} ms`, target: '≤ 25 ms', met: at8.p99 <= 25 });
-  if (ratio8 && health8) {
-    // The server answers on one thread: at 30 % of /health's rate, each evaluation may take this long.
-    const budgetUs = 1e6 / (0.3 * health8.requestsPerSecond);
-    const met = ratio8.ratio >= 0.3;
+  // What a transaction of commits arriving 8 at a time costs the one thread, from the commit part.
+  const group8 = commit.rows.find((r) => r.inFlight === 8);
+  const perChange8 = group8?.transactionUs != null && group8.groupSize ? group8.transactionUs / group8.groupSize : undefined;
+  if (at8) {
     targets.push({
-      measure: 'POST /v1/evaluations req/s ÷ GET /health at 8 connections',
-      value: `${fmt(ratio8.ratio * 100, 1)} %`,
-      target: '≥ 30 %',
-      met,
-      ...(!met && httpFloor.routeWithoutHttpUs > budgetUs
-        ? { outOfReach: `30 % of ${fmt(health8.requestsPerSecond)} req/s leaves ${fmt(budgetUs)} µs per request; the route's work without HTTP takes ${fmt(httpFloor.routeWithoutHttpUs)} µs (parsing and evaluating alone ${fmt(httpFloor.parseAndEvaluateUs)} µs)` }
+      measure: 'POST /v1/evaluations p99 at 8 connections',
+      value: `${fmt(at8.p99, 1)} ms`,
+      target: '≤ 25 ms',
+      met: at8.p99 <= 25,
+      ...(group8?.transactionUs != null
+        ? { note: `p50 ${fmt(at8.p50, 1)} ms; a transaction of ${fmt(group8.groupSize ?? 0)} evaluations committed together holds the event loop ${fmt(group8.transactionUs / 1000, 1)} ms (fsync included)` }
         : {}),
     });
   }
+  if (ratio8 && health8) {
+    // The server answers on one thread: at 30 % of /health's rate, each evaluation may take this long.
+    const budgetUs = 1e6 / (0.3 * health8.requestsPerSecond);
+    const withCommitUs = perChange8 !== undefined ? httpFloor.routeWithoutCommitUs + perChange8 : undefined;
+    const met = ratio8.ratio >= 0.3;
+    const outOfReach =
+      httpFloor.routeWithoutCommitUs > budgetUs
+        ? `30 % of ${fmt(health8.requestsPerSecond)} req/s leaves ${fmt(budgetUs)} µs per request; the route's work without HTTP and without its commit takes ${fmt(httpFloor.routeWithoutCommitUs)} µs (parsing and evaluating alone ${fmt(httpFloor.parseAndEvaluateUs)} µs)`
+        : withCommitUs !== undefined && withCommitUs > budgetUs
+          ? `30 % of ${fmt(health8.requestsPerSecond)} req/s leaves ${fmt(budgetUs)} µs per request; the route's work without HTTP takes ${fmt(httpFloor.routeWithoutCommitUs)} µs and its share of a transaction of 8, fsync included, ${fmt(perChange8 as number)} µs`
+          : undefined;
+    targets.push({ measure: 'POST /v1/evaluations req/s ÷ GET /health at 8 connections', value: `${fmt(ratio8.ratio * 100, 1)} %`, target: '≥ 30 %', met, ...(!met && outOfReach ? { outOfReach } : {}) });
+  }
   const size = (n: number) => batch.find((b): b is BatchRow => b.approvals === n && !('error' in b));
+  const ran = (n: number) => batch.some((b) => b.approvals === n);
+  const judged = (n: number, ok: (b: BatchRow) => boolean) => {
+    const b = size(n);
+    return b ? ok(b) : ran(n) ? false : null;
+  };
+  const oneK = size(1000);
   const tenK = size(10_000);
   const fiftyK = size(50_000);
-  const ran = (n: number) => batch.some((b) => b.approvals === n);
-  targets.push({ measure: '10,000 re-checks, time', value: tenK ? `${fmt(tenK.runMs / 1000, 1)} s` : 'not run', target: '≤ 15 s', met: tenK ? tenK.runMs <= 15_000 : ran(10_000) ? false : null });
-  targets.push({ measure: '10,000 re-checks, peak RSS', value: tenK ? `${fmt(tenK.peakRssMb)} MB` : 'not run', target: '≤ 400 MB', met: tenK ? tenK.peakRssMb <= 400 : ran(10_000) ? false : null });
-  // Linear: the cost per approval at 50,000 is no more than at 10,000, give or take 10 % of machine noise.
-  const linear = tenK && fiftyK ? fiftyK.runMs / fiftyK.approvals / (tenK.runMs / tenK.approvals) : undefined;
+  const perApproval = (b: BatchRow) => b.runMs / b.approvals;
+  targets.push({ measure: '10,000 re-checks, time', value: tenK ? `${fmt(tenK.runMs / 1000, 1)} s` : 'not run', target: '≤ 15 s', met: judged(10_000, (b) => b.runMs <= 15_000) });
+  targets.push({ measure: '10,000 re-checks, peak RSS', value: tenK ? `${fmt(tenK.peakRssMb)} MB` : 'not run', target: '≤ 400 MB', met: judged(10_000, (b) => b.peakRssMb <= 400) });
   targets.push({
-    measure: '50,000 re-checks: time per approval ÷ at 10,000',
+    measure: '50,000 re-checks, peak RSS',
+    value: fiftyK ? `${fmt(fiftyK.peakRssMb)} MB` : 'not run',
+    target: '≤ 200 MB',
+    met: judged(50_000, (b) => b.peakRssMb <= 200),
+    ...(fiftyK ? { note: `before the run the process held ${fmt(fiftyK.peakRssAtOpenMb)} MB (Node, the rules, the store open); at 1,000 the run peaked at ${oneK ? fmt(oneK.peakRssMb) : '–'} MB` } : {}),
+  });
+  // Linear: the cost per approval at 50,000 is no more than at 1,000, give or take 10 % of machine noise.
+  const linear = oneK && fiftyK ? perApproval(fiftyK) / perApproval(oneK) : undefined;
+  targets.push({
+    measure: '50,000 re-checks: time per approval ÷ at 1,000',
     value: linear !== undefined ? fmt(linear, 2) : 'not run',
     target: '≤ 1.10 (linear)',
     met: linear !== undefined ? linear <= 1.1 : ran(50_000) ? false : null,
+    ...(oneK && fiftyK ? { note: `${fmt(perApproval(oneK), 2)} ms per approval at 1,000, ${fmt(perApproval(fiftyK), 2)} ms at 50,000${tenK ? ` (${fmt(perApproval(tenK), 2)} ms at 10,000)` : ''}` } : {}),
   });
   targets.push({ measure: 'speciale-rules validate, 100 rule files', value: `${fmt(validation.medianMs)} ms`, target: '≤ 3,000 ms', met: validation.medianMs <= 3000 });
   return targets;
@@ -270,20 +336,38 @@ async function main() {
   const httpFloor = await benchHttpFloor(rules);
   results.httpFloor = httpFloor;
   console.log(
-    `in this process, without HTTP: the route's work on the ${fmt(http.bodyBytes / 1024)} KB body (parse, CPR guard, contract, evaluate, audit and store, answer) ${fmt(httpFloor.routeWithoutHttpUs)} µs; parsing and evaluating alone ${fmt(httpFloor.parseAndEvaluateUs)} µs`,
+    `in this process, without HTTP: the route's work on the ${fmt(http.bodyBytes / 1024)} KB body (parse, CPR guard, contract, evaluate, audit and store, answer) ${fmt(httpFloor.routeWithoutHttpUs)} µs awaited one after another, each waiting for its own durable commit; without the commit ${fmt(httpFloor.routeWithoutCommitUs)} µs; parsing and evaluating alone ${fmt(httpFloor.parseAndEvaluateUs)} µs`,
   );
+
+  const commit = await benchCommit(rules, quick);
+  results.commit = commit;
+  console.log(
+    `\nDurable commits: an evaluation with its evidence and audit entry (${fmt(commit.commitsPerContender)} commits per contender, medians of ${commit.rounds} interleaved rounds; a fresh embedded store in ${commit.dataDir}, synchronous=${commit.synchronous})`,
+  );
+  console.log('in flight   commits/s   wait per commit ms   changes per transaction   transaction ms   vs single');
+  for (const r of commit.rows) {
+    const perTransaction = r.groupSize === null ? '–' : fmt(r.groupSize);
+    const transactionMs = r.transactionUs === null ? '–' : fmt(r.transactionUs / 1000, 2);
+    console.log(
+      `${(r.inFlight === 1 ? '1 (single)' : String(r.inFlight)).padStart(10)} ${fmt(r.commitsPerSecond).padStart(10)} ${fmt(r.latencyUs / 1000, 2).padStart(20)} ${perTransaction.padStart(25)} ${transactionMs.padStart(16)} ${`${fmt(r.vsSingle, 2)} ×`.padStart(11)}`,
+    );
+  }
+  console.log(`a transaction holds the event loop (better-sqlite3 is synchronous) for its whole time, fsync included; single: ${fmt(commit.singleUs)} µs per commit`);
+  console.log(`synchronous=NORMAL: not measured: ${commit.normal.why}`);
 
   const batch = benchBatch();
   results.batch = batch;
-  console.log('\nBatch re-check (each size in its own process)');
-  console.log('approvals   seed s   run s   per approval ms   vs 1,000   peak RSS MB');
+  console.log('\nBatch re-check (each size seeded in one process, run in another; then the record verified in the run\'s process)');
+  console.log('approvals   seed s   run s   per approval ms   vs 1,000   peak RSS MB   at open MB   verify s   with verify MB');
   const perApproval = (b: BatchRow) => b.runMs / b.approvals;
   const base = batch.find((b): b is BatchRow => b.approvals === 1000 && !('error' in b));
   for (const b of batch) {
     if ('error' in b) console.log(`${String(b.approvals).padStart(9)}   failed: ${b.error}`);
     else {
       const growth = base ? `${fmt(perApproval(b) / perApproval(base), 2)} ×` : '–';
-      console.log(`${String(b.approvals).padStart(9)} ${fmt(b.seedMs / 1000, 1).padStart(8)} ${fmt(b.runMs / 1000, 1).padStart(7)} ${fmt(perApproval(b), 2).padStart(17)} ${growth.padStart(10)} ${fmt(b.peakRssMb).padStart(13)}`);
+      console.log(
+        `${String(b.approvals).padStart(9)} ${fmt(b.seedMs / 1000, 1).padStart(8)} ${fmt(b.runMs / 1000, 1).padStart(7)} ${fmt(perApproval(b), 2).padStart(17)} ${growth.padStart(10)} ${fmt(b.peakRssMb).padStart(13)} ${fmt(b.peakRssAtOpenMb).padStart(12)} ${fmt(b.verifyMs / 1000, 1).padStart(10)} ${fmt(b.peakRssWithVerifyMb).padStart(16)}`,
+      );
     }
   }
 
@@ -295,12 +379,13 @@ async function main() {
   results.machine = { ...(results.machine as object), parseAndStringifyUs: { atStart: machineAtStart, atEnd: machineAtEnd } };
   console.log(`\nMachine at the end: ${fmt(machineAtEnd, 1)} µs for the same (at the start: ${fmt(machineAtStart, 1)} µs)`);
 
-  const targets = checkTargets(evaluator, http, httpFloor, batch, validation);
+  const targets = checkTargets(evaluator, http, httpFloor, commit, batch, validation);
   results.targets = targets;
   console.log('\nTargets');
   for (const t of targets) {
     console.log(`${t.met === null ? 'not measured' : t.met ? 'met   ' : 'MISSED'}  ${t.measure}: ${t.value} (target ${t.target})`);
     if (t.outOfReach) console.log(`        out of reach: ${t.outOfReach}`);
+    else if (t.note) console.log(`        ${t.note}`);
   }
 
   writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
