@@ -1,10 +1,10 @@
+import { createRecordStore } from '../src/approvals/records';
 import path from 'node:path';
 import { RecheckBatch } from '../src/approvals/batch';
 import { RecordIntegrity } from '../src/approvals/integrity';
 import { Rechecker } from '../src/approvals/recheck';
 import { RulesCatalogue } from '../src/rules/catalogue';
 import { checkRulesTree } from '../src/rules/validate';
-import { SqliteStore } from '../src/store/sqlite';
 import { ManualClock } from '../src/time/clock';
 
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
@@ -20,7 +20,7 @@ async function main() {
   const [dataDir, now] = process.argv.slice(2);
   const rules = new RulesCatalogue(checkRulesTree(path.resolve(__dirname, '../../rules')).rulesets.map((r) => r.ruleset));
   const clock = new ManualClock(now);
-  const rawStore = new SqliteStore(dataDir);
+  const rawStore = createRecordStore({ dataDir });
   await rawStore.init();
   const peakRssAtOpenMb = maxRssMb();
   const integrity = new RecordIntegrity(rawStore, clock);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { evaluate } from '../src/evaluation/evaluate';
 import { RulesCatalogue } from '../src/rules/catalogue';
 import { rulesetHash } from '../src/rules/hash';
 import { checkRulesTree } from '../src/rules/validate';
-import { SqliteStore } from '../src/store/sqlite';
-import type { ApprovalRecord, Change, EvaluationRecord } from '../src/store/types';
+import { createRecordStore, type ApprovalRecord, type EvaluationRecord, type RecordChange } from '../src/approvals/records';
 import { commitSeeds, seedChange } from './seed';
 
 /** Seeds committed per transaction. */
@@ -25,19 +25,21 @@ async function main() {
   const casesDir = path.join(root, 'rules/autisme/cases');
   const c = readdirSync(casesDir).map((f) => JSON.parse(readFileSync(path.join(casesDir, f), 'utf8'))).find((x) => x.expected.overall === 'eligible' && !x.version);
   const ruleset = rules.inForceOn('autisme', c.asOf)!;
-  const store = new SqliteStore(dataDir);
+  const store = createRecordStore({ dataDir });
   await store.init();
   const now = `${c.asOf}T08:00:00.000Z`;
   const seedStart = Date.now();
   const hash = rulesetHash(ruleset);
-  const seeds: Change[] = [];
+  // One real evaluation of the case's evidence, the record every seeded approval rests on.
+  const result = await evaluate({ ruleset, level: 'specialfunktion', evidence: c.evidence, asOf: c.asOf });
+  const seeds: RecordChange[] = [];
   for (let i = 0; i < n; i++) {
     // One provider per approval: a provider has one approval in force per speciale and level.
     const provider = { ...c.evidence.provider, tilbudId: `${c.evidence.provider.tilbudId}-${i}`, region: 'Midtjylland', tilsyn: 'Midt' as const };
     const approvalId = randomUUID();
     const evaluation: EvaluationRecord = {
-      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: 'seed',
-      engineVersion: 'seed', asOf: c.asOf, overall: 'eligible', provider, evidence: c.evidence, result: {}, createdAt: now, createdBy: 'seed', approvalId,
+      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: result.evidenceHash,
+      engineVersion: result.engine.version, asOf: c.asOf, overall: result.overall, provider, evidence: c.evidence, result, createdAt: now, createdBy: 'seed', approvalId,
     };
     const approval: ApprovalRecord = {
       id: approvalId, speciale: 'autisme', level: 'specialfunktion', provider, tilsyn: 'Midt', decision: 'approved', status: 'active', reason: 'seed',

@@ -7,8 +7,9 @@ import { evaluate } from '../src/evaluation/evaluate';
 import type { Evidence } from '../src/evidence/types';
 import type { RulesCatalogue } from '../src/rules/catalogue';
 import type { Level, Ruleset } from '../src/rules/types';
+import type { EvaluationRecord, ProviderRef, RecordChange } from '../src/approvals/records';
+import { IN_FORCE_STATUSES } from '../src/approvals/status';
 import { SqliteStore } from '../src/store/sqlite';
-import type { Change, EvaluationRecord, ProviderRef } from '../src/store/types';
 import { evaluationBody } from './http';
 import { median } from './timing';
 
@@ -73,7 +74,7 @@ export interface CommitResults {
 }
 
 /** The changes to commit: the same evaluation and entry as the service writes, each for another provider. */
-async function changeMaker(rules: RulesCatalogue): Promise<() => Change> {
+async function changeMaker(rules: RulesCatalogue): Promise<() => RecordChange> {
   const request = JSON.parse(evaluationBody()) as { speciale: string; level: Level; evidence: Evidence; asOf: string; version?: string };
   const ruleset = (request.version ? rules.get(request.speciale, request.version) : rules.inForceOn(request.speciale, request.asOf)) as Ruleset;
   const result = await evaluate({ ruleset, level: request.level, evidence: request.evidence, asOf: request.asOf });
@@ -171,7 +172,7 @@ function observeTransactions(): { take(): Transaction[]; stop(): void } {
 }
 
 /** `count` commits by `inFlight` callers, each awaiting its commit before the next. */
-async function commitRun(store: SqliteStore, next: () => Change, inFlight: number, count: number, observed: ReturnType<typeof observeTransactions>): Promise<Sample> {
+async function commitRun(store: SqliteStore, next: () => RecordChange, inFlight: number, count: number, observed: ReturnType<typeof observeTransactions>): Promise<Sample> {
   observed.take();
   const latencies: number[] = [];
   let issued = 0;
@@ -197,7 +198,8 @@ export async function benchCommit(rules: RulesCatalogue, quick: boolean): Promis
   const count = quick ? 128 : 384;
   const next = await changeMaker(rules);
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-bench-commit-'));
-  const store = new SqliteStore(path.join(dir, 'data'));
+  // The SQLite store itself: the bench reads its settings.
+  const store = new SqliteStore(path.join(dir, 'data'), { inForceStatuses: IN_FORCE_STATUSES });
   const observed = observeTransactions();
   try {
     await store.init();

@@ -1,3 +1,4 @@
+import { createRecordStore } from '../src/approvals/records';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,6 @@ import { createApp } from '../src/http/app';
 import { RulesCatalogue } from '../src/rules/catalogue';
 import { checkRulesTree } from '../src/rules/validate';
 import { recordIntegrity } from '../src/server';
-import { SqliteStore } from '../src/store/sqlite';
 import { systemClock } from '../src/time/clock';
 
 /**
@@ -26,7 +26,7 @@ async function main() {
   writeFileSync(tokensFile, JSON.stringify([{ sha256: tokenHash(token), subject: 'bench', role: 'admin' }]));
   const rules = new RulesCatalogue(checkRulesTree(path.resolve(__dirname, '../../rules')).rulesets.map((r) => r.ruleset));
   const dataDir = path.join(dir, 'data');
-  const rawStore = new SqliteStore(dataDir);
+  const rawStore = createRecordStore({ dataDir });
   await rawStore.init();
   // As the service starts: a signing key, the record verified, writes through the integrity guard.
   const logger = pino({ level: 'silent' });

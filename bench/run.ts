@@ -1,3 +1,4 @@
+import { createRecordStore } from '../src/approvals/records';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,6 @@ import { RulesCatalogue } from '../src/rules/catalogue';
 import { contentHash } from '../src/rules/hash';
 import type { Level, Ruleset } from '../src/rules/types';
 import { checkRulesTree } from '../src/rules/validate';
-import { SqliteStore } from '../src/store/sqlite';
 import { systemClock } from '../src/time/clock';
 import { defaultEngine, factIdsOf, preDerive, rawEngine, runDefault, runFull, runHand, runRaw } from './evaluator';
 import { benchHttp, evaluationBody } from './http';
@@ -181,7 +181,7 @@ async function benchHttpFloor(rules: RulesCatalogue) {
   const probe = JSON.parse(body) as EvaluationRequest & { evidence: Evidence };
   const ruleset = (probe.version ? rules.get(probe.speciale, probe.version) : rules.inForceOn(probe.speciale, probe.asOf as string)) as Ruleset;
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-bench-floor-'));
-  const store = new SqliteStore(path.join(dir, 'data'));
+  const store = createRecordStore({ dataDir: path.join(dir, 'data') });
   await store.init();
   const service = new ApprovalService({ store, rules, clock: systemClock });
   const admin: Principal = { subject: 'bench', role: 'admin' };

@@ -4,10 +4,10 @@
  * bench's tsconfig compiles src/ and bench/ only).
  */
 import { approvalState } from '../src/approvals/fold';
-import type { ApprovalRecord, Change, EvaluationRecord, Store } from '../src/store/types';
+import type { ApprovalRecord, EvaluationRecord, RecordChange, RecordStore } from '../src/approvals/records';
 
 /** The change that stores the approval (and the evaluation it rests on, if given) as its decision would have. */
-export function seedChange(record: ApprovalRecord, evaluation?: EvaluationRecord): Change {
+export function seedChange(record: ApprovalRecord, evaluation?: EvaluationRecord): RecordChange {
   return {
     ...(evaluation ? { evaluation } : {}),
     approval: { insert: record },
@@ -23,7 +23,7 @@ export function seedChange(record: ApprovalRecord, evaluation?: EvaluationRecord
 }
 
 /** Commits the changes in one transaction; throws if any was refused. */
-export async function commitSeeds(store: Store, changes: Change[]): Promise<void> {
+export async function commitSeeds(store: RecordStore, changes: RecordChange[]): Promise<void> {
   const outcomes = await store.commitMany(changes);
   const refused = outcomes.find((o) => !o.committed);
   if (refused && !refused.committed) throw new Error(`a seed was refused: ${refused.reason}`);

@@ -12,14 +12,15 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createApp } from './http/app';
 import { RulesCatalogue } from './rules/catalogue';
 import { checkRulesTree } from './rules/validate';
-import { createStore } from './store';
+import { createRecordStore } from './approvals/records';
 import { StoreIntegrityError, StoreUnavailableError } from './store/errors';
-import type { CommitOutcome, Store } from './store/types';
+import type { CommitOutcome } from './store/types';
+import type { RecordStore } from './approvals/records';
 import { systemClock, type Clock } from './time/clock';
 
 export interface RunningService {
   server: Server;
-  store: Store;
+  store: RecordStore;
   port: number;
   close(): Promise<void>;
 }
@@ -59,7 +60,7 @@ export const STORE_RETRY_MS = 2_000;
 
 interface OpeningStore {
   /** The store; until it is open, every operation on it rejects at once with StoreUnavailableError. */
-  store: Store;
+  store: RecordStore;
   isOpen(): boolean;
   /** Stops the background attempts and waits for one in progress. */
   stop(): Promise<void>;
@@ -72,7 +73,7 @@ interface OpeningStore {
  * store is closed off behind a gate, so no request uses a store whose indexes (unique ids, the audit
  * log's seq) may not exist yet. Any other failure (a bug, a refused login) stops the start.
  */
-async function openStore(store: Store, logger: Logger, onOpen: () => Promise<void>, retryMs = STORE_RETRY_MS): Promise<OpeningStore> {
+async function openStore(store: RecordStore, logger: Logger, onOpen: () => Promise<void>, retryMs = STORE_RETRY_MS): Promise<OpeningStore> {
   try {
     await store.init();
     await onOpen();
@@ -138,7 +139,7 @@ async function openStore(store: Store, logger: Logger, onOpen: () => Promise<voi
  * everything that needs the store answer 503 store-integrity naming the damage. Not retried: waiting does
  * not mend a file; an operator restores the latest backup.
  */
-function damagedStore(store: Store, error: StoreIntegrityError, logger: Logger): OpeningStore {
+function damagedStore(store: RecordStore, error: StoreIntegrityError, logger: Logger): OpeningStore {
   logger.error(
     { err: { type: error.name, message: error.message, ...error.details } },
     'the store is damaged and is not used; stop the service, copy the latest backup (npm run backup) over the database file, start again and check GET /v1/audit/verify',
@@ -162,7 +163,7 @@ const DECISIONS = new Set(['approval.approved', 'approval.rejected', 'approval.r
  * while it is in doubt, an error log line when it is, and the signed head logged after every decision
  * (and after every batch of re-checks), so log shipping keeps copies of the heads off the machine.
  */
-export function recordIntegrity(store: Store, clock: Clock, signer: AuditSigner, logger: Logger): RecordIntegrity {
+export function recordIntegrity(store: RecordStore, clock: Clock, signer: AuditSigner, logger: Logger): RecordIntegrity {
   return new RecordIntegrity(store, clock, {
     onDegraded: (report) => logger.error({ integrity: report }, 'the record is in doubt: decisions and other writes are refused until an operator has examined it (GET /v1/audit/verify)'),
     onCommitted: (outcomes: CommitOutcome[]) => {
@@ -187,7 +188,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
 
   const signing = loadAuditSigner({ keyFile: config.auditSigningKeyFile, dataDir: config.dataDir });
   if (signing.generated) logger.warn({ keyFile: signing.file }, 'no AUDIT_SIGNING_KEY_FILE: generated an audit signing key (owner-only); instances sharing a store should share one key');
-  const rawStore = createStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
+  const rawStore = createRecordStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
   const integrity = recordIntegrity(rawStore, clock, signing.signer, logger);
   const verifyAtOpen = async () => {
     const { report } = await integrity.verify();

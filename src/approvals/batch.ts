@@ -1,7 +1,9 @@
 import type { RulesCatalogue } from '../rules/catalogue';
 import { StoreIntegrityError, StoreUnavailableError } from '../store/errors';
 import { newId } from './ids';
-import { LIVE_STATUSES, type ApprovalRecord, type Store, type StoredDocument } from '../store/types';
+import { type StoredDocument } from '../store/types';
+import type { ApprovalRecord, RecordStore } from './records';
+import { IN_FORCE_STATUSES } from './status';
 import { today, type Clock } from '../time/clock';
 import { dueReason, type PlannedRecheck, type RecheckOutcome, type Rechecker } from './recheck';
 
@@ -35,7 +37,7 @@ export class BatchBusyError extends Error {
 }
 
 export interface BatchDeps {
-  store: Store;
+  store: RecordStore;
   rules: RulesCatalogue;
   clock: Clock;
   rechecker: Rechecker;
@@ -117,7 +119,7 @@ export class RecheckBatch {
     };
     const group: PlannedRecheck[] = [];
     try {
-      visiting: for (const status of LIVE_STATUSES) {
+      visiting: for (const status of IN_FORCE_STATUSES) {
         for await (const approval of store.findApprovals({ status })) {
           if (this.stopping) break visiting;
           run.examined += 1;

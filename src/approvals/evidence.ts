@@ -1,5 +1,5 @@
 import type { Evidence } from '../evidence/types';
-import type { ApprovalRecord, Store } from '../store/types';
+import type { ApprovalRecord, RecordStore } from './records';
 
 /**
  * The evidence an approval rests on now: that of the evaluation its newest history entry names (the
@@ -9,7 +9,7 @@ import type { ApprovalRecord, Store } from '../store/types';
  * The history is what was decided: an evaluation linked to the approval but never recorded in its history
  * (a re-check that crashed before it was saved) does not count.
  */
-export async function evidenceOnRecord(store: Store, approval: Pick<ApprovalRecord, 'evaluationId' | 'history'>): Promise<Evidence | undefined> {
+export async function evidenceOnRecord(store: RecordStore, approval: Pick<ApprovalRecord, 'evaluationId' | 'history'>): Promise<Evidence | undefined> {
   let evaluationId = approval.evaluationId;
   for (let i = approval.history.length - 1; i >= 0; i--) {
     const named = approval.history[i].evaluationId;
@@ -18,5 +18,5 @@ export async function evidenceOnRecord(store: Store, approval: Pick<ApprovalReco
       break;
     }
   }
-  return (await store.getEvaluationEvidence(evaluationId))?.evidence as Evidence | undefined;
+  return (await store.getEvaluationEvidence(evaluationId))?.evidence;
 }

@@ -11,7 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../store/auditHash';
-import type { ApprovalRecord, AuditEntry } from '../store/types';
+import type { AuditEntry } from '../store/types';
+import type { ApprovalRecord } from './records';
 
 /** What an audit entry records of the approval it changed. */
 export interface ApprovalState {

@@ -6,7 +6,8 @@
  * is repaired or dropped to make it pass.
  */
 import { StoreIntegrityError } from '../store/errors';
-import type { AuditHead, AuditVerifyOptions, Change, CommitOutcome, Store } from '../store/types';
+import type { AuditHead, AuditVerifyOptions, CommitOutcome } from '../store/types';
+import type { RecordChange, RecordStore } from './records';
 import type { Clock } from '../time/clock';
 import { ApprovalFold, type ApprovalDiscrepancy } from './fold';
 
@@ -36,7 +37,7 @@ export interface VerifyOutcome {
 }
 
 /** Folds the entries after `afterSeq` into `fold`; returns the last seq folded. */
-async function foldEntries(store: Store, fold: ApprovalFold, afterSeq: number): Promise<number> {
+async function foldEntries(store: RecordStore, fold: ApprovalFold, afterSeq: number): Promise<number> {
   for (;;) {
     const page = await store.listAudit({ limit: AUDIT_PAGE, afterSeq });
     for (const entry of page) fold.add(entry);
@@ -46,7 +47,7 @@ async function foldEntries(store: Store, fold: ApprovalFold, afterSeq: number): 
 }
 
 /** Folds every entry and compares every approval: the full check behind /v1/audit/verify and /ready. */
-export async function verifyRecord(store: Store, clock: Clock, options: AuditVerifyOptions = {}): Promise<VerifyOutcome> {
+export async function verifyRecord(store: RecordStore, clock: Clock, options: AuditVerifyOptions = {}): Promise<VerifyOutcome> {
   const checkedAt = clock.now().toISOString();
   const chain = await store.verifyAuditChain();
   if (!chain.ok) {
@@ -96,7 +97,7 @@ export class RecordIntegrity {
   private running: Promise<VerifyOutcome> | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: RecordStore,
     private readonly clock: Clock,
     private readonly events: IntegrityEvents = {},
   ) {}
@@ -151,7 +152,7 @@ export class RecordIntegrity {
   }
 
   /** The store, with its writes refused while the record is in doubt; what the domain is given. */
-  guard(store: Store): Store {
+  guard(store: RecordStore): RecordStore {
     const commitThrough = async <T>(write: () => Promise<T>): Promise<T> => {
       this.assertIntact();
       try {
@@ -161,12 +162,12 @@ export class RecordIntegrity {
         throw error;
       }
     };
-    const commit = async (change: Change) => {
+    const commit = async (change: RecordChange) => {
       const outcome = await commitThrough(() => store.commit(change));
       this.events.onCommitted?.([outcome]);
       return outcome;
     };
-    const commitMany = async (changes: Change[]) => {
+    const commitMany = async (changes: RecordChange[]) => {
       const outcomes = await commitThrough(() => store.commitMany(changes));
       this.events.onCommitted?.(outcomes);
       return outcomes;

@@ -1,12 +1,12 @@
 import type { AuditRecord } from '../audit';
 import { evaluate } from '../evaluation/evaluate';
-import type { EvaluationResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { tightenedRequirementIds } from '../rules/diff';
 import type { Ruleset } from '../rules/types';
 import { idFrom, newId } from './ids';
-import { LIVE_STATUSES, type ApprovalRecord, type ApprovalStatus, type Change, type EvaluationRecord, type HistoryEntry, type Store } from '../store/types';
+import type { ApprovalRecord, EvaluationRecord, HistoryEntry, RecordChange, RecordStore } from './records';
+import { IN_FORCE_STATUSES, type ApprovalStatus, isInForce } from './status';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, periodEnd, type IsoDate } from '../time/dates';
 import { evidenceOnRecord } from './evidence';
@@ -28,7 +28,7 @@ export interface RecheckResult {
 export const AT_RISK_DEADLINE_DAYS = 60;
 
 export interface RecheckDeps {
-  store: Store;
+  store: RecordStore;
   rules: RulesCatalogue;
   clock: Clock;
 }
@@ -62,7 +62,7 @@ function renewalWindowFlagged(approval: ApprovalRecord): boolean {
  * names one due occasion, so a batch never re-checks an approval twice for the same one.
  */
 export function dueReason(approval: ApprovalRecord, date: IsoDate, rules: RulesCatalogue): { trigger: RecheckTrigger; key: string } | undefined {
-  if (!LIVE_STATUSES.includes(approval.status)) return undefined;
+  if (!isInForce(approval.status)) return undefined;
   if (date > approval.validUntil) return { trigger: 'expiry', key: `expiry:${approval.validUntil}` };
   const inForce = rules.inForceOn(approval.speciale, date);
   if (inForce && inForce.version !== lastCheckedVersion(approval)) return { trigger: 'rule-change', key: `rule-change:${inForce.version}` };
@@ -97,7 +97,7 @@ export function auditOf(next: ApprovalRecord, entry: HistoryEntry): AuditRecord 
 
 /** What a re-check will commit, and what it concluded. */
 export interface PlannedRecheck {
-  change: Change;
+  change: RecordChange;
   result: RecheckResult;
   /** Re-check again from the approval as stored now (when the change was refused because it changed meanwhile). */
   again(): Promise<RecheckResult>;
@@ -144,7 +144,7 @@ export class Rechecker {
    */
   async plan(approval: ApprovalRecord, trigger: RecheckTrigger, options: RecheckOptions): Promise<PlannedRecheck | RecheckResult> {
     const { rules, clock } = this.deps;
-    if (!LIVE_STATUSES.includes(approval.status)) return { approval, outcome: 'skipped' };
+    if (!isInForce(approval.status)) return { approval, outcome: 'skipped' };
     if (options.dueKey !== undefined && approval.history.some((h) => h.details?.dueKey === options.dueKey)) return { approval, outcome: 'skipped' };
     const date = today(clock);
     const at = clock.now().toISOString();
@@ -170,7 +170,7 @@ export class Rechecker {
     }
 
     const evaluation = await this.evaluationFor(approval, trigger, date, at, options);
-    const result = evaluation.result as EvaluationResult;
+    const { result } = evaluation;
     const ruleset = rules.get(approval.speciale, evaluation.rulesetVersion) as Ruleset;
     const policy = ruleset.levels[approval.level].approvalPolicy;
     const outcome: RecheckOutcome = result.evidence.overdue ? 'evidence-overdue' : result.overall === 'eligible' ? 'compliant' : 'at-risk';

@@ -7,7 +7,9 @@ import { validateEvidence } from '../evidence/validate';
 import { tilsynOf } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import type { Level, Ruleset } from '../rules/types';
-import { LIVE_STATUSES, type ApprovalFilter, type ApprovalRecord, type ApprovalStatus, type Change, type EvaluationRecord, type HistoryEntry, type Page, type ProviderRef, type Refusal, type Store } from '../store/types';
+import { type ApprovalFilter, type Page, type Refusal } from '../store/types';
+import type { ApprovalRecord, EvaluationRecord, HistoryEntry, ProviderRef, RecordChange, RecordStore } from './records';
+import { IN_FORCE_STATUSES, type ApprovalStatus, isInForce } from './status';
 import { newId } from './ids';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, isIsoDate, periodEnd, type IsoDate } from '../time/dates';
@@ -51,13 +53,12 @@ export interface DecisionRequest {
   validUntil?: IsoDate;
 }
 
-export { LIVE_STATUSES } from '../store/types';
 
 /** How far ahead of the decision an approval may begin. */
 const MAX_MONTHS_AHEAD = 12;
 
 export interface ApprovalServiceDeps {
-  store: Store;
+  store: RecordStore;
   rules: RulesCatalogue;
   clock: Clock;
 }
@@ -177,7 +178,7 @@ export class ApprovalService {
         { tilbudId: evaluation.provider.tilbudId, speciale: evaluation.speciale, level: evaluation.level },
         { limit: 200 },
       );
-      const live = existing.items.find((a) => LIVE_STATUSES.includes(a.status));
+      const live = existing.items.find((a) => isInForce(a.status));
       if (live) throw this.inForceConflict(actor, live);
     }
 
@@ -228,7 +229,7 @@ export class ApprovalService {
 
   async revoke(actor: Principal, id: string, request: { reason: string; expectedVersion?: number }): Promise<ApprovalRecord> {
     const current = await this.decidableApproval(actor, id, request.expectedVersion);
-    if (!LIVE_STATUSES.includes(current.status)) throw conflict(`Godkendelsen har status '${current.status}' og kan ikke tilbagekaldes`);
+    if (!isInForce(current.status)) throw conflict(`Godkendelsen har status '${current.status}' og kan ikke tilbagekaldes`);
     const at = this.nowIso();
     const entry: HistoryEntry = { at, by: actor.subject, type: 'revocation', reason: request.reason, fromStatus: current.status, toStatus: 'revoked' };
     const next: ApprovalRecord = { ...current, status: 'revoked', history: [...current.history, entry], updatedAt: at, version: current.version + 1 };
@@ -331,7 +332,7 @@ export class ApprovalService {
   }
 
   /** Commits a change with its audit entry; a refusal (another change came first) becomes the conflict it is. */
-  private async commit(actor: Principal, change: Change): Promise<void> {
+  private async commit(actor: Principal, change: RecordChange): Promise<void> {
     const outcome = await this.store.commit(change);
     if (!outcome.committed) throw await this.refused(actor, outcome);
   }
@@ -356,7 +357,7 @@ function decisionEntry(record: ApprovalRecord, entry: Pick<AuditRecord, 'at' | '
 
 /** The last day the evaluation's evidence is current. */
 function evidenceOfEvaluationCurrentThrough(evaluation: EvaluationRecord): IsoDate {
-  const { reportingDate, maxAgeMonths } = (evaluation.result as EvaluationResult).evidence;
+  const { reportingDate, maxAgeMonths } = evaluation.result.evidence;
   return evidenceCurrentThrough(reportingDate, maxAgeMonths);
 }
 
@@ -364,7 +365,7 @@ function evidenceOfEvaluationCurrentThrough(evaluation: EvaluationRecord): IsoDa
 function assertEvidenceCurrent(evaluation: EvaluationRecord, todayIso: IsoDate): void {
   const through = evidenceOfEvaluationCurrentThrough(evaluation);
   if (todayIso > through) {
-    const { reportingDate, maxAgeMonths } = (evaluation.result as EvaluationResult).evidence;
+    const { reportingDate, maxAgeMonths } = evaluation.result.evidence;
     throw conflict(
       `Dokumentationen (indberettet ${reportingDate}) er ældre, end regelsættet tillader (${maxAgeMonths} måneder); indhent ny dokumentation og evaluér igen`,
       { evidenceCurrentThrough: through },
@@ -385,7 +386,7 @@ function validFromProblems(validFrom: IsoDate, todayIso: IsoDate, evidenceThroug
 
 function assertEligible(evaluation: EvaluationRecord): void {
   if (evaluation.overall === 'eligible') return;
-  const result = evaluation.result as EvaluationResult;
+  const { result } = evaluation;
   const unmet = result.requirements
     .filter((r) => r.severity === 'required' && !r.transitional && r.outcome !== 'met')
     .map((r) => ({ id: r.id, title: r.title, outcome: r.outcome }));
@@ -426,6 +427,6 @@ export function toView(record: EvaluationRecord): EvaluationView {
     createdAt: record.createdAt,
     createdBy: record.createdBy,
     ...(record.approvalId ? { approvalId: record.approvalId } : {}),
-    result: record.result as EvaluationResult,
+    result: record.result,
   };
 }

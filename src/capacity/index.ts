@@ -2,10 +2,10 @@ import { deriveFact } from '../evidence/derive';
 import { allRegions } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { LEVELS, type Level } from '../rules/types';
-import { inForceOn, type Store } from '../store/types';
+import type { RecordStore } from '../approvals/records';
+import { IN_FORCE_STATUSES, inForceOn } from '../approvals/status';
 import { addMonths, type IsoDate } from '../time/dates';
 import { evidenceOnRecord } from '../approvals/evidence';
-import { LIVE_STATUSES } from '../approvals/service';
 
 /** National capacity per speciale × level × region, for Socialstyrelsen. */
 export interface CapacityCell {
@@ -31,7 +31,7 @@ export interface CapacityReport {
   rows: CapacityRow[];
 }
 
-export async function capacityReport(store: Store, rules: RulesCatalogue, asOf: IsoDate): Promise<CapacityReport> {
+export async function capacityReport(store: RecordStore, rules: RulesCatalogue, asOf: IsoDate): Promise<CapacityReport> {
   const regions = allRegions();
   const rows = new Map<string, CapacityRow>();
   for (const s of rules.specialer()) {
@@ -46,7 +46,7 @@ export async function capacityReport(store: Store, rules: RulesCatalogue, asOf: 
     }
   }
   const horizon = addMonths(asOf, 6);
-  for (const status of LIVE_STATUSES) {
+  for (const status of IN_FORCE_STATUSES) {
     for await (const a of store.findApprovals({ status })) {
       const row = rows.get(`${a.speciale}|${a.level}`);
       const cell = row?.regions.find((c) => c.region === a.provider.region);

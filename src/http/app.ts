@@ -10,7 +10,7 @@ import type { ApprovalService } from '../approvals/service';
 import { requireAuth, type Authenticator } from '../auth';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { StoreIntegrityError } from '../store/errors';
-import type { Store } from '../store/types';
+import type { RecordStore } from '../approvals/records';
 import type { Clock } from '../time/clock';
 import { errorHandler, methodNotAllowed, notFoundHandler, storeIntegrityProblem } from './errors';
 import { openapiDocument, openapiYaml } from './openapi';
@@ -28,7 +28,7 @@ import { limitJsonDepth, refuseCprInBody, refuseCprInPathAndQuery } from './vali
 export interface AppDeps {
   service: ApprovalService;
   rules: RulesCatalogue;
-  store: Store;
+  store: RecordStore;
   authenticator: Authenticator;
   logger: Logger;
   clock: Clock;

@@ -1,13 +1,13 @@
 import { evidenceOnRecord } from '../approvals/evidence';
-import { LIVE_STATUSES } from '../approvals/service';
-import type { Store } from '../store/types';
+import { IN_FORCE_STATUSES } from '../approvals/status';
+import type { RecordStore } from '../approvals/records';
 import type { Clock } from '../time/clock';
 import type { Snapshot } from '.';
 
 /** The approvals in force for a speciale with their latest evidence: the input an impact check needs. */
-export async function exportSnapshot(store: Store, speciale: string, clock: Clock): Promise<Snapshot> {
+export async function exportSnapshot(store: RecordStore, speciale: string, clock: Clock): Promise<Snapshot> {
   const approvals: Snapshot['approvals'] = [];
-  for (const status of LIVE_STATUSES) {
+  for (const status of IN_FORCE_STATUSES) {
     for await (const a of store.findApprovals({ speciale, status })) {
       const evidence = await evidenceOnRecord(store, a);
       if (!evidence) continue;

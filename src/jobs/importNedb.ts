@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createRecordStore } from '../approvals/records';
+import { IN_FORCE_STATUSES } from '../approvals/status';
 import { verifyRecord } from '../approvals/integrity';
 import { GENERATED_KEY_FILE } from '../audit/signing';
 import { GENERATED_TOKENS_FILE, HASHES_FILE } from '../auth/generated';
@@ -80,7 +82,7 @@ export async function runImportNedb(argv: string[], env: NodeJS.ProcessEnv = pro
   }
 
   const target = databaseFile(config.dataDir);
-  const store = new SqliteStore(config.dataDir);
+  const store = new SqliteStore(config.dataDir, { inForceStatuses: IN_FORCE_STATUSES });
   let created: { undo(): void } | undefined;
   try {
     created = prepareTarget(config.dataDir);
@@ -104,7 +106,17 @@ export async function runImportNedb(argv: string[], env: NodeJS.ProcessEnv = pro
     for (const { collection } of old.documents) perCollection.set(collection, (perCollection.get(collection) ?? 0) + 1);
     say(`  documents: ${['recheckRuns', 'capacityChanges', 'rechecks'].map((c) => `${c} ${perCollection.get(c) ?? 0}`).join(', ')}`);
     say(`  leases not imported: ${old.leases}`);
-    const { ok, report } = await verifyRecord(store, systemClock);
+    // Checked as the service will read it: this domain's records, through the port.
+    await store.close();
+    const record = createRecordStore({ dataDir: config.dataDir });
+    await record.init();
+    let verified;
+    try {
+      verified = await verifyRecord(record, systemClock);
+    } finally {
+      await record.close();
+    }
+    const { ok, report } = verified;
     if (ok && report.status === 'ok') {
       const head = report.head ? `head ${report.head.seq} ${report.head.hash}` : 'empty log';
       say(`Verified: the audit chain (${report.entries} entries, ${head}) and ${report.approvals} approvals against it.`);

@@ -5,7 +5,7 @@ import { Rechecker } from '../approvals/recheck';
 import { ConfigError, loadConfig } from '../config';
 import { RulesCatalogue } from '../rules/catalogue';
 import { checkRulesTree } from '../rules/validate';
-import { createStore } from '../store';
+import { createRecordStore } from '../approvals/records';
 import { systemClock } from '../time/clock';
 
 /**
@@ -19,7 +19,7 @@ export async function runRecheckJob(env: NodeJS.ProcessEnv = process.env, out: N
   const { rulesets, problems } = checkRulesTree(config.rulesDir);
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `RULES_DIR: ${p.file}:${p.pointer}: ${p.message}`));
   const rules = new RulesCatalogue(rulesets.map((r) => r.ruleset));
-  const rawStore = createStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
+  const rawStore = createRecordStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
   await rawStore.init();
   try {
     // The job writes to the record like the service does, so it refuses to while the record is in doubt.

@@ -1,5 +1,6 @@
 import { municipality } from '../geography';
-import { inForceOn, LIVE_STATUSES, type ApprovalStatus, type Store } from '../store/types';
+import type { RecordStore } from '../approvals/records';
+import { IN_FORCE_STATUSES, inForceOn, type ApprovalStatus } from '../approvals/status';
 import { today, type Clock } from '../time/clock';
 import type { IsoDate } from '../time/dates';
 import { contentHash } from '../rules/hash';
@@ -24,10 +25,10 @@ export interface RegisterEntry {
 }
 
 /** Every status in which an approval is in force: one whose evidence is overdue or that is at risk still is, until revoked. */
-export const REGISTER_STATUSES: readonly ApprovalStatus[] = LIVE_STATUSES;
+export const REGISTER_STATUSES: readonly ApprovalStatus[] = IN_FORCE_STATUSES;
 
 /** The approvals in force on `date` (see inForceOn). */
-export async function registerEntries(store: Store, date: IsoDate): Promise<RegisterEntry[]> {
+export async function registerEntries(store: RecordStore, date: IsoDate): Promise<RegisterEntry[]> {
   const entries: RegisterEntry[] = [];
   for (const status of REGISTER_STATUSES) {
     for await (const a of store.findApprovals({ status })) {
@@ -57,7 +58,7 @@ export async function registerEntries(store: Store, date: IsoDate): Promise<Regi
  * store), so a burst of requests costs one reading instead of one each. A request never gets a reading
  * that began before the previous one ended, so nothing is served staler than that.
  */
-export function sharedRegisterReader(store: Store, clock: Clock): () => Promise<{ entries: RegisterEntry[]; etag: string }> {
+export function sharedRegisterReader(store: RecordStore, clock: Clock): () => Promise<{ entries: RegisterEntry[]; etag: string }> {
   let reading: Promise<{ entries: RegisterEntry[]; etag: string }> | undefined;
   return () => {
     reading ??= registerEntries(store, today(clock))

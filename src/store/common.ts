@@ -3,13 +3,14 @@ import { GENESIS_HASH, auditEntryHash } from './auditHash';
 import { InvalidCursorError } from './errors';
 import type {
   ApprovalFilter,
-  ApprovalRecord,
+  StoredApproval,
   AuditEntry,
   AuditInput,
   AuditVerification,
   AuditVerifyOptions,
   Change,
   DocumentCollection,
+  StoreOptions,
   DocumentQuery,
   Page,
   PageRequest,
@@ -42,7 +43,7 @@ export function assertPageRequest(page: PageRequest): void {
 }
 
 /** Given limit + 1 rows, the page and (if there were more) the cursor after its last item. */
-export function toPage(rows: ApprovalRecord[], limit: number): Page<ApprovalRecord> {
+export function toPage<A extends StoredApproval>(rows: A[], limit: number): Page<A> {
   if (rows.length <= limit) return { items: rows };
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
@@ -94,10 +95,10 @@ export function assertStoredDocument(doc: StoredDocument): void {
 }
 
 /** Every matching approval, one page-sized query at a time (no long-lived database cursor to time out). */
-export async function* iterateApprovals(
-  list: (filter: ApprovalFilter, page: PageRequest) => Promise<Page<ApprovalRecord>>,
+export async function* iterateApprovals<A extends StoredApproval>(
+  list: (filter: ApprovalFilter, page: PageRequest) => Promise<Page<A>>,
   filter: ApprovalFilter,
-): AsyncGenerator<ApprovalRecord> {
+): AsyncGenerator<A> {
   let cursor: string | undefined;
   do {
     const page = await list(filter, { limit: ITERATION_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
@@ -203,6 +204,15 @@ export function brokenLink(
   return undefined;
 }
 
+/** Whether a status is in force: from the statuses the domain names (StoreOptions). */
+export type InForce = (status: string) => boolean;
+
+export function inForcePredicate(options: StoreOptions): InForce {
+  const statuses = [...options.inForceStatuses];
+  if (statuses.length === 0 || statuses.some((s) => typeof s !== 'string')) throw new TypeError('inForceStatuses must name at least one status');
+  return (status) => statuses.includes(status);
+}
+
 /** Argument checks of a change, written once for both stores. */
 export function assertChange(change: Change): void {
   if (typeof change !== 'object' || change === null || typeof change.audit !== 'object' || change.audit === null) throw new TypeError('a change needs its audit entry');
@@ -223,7 +233,7 @@ export function assertChange(change: Change): void {
 export const DOCUMENT_COLLECTIONS: readonly DocumentCollection[] = ['recheckRuns', 'capacityChanges', 'rechecks'];
 
 /** The approval a change writes, as it will be stored (an update gets version expectedVersion + 1). */
-export function approvalOf(change: Change): ApprovalRecord | undefined {
+export function approvalOf(change: Change): StoredApproval | undefined {
   if (!change.approval) return undefined;
   return 'insert' in change.approval ? change.approval.insert : { ...change.approval.update, version: change.approval.expectedVersion + 1 };
 }

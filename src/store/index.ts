@@ -1,8 +1,8 @@
 import { DEFAULT_DB_NAME, MongoStore } from './mongo';
 import { SqliteStore } from './sqlite';
-import type { Store } from './types';
+import type { RecordTypes, Store, StoreOptions } from './types';
 
-export interface StoreConfig {
+export interface StoreConfig extends StoreOptions {
   /** When set, MongoDB is used (production); otherwise the embedded SQLite store in dataDir. */
   mongodbUri?: string;
   /** Database name; defaults to 'specialfunktion'. */
@@ -10,15 +10,17 @@ export interface StoreConfig {
   dataDir: string;
 }
 
-/** The store for this configuration; call init() before use and close() when done. */
-export function createStore(config: StoreConfig): Store {
-  if (config.mongodbUri) return new MongoStore(config.mongodbUri, config.mongodbDb || DEFAULT_DB_NAME);
-  return new SqliteStore(config.dataDir);
+/**
+ * The store for this configuration, keeping the caller's record types (the stores keep each record whole
+ * and give it back as it was given); call init() before use and close() when done.
+ */
+export function createStore<R extends RecordTypes = RecordTypes>(config: StoreConfig): Store<R> {
+  const options: StoreOptions = { inForceStatuses: config.inForceStatuses };
+  return config.mongodbUri ? new MongoStore<R>(config.mongodbUri, config.mongodbDb || DEFAULT_DB_NAME, options) : new SqliteStore<R>(config.dataDir, options);
 }
 
 export { SqliteStore } from './sqlite';
 export { MongoStore } from './mongo';
 export { StoreUnavailableError, StoreIntegrityError, LegacyStoreError, DuplicateIdError, InvalidCursorError, ApprovalInForceError } from './errors';
-export { LIVE_STATUSES } from './types';
 export { auditEntryHash } from './auditHash';
 export type * from './types';

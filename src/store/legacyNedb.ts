@@ -22,7 +22,7 @@ import Datastore from '@seald-io/nedb';
 import { DOCUMENT_COLLECTIONS } from './common';
 import { LEGACY_FILE_NAMES } from './sqliteDatabase';
 import type { ImportedRecords } from './sqliteImport';
-import type { ApprovalRecord, AuditEntry, EvaluationRecord } from './types';
+import type { StoredApproval, AuditEntry, StoredEvaluation } from './types';
 
 export const BODIES_FILE = 'evaluation-bodies.jsonl';
 
@@ -51,7 +51,7 @@ export async function readLegacyStore(dir: string): Promise<LegacyStore> {
   try {
     const load = (collection: string) => loadCollection(dir, scratch, collection);
     const audit = (await load('audit')).map((row) => parsed<AuditEntry>(row, 'audit')).sort((a, b) => a.seq - b.seq);
-    const approvals = (await load('approvals')).map((row) => parsed<ApprovalRecord>(row, 'approvals'));
+    const approvals = (await load('approvals')).map((row) => parsed<StoredApproval>(row, 'approvals'));
     const documents: LegacyStore['documents'] = [];
     for (const collection of DOCUMENT_COLLECTIONS) {
       for (const row of await load(collection)) documents.push({ collection, doc: parsed(row, collection) });
@@ -105,7 +105,7 @@ function parsed<T>(row: Envelope, collection: string): T {
 }
 
 /** Evaluation records: inline (`doc`), or from the bodies file by their slots. */
-function readEvaluations(dir: string, rows: Envelope[]): EvaluationRecord[] {
+function readEvaluations(dir: string, rows: Envelope[]): StoredEvaluation[] {
   const bodiesFile = path.join(dir, BODIES_FILE);
   let fd: number | undefined;
   let size = 0;
@@ -135,9 +135,9 @@ function readEvaluations(dir: string, rows: Envelope[]): EvaluationRecord[] {
   };
   try {
     return rows.map((row) => {
-      if (typeof row.doc === 'string') return parsed<EvaluationRecord>(row, 'evaluations');
+      if (typeof row.doc === 'string') return parsed<StoredEvaluation>(row, 'evaluations');
       const id = String(row.id);
-      const record = json(read(row.body, `the record of evaluation ${id}`), `the record of evaluation ${id}`) as EvaluationRecord;
+      const record = json(read(row.body, `the record of evaluation ${id}`), `the record of evaluation ${id}`) as StoredEvaluation;
       if (record?.id !== id) throw new LegacyReadError(`${bodiesFile} does not hold evaluation ${id} where its index points`);
       if (row.evidence !== undefined) {
         const slot = row.evidence;

@@ -29,6 +29,7 @@ import {
   byId,
   decodeCursor,
   deepFreeze,
+  inForcePredicate,
   iterateApprovals,
   matchesQuery,
   nextAuditEntry,
@@ -42,7 +43,7 @@ import { HEAD_ID, collectionsOf, prepareDatabase, type MongoCollections } from '
 import { COMMIT_BUDGET_MS, runTransaction } from './mongoTransaction';
 import type {
   ApprovalFilter,
-  ApprovalRecord,
+  StoredApproval,
   AuditEntry,
   AuditHead,
   AuditVerification,
@@ -51,7 +52,9 @@ import type {
   CommitOutcome,
   DocumentCollection,
   DocumentQuery,
-  EvaluationRecord,
+  StoredEvaluation,
+  RecordTypes,
+  StoreOptions,
   EvidenceOnRecord,
   Page,
   PageRequest,
@@ -73,7 +76,7 @@ const QUEUE_WAIT_MS = 5000;
 /** Tries at verifying against a given head while commits keep moving the recorded head past what was read. */
 const VERIFY_ATTEMPTS = 3;
 
-export class MongoStore implements Store {
+export class MongoStore<R extends RecordTypes = RecordTypes> implements Store<R> {
   private readonly client: MongoClient;
   private readonly db: Db;
   private readonly c: MongoCollections;
@@ -81,7 +84,11 @@ export class MongoStore implements Store {
   /** The tail of this instance's queue of commits (see oneAtATime). */
   private commits: Promise<unknown> = Promise.resolve();
 
-  constructor(uri: string, dbName: string = DEFAULT_DB_NAME, options: MongoClientOptions = {}) {
+  private readonly inForceStatuses: readonly string[];
+
+  constructor(uri: string, dbName: string, storeOptions: StoreOptions, options: MongoClientOptions = {}) {
+    const inForce = inForcePredicate(storeOptions);
+    this.inForceStatuses = [...storeOptions.inForceStatuses];
     this.client = new MongoClient(uri, {
       appName: 'specialfunktion-rules',
       // Fail fast (→ 503) rather than hold requests while no server/primary can be found.
@@ -105,12 +112,12 @@ export class MongoStore implements Store {
     });
     this.db = this.client.db(dbName);
     this.c = collectionsOf(this.db);
-    this.writer = new ChangeWriter(this.c);
+    this.writer = new ChangeWriter(this.c, inForce);
   }
 
   async init(): Promise<void> {
     await guarded(() => this.client.connect());
-    await prepareDatabase(this.db, this.c);
+    await prepareDatabase(this.db, this.c, this.inForceStatuses);
   }
 
   async close(): Promise<void> {
@@ -127,13 +134,13 @@ export class MongoStore implements Store {
 
   // ---- commits -----------------------------------------------------------------------------------
 
-  async commit(change: Change): Promise<CommitOutcome> {
+  async commit(change: Change<R>): Promise<CommitOutcome> {
     assertChanges([change]);
     const [outcome] = await this.commitTogether([change]);
     return outcome;
   }
 
-  async commitMany(changes: Change[]): Promise<CommitOutcome[]> {
+  async commitMany(changes: Change<R>[]): Promise<CommitOutcome[]> {
     if (!Array.isArray(changes)) throw new TypeError('commitMany takes a list of changes');
     assertChanges(changes);
     if (changes.length === 0) return [];
@@ -165,30 +172,30 @@ export class MongoStore implements Store {
 
   // ---- evaluations -------------------------------------------------------------------------------
 
-  async getEvaluation(id: string): Promise<EvaluationRecord | null> {
-    return withFrozenEvidence(await this.findEvaluation(byEvaluationId(id), NO_ID));
+  async getEvaluation(id: string): Promise<R['evaluation'] | null> {
+    return withFrozenEvidence<R['evaluation']>(await this.findEvaluation(byEvaluationId(id), NO_ID));
   }
 
-  async latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null> {
-    return withFrozenEvidence(await this.findEvaluation(latestForApproval(approvalId), NO_ID));
+  async latestEvaluationForApproval(approvalId: string): Promise<R['evaluation'] | null> {
+    return withFrozenEvidence<R['evaluation']>(await this.findEvaluation(latestForApproval(approvalId), NO_ID));
   }
 
-  async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null> {
-    return evidenceOnRecord(await this.findEvaluation(byEvaluationId(id), EVIDENCE_ONLY));
+  async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord<R['evaluation']['evidence']> | null> {
+    return evidenceOnRecord<R['evaluation']['evidence']>(await this.findEvaluation(byEvaluationId(id), EVIDENCE_ONLY));
   }
 
-  private findEvaluation(lookup: EvaluationLookup, projection: typeof NO_ID | typeof EVIDENCE_ONLY): Promise<EvaluationRecord | null> {
+  private findEvaluation(lookup: EvaluationLookup, projection: typeof NO_ID | typeof EVIDENCE_ONLY): Promise<StoredEvaluation | null> {
     return guarded(() => this.c.evaluations.findOne(lookup.filter, { projection, ...(lookup.sort ? { sort: lookup.sort } : {}) }));
   }
 
   // ---- approvals ---------------------------------------------------------------------------------
 
-  async getApproval(id: string): Promise<ApprovalRecord | null> {
+  async getApproval(id: string): Promise<R['approval'] | null> {
     assertId(id);
-    return guarded(() => this.c.approvals.findOne<ApprovalRecord>({ id }, { projection: APPROVAL_FIELDS }));
+    return guarded(() => this.c.approvals.findOne<R['approval']>({ id }, { projection: APPROVAL_FIELDS }));
   }
 
-  async listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<ApprovalRecord>> {
+  async listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<R['approval']>> {
     assertFilter(filter);
     assertPageRequest(page);
     const query = approvalQuery(filter);
@@ -197,7 +204,7 @@ export class MongoStore implements Store {
       query.$or = [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, id: { $gt: after.id } }];
     }
     const rows = await guarded(() =>
-      this.c.approvals.find<ApprovalRecord>(query, { projection: APPROVAL_FIELDS, sort: { createdAt: 1, id: 1 }, limit: page.limit + 1 }).toArray(),
+      this.c.approvals.find<R['approval']>(query, { projection: APPROVAL_FIELDS, sort: { createdAt: 1, id: 1 }, limit: page.limit + 1 }).toArray(),
     );
     return toPage(rows, page.limit);
   }
@@ -212,7 +219,7 @@ export class MongoStore implements Store {
    * server cursor can time out while a slow batch job works on an item, and approvals updated during the
    * iteration (a re-check changing a status) are neither skipped nor seen twice.
    */
-  findApprovals(filter: ApprovalFilter): AsyncIterable<ApprovalRecord> {
+  findApprovals(filter: ApprovalFilter): AsyncIterable<R['approval']> {
     assertFilter(filter);
     return iterateApprovals((f, p) => this.listApprovals(f, p), filter);
   }
@@ -353,7 +360,7 @@ function assertChanges(changes: Change[]): void {
 }
 
 interface EvaluationLookup {
-  filter: Filter<EvaluationRecord>;
+  filter: Filter<StoredEvaluation>;
   sort?: Record<string, 1 | -1>;
 }
 
@@ -368,18 +375,18 @@ function latestForApproval(approvalId: string): EvaluationLookup {
   return { filter: { approvalId }, sort: { createdAt: -1, id: -1 } };
 }
 
-function evidenceOnRecord(row: { id: string; evidence?: unknown } | null): EvidenceOnRecord | null {
-  return row ? { evaluationId: row.id, evidence: deepFreeze(row.evidence) } : null;
+function evidenceOnRecord<Evidence>(row: { id: string; evidence?: unknown } | null): EvidenceOnRecord<Evidence> | null {
+  return row ? { evaluationId: row.id, evidence: deepFreeze(row.evidence) as Evidence } : null;
 }
 
 /** Evidence read back is read-only (see Store), as in the embedded store. */
-function withFrozenEvidence(record: EvaluationRecord | null): EvaluationRecord | null {
+function withFrozenEvidence<E extends StoredEvaluation>(record: StoredEvaluation | null): E | null {
   if (record) deepFreeze(record.evidence);
-  return record;
+  return record as E | null;
 }
 
-function approvalQuery(filter: ApprovalFilter): Filter<ApprovalRecord> {
-  const query: Filter<ApprovalRecord> = {};
+function approvalQuery(filter: ApprovalFilter): Filter<StoredApproval> {
+  const query: Filter<StoredApproval> = {};
   if (filter.speciale !== undefined) query.speciale = filter.speciale;
   if (filter.level !== undefined) query.level = filter.level;
   if (filter.status !== undefined) query.status = filter.status;

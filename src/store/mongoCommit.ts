@@ -16,14 +16,18 @@ import type { ClientSession, Collection, Filter } from 'mongodb';
 import { approvalOf, brokenLink, nextAuditEntry } from './common';
 import { StoreIntegrityError } from './errors';
 import { refusalOf, type ChangeFacts } from './mongoRefusals';
-import { HEAD_ID, storedApproval, type MongoCollections, type StoredApproval } from './mongoSchema';
+import { HEAD_ID, storedApproval, type MongoCollections, type MongoApproval } from './mongoSchema';
 import { WriteRace } from './mongoTransaction';
-import { LIVE_STATUSES, type ApprovalRecord, type AuditEntry, type Change, type CommitOutcome } from './types';
+import type { InForce } from './common';
+import { type StoredApproval, type AuditEntry, type Change, type CommitOutcome } from './types';
 
 const NO_ID = { _id: 0 } as const;
 
 export class ChangeWriter {
-  constructor(private readonly c: MongoCollections) {}
+  constructor(
+    private readonly c: MongoCollections,
+    private readonly inForce: InForce,
+  ) {}
 
   /** The transaction's body; it may run more than once, so it starts from nothing each time. */
   async write(changes: Change[], session: ClientSession): Promise<CommitOutcome[]> {
@@ -31,7 +35,7 @@ export class ChangeWriter {
     let appended = false;
     const outcomes: CommitOutcome[] = [];
     for (const change of changes) {
-      const refusal = refusalOf(change, await this.factsOf(change, session));
+      const refusal = refusalOf(change, await this.factsOf(change, session), this.inForce);
       if (refusal) {
         outcomes.push({ committed: false, ...refusal });
         continue;
@@ -72,7 +76,7 @@ export class ChangeWriter {
     if (change.approval && approval) {
       if ('insert' in change.approval) facts.approvalExists = await idExists(this.c.approvals, approval.id, session);
       else facts.storedVersion = (await this.c.approvals.findOne({ id: approval.id }, { session, projection: { _id: 0, version: 1 } }))?.version ?? null;
-      if (LIVE_STATUSES.includes(approval.status)) {
+      if (this.inForce(approval.status)) {
         facts.inForceId = (await this.c.approvals.findOne(inForceQuery(approval), { session, projection: { _id: 0, id: 1 } }))?.id;
       }
     }
@@ -86,11 +90,11 @@ export class ChangeWriter {
     const approval = approvalOf(change);
     if (change.approval && approval) {
       if ('insert' in change.approval) {
-        await this.c.approvals.insertOne(storedApproval(approval), { session });
+        await this.c.approvals.insertOne(storedApproval(approval, this.inForce), { session });
       } else {
         // Compare-and-set: the replacement happens only if the stored version is still the expected one.
         const { expectedVersion } = change.approval;
-        const { matchedCount } = await this.c.approvals.replaceOne({ id: approval.id, version: expectedVersion }, storedApproval(approval), { session });
+        const { matchedCount } = await this.c.approvals.replaceOne({ id: approval.id, version: expectedVersion }, storedApproval(approval, this.inForce), { session });
         if (matchedCount !== 1) throw new WriteRace(`approval ${approval.id} was read at version ${expectedVersion} but not replaced at it`);
       }
     }
@@ -107,14 +111,14 @@ async function idExists<T extends { id: string }>(collection: Collection<T>, id:
  * inForce marker, and null for a missing field (as the index keys it; with ignoreUndefined an undefined
  * value would drop the condition and match every provider).
  */
-function inForceQuery(approval: ApprovalRecord): Filter<StoredApproval> {
+function inForceQuery(approval: StoredApproval): Filter<MongoApproval> {
   return {
     'provider.tilbudId': approval.provider?.tilbudId ?? null,
     speciale: approval.speciale ?? null,
     level: approval.level ?? null,
     inForce: true,
     id: { $ne: approval.id },
-  } as Filter<StoredApproval>;
+  } as Filter<MongoApproval>;
 }
 
 export function withoutMongoId<T extends object>(value: T): T {

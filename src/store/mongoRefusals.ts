@@ -5,7 +5,8 @@
  * SQLite: the reads say it, and the indexes only catch a race (see runTransaction).
  */
 import { approvalOf } from './common';
-import { LIVE_STATUSES, type Change, type Refusal } from './types';
+import type { InForce } from './common';
+import type { Change, Refusal } from './types';
 
 /** What the transaction read about the records a change would write. */
 export interface ChangeFacts {
@@ -28,7 +29,7 @@ export interface ChangeFacts {
  * The refusal of a change, or undefined when it can be written. Checked in the order the change is
  * written: evaluation, approval, documents (so the first record that cannot be written is the one named).
  */
-export function refusalOf(change: Change, facts: ChangeFacts): Refusal | undefined {
+export function refusalOf(change: Change, facts: ChangeFacts, inForce: InForce): Refusal | undefined {
   if (change.evaluation && facts.evaluationExists) return { reason: 'duplicate-id', collection: 'evaluations', id: change.evaluation.id };
   const approval = approvalOf(change);
   if (change.approval && approval) {
@@ -37,7 +38,7 @@ export function refusalOf(change: Change, facts: ChangeFacts): Refusal | undefin
     } else if (facts.storedVersion !== change.approval.expectedVersion) {
       return { reason: 'stale-version', approvalId: approval.id };
     }
-    if (LIVE_STATUSES.includes(approval.status) && facts.inForceId !== undefined) {
+    if (inForce(approval.status) && facts.inForceId !== undefined) {
       return { reason: 'approval-in-force', approvalId: approval.id, inForceId: facts.inForceId };
     }
   }

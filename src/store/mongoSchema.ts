@@ -14,8 +14,8 @@ import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { DOCUMENT_COLLECTIONS } from './common';
 import { LIVE_UNIQUE, guarded, isDuplicateKey, mapError } from './mongoErrors';
 import { transactionSupportProblem } from './mongoTransaction';
-import { LIVE_STATUSES } from './types';
-import type { ApprovalRecord, AuditEntry, DocumentCollection, EvaluationRecord, LeaseRecord, StoredDocument } from './types';
+import type { InForce } from './common';
+import type { StoredApproval, AuditEntry, DocumentCollection, StoredEvaluation, LeaseRecord, StoredDocument } from './types';
 
 /** The `_id` of the one document of the auditHead collection. */
 export const HEAD_ID = 'head';
@@ -28,11 +28,11 @@ export interface AuditHeadDocument {
 }
 
 /** An approval as stored: the record, and the inForce marker while its status is in force. */
-export type StoredApproval = ApprovalRecord & { inForce?: true };
+export type MongoApproval = StoredApproval & { inForce?: true };
 
 export interface MongoCollections {
-  evaluations: Collection<EvaluationRecord>;
-  approvals: Collection<StoredApproval>;
+  evaluations: Collection<StoredEvaluation>;
+  approvals: Collection<MongoApproval>;
   audit: Collection<AuditEntry>;
   auditHead: Collection<AuditHeadDocument>;
   leases: Collection<LeaseRecord>;
@@ -42,8 +42,8 @@ export interface MongoCollections {
 
 export function collectionsOf(db: Db): MongoCollections {
   return {
-    evaluations: db.collection<EvaluationRecord>('evaluations'),
-    approvals: db.collection<StoredApproval>('approvals'),
+    evaluations: db.collection<StoredEvaluation>('evaluations'),
+    approvals: db.collection<MongoApproval>('approvals'),
     audit: db.collection<AuditEntry>('audit'),
     auditHead: db.collection<AuditHeadDocument>('auditHead'),
     leases: db.collection<LeaseRecord>('leases'),
@@ -60,11 +60,11 @@ const COMMAND_NOT_FOUND = 59;
 const NAMESPACE_EXISTS = 48;
 
 /** Everything init does, in order; each step is safe to repeat and to run from two instances at once. */
-export async function prepareDatabase(db: Db, c: MongoCollections): Promise<void> {
+export async function prepareDatabase(db: Db, c: MongoCollections, inForceStatuses: readonly string[]): Promise<void> {
   await refuseServersWithoutTransactions(db);
   await createCollections(db);
   await createIndexes(c);
-  await markApprovalsInForce(c);
+  await markApprovalsInForce(c, inForceStatuses);
   await recordAuditHead(c);
 }
 
@@ -141,14 +141,14 @@ async function createIndexes(c: MongoCollections): Promise<void> {
  * `migrations` collection keeps later starts from repeating it. One that would be a second in force is
  * left unmarked rather than refusing to start.
  */
-async function markApprovalsInForce(c: MongoCollections): Promise<void> {
+async function markApprovalsInForce(c: MongoCollections, inForceStatuses: readonly string[]): Promise<void> {
   if (await guarded(() => c.migrations.findOne({ _id: 'approvals.inForce' }))) return;
   const unmarked = await guarded(() =>
-    c.approvals.find({ status: { $in: [...LIVE_STATUSES] }, inForce: { $exists: false } }, { projection: { _id: 0, id: 1 } }).toArray(),
+    c.approvals.find({ status: { $in: [...inForceStatuses] }, inForce: { $exists: false } }, { projection: { _id: 0, id: 1 } }).toArray(),
   );
   for (const { id } of unmarked) {
     try {
-      await c.approvals.updateOne({ id, status: { $in: [...LIVE_STATUSES] }, inForce: { $exists: false } }, { $set: { inForce: true } });
+      await c.approvals.updateOne({ id, status: { $in: [...inForceStatuses] }, inForce: { $exists: false } }, { $set: { inForce: true } });
     } catch (error) {
       if (!isDuplicateKey(error)) throw mapError(error);
     }
@@ -181,7 +181,7 @@ async function recordAuditHead(c: MongoCollections): Promise<void> {
  * An approval as stored: the record (a copy without `_id`: insertOne adds one to the object it is given),
  * plus `inForce: true` while its status is in force, which is what the partial unique index live_unique covers.
  */
-export function storedApproval(record: ApprovalRecord): StoredApproval {
-  const { _id: _ignored, inForce: _marker, ...rest } = record as ApprovalRecord & { _id?: unknown; inForce?: unknown };
-  return LIVE_STATUSES.includes(record.status) ? { ...rest, inForce: true } : rest;
+export function storedApproval(record: StoredApproval, inForce: InForce): MongoApproval {
+  const { _id: _ignored, inForce: _marker, ...rest } = record as StoredApproval & { _id?: unknown; inForce?: unknown };
+  return inForce(record.status) ? { ...rest, inForce: true } : rest;
 }

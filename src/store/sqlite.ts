@@ -40,8 +40,10 @@ import {
   DOCUMENT_COLLECTIONS,
   iterateApprovals,
   matchesQuery,
+  inForcePredicate,
   toPage,
   verifyChain,
+  type InForce,
 } from './common';
 import { StoreUnavailableError } from './errors';
 import { connect, sameFile, type Connection } from './sqliteConnection';
@@ -52,7 +54,7 @@ import { importRows, writeImport, type ImportedRecords } from './sqliteImport';
 import { auditEntryFrom, evaluationFrom, evidenceFrom, prepareChange, type AuditRow } from './sqliteRows';
 import type {
   ApprovalFilter,
-  ApprovalRecord,
+  StoredApproval,
   AuditEntry,
   AuditHead,
   AuditVerification,
@@ -61,7 +63,9 @@ import type {
   Change,
   DocumentCollection,
   DocumentQuery,
-  EvaluationRecord,
+  StoredEvaluation,
+  RecordTypes,
+  StoreOptions,
   EvidenceOnRecord,
   Page,
   PageRequest,
@@ -72,15 +76,20 @@ import type {
 /** Audit entries read per batch when verifying the chain. */
 const VERIFY_BATCH = 1000;
 
-export class SqliteStore implements Store {
+export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R> {
+  private readonly inForce: InForce;
   readonly file: string;
   private state: 'new' | 'open' | 'closed' = 'new';
   /** Null while open only after the file was found deleted or replaced: reopened at the next operation. */
   private connection: Connection | null = null;
   private readonly group = new GroupCommit((jobs) => this.use('commit', (c) => c.writer.commit(jobs)));
 
-  constructor(readonly dataDir: string) {
+  constructor(
+    readonly dataDir: string,
+    options: StoreOptions,
+  ) {
     this.file = databaseFile(dataDir);
+    this.inForce = inForcePredicate(options);
   }
 
   async init(): Promise<void> {
@@ -134,15 +143,15 @@ export class SqliteStore implements Store {
 
   // ---- writes ------------------------------------------------------------------------------------
 
-  async commit(change: Change): Promise<CommitOutcome> {
+  async commit(change: Change<R>): Promise<CommitOutcome> {
     const [outcome] = await this.commitMany([change]);
     return outcome;
   }
 
-  async commitMany(changes: Change[]): Promise<CommitOutcome[]> {
+  async commitMany(changes: Change<R>[]): Promise<CommitOutcome[]> {
     if (!Array.isArray(changes)) throw new TypeError('commitMany takes an array of changes');
     this.assertOpen();
-    const prepared = changes.map(prepareChange);
+    const prepared = changes.map((change) => prepareChange(change, this.inForce));
     if (prepared.length === 0) return [];
     return this.group.enqueue(prepared);
   }
@@ -155,39 +164,39 @@ export class SqliteStore implements Store {
    */
   async importRecords(records: ImportedRecords): Promise<void> {
     this.assertOpen();
-    const rows = await importRows(records);
+    const rows = await importRows(records, this.inForce);
     this.use('import the record', (c) => writeImport(c.db, rows));
   }
 
   // ---- evaluations -------------------------------------------------------------------------------
 
-  async getEvaluation(id: string): Promise<EvaluationRecord | null> {
+  async getEvaluation(id: string): Promise<R['evaluation'] | null> {
     assertId(id);
     const row = this.use('read an evaluation', (c) => c.sql.evaluation.get(id));
-    return row ? evaluationFrom(row) : null;
+    return row ? evaluationFrom<R['evaluation']>(row) : null;
   }
 
-  async latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null> {
+  async latestEvaluationForApproval(approvalId: string): Promise<R['evaluation'] | null> {
     assertId(approvalId, 'approvalId');
     const row = this.use('read an evaluation', (c) => c.sql.latestEvaluation.get(approvalId));
-    return row ? evaluationFrom(row) : null;
+    return row ? evaluationFrom<R['evaluation']>(row) : null;
   }
 
-  async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null> {
+  async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord<R['evaluation']['evidence']> | null> {
     assertId(id);
     const row = this.use('read evidence', (c) => c.sql.evidence.get(id));
-    return row ? { evaluationId: row.id, evidence: evidenceFrom(row.evidence) } : null;
+    return row ? { evaluationId: row.id, evidence: evidenceFrom(row.evidence) as R['evaluation']['evidence'] } : null;
   }
 
   // ---- approvals ---------------------------------------------------------------------------------
 
-  async getApproval(id: string): Promise<ApprovalRecord | null> {
+  async getApproval(id: string): Promise<R['approval'] | null> {
     assertId(id);
     const row = this.use('read an approval', (c) => c.sql.approval.get(id));
-    return row ? (JSON.parse(row.record) as ApprovalRecord) : null;
+    return row ? (JSON.parse(row.record) as R['approval']) : null;
   }
 
-  async listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<ApprovalRecord>> {
+  async listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<R['approval']>> {
     assertFilter(filter);
     assertPageRequest(page);
     const where = approvalWhere(filter);
@@ -199,7 +208,7 @@ export class SqliteStore implements Store {
     const sql = `SELECT record FROM approvals ${whereSql(where.clauses)} ORDER BY created_at, id LIMIT ?`;
     const rows = this.use('list approvals', (c) => c.statement<{ record: string }>(sql).all(...where.params, page.limit + 1));
     return toPage(
-      rows.map((row) => JSON.parse(row.record) as ApprovalRecord),
+      rows.map((row) => JSON.parse(row.record) as R['approval']),
       page.limit,
     );
   }
@@ -211,7 +220,7 @@ export class SqliteStore implements Store {
     return this.use('count approvals', (c) => (c.statement<{ n: number }>(sql).get(...where.params) as { n: number }).n);
   }
 
-  findApprovals(filter: ApprovalFilter): AsyncIterable<ApprovalRecord> {
+  findApprovals(filter: ApprovalFilter): AsyncIterable<R['approval']> {
     assertFilter(filter);
     return iterateApprovals((f, page) => this.listApprovals(f, page), filter);
   }

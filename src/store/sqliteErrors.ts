@@ -3,7 +3,6 @@
  * damaged (an operator restores a backup), the store is unavailable for now (503, retried), or neither
  * (a bug, passed on as it is).
  */
-import Database from 'better-sqlite3';
 import { StoreIntegrityError, StoreUnavailableError } from './errors';
 
 /** Primary result codes (extended codes such as SQLITE_IOERR_WRITE belong to them). */
@@ -25,8 +24,11 @@ export type ErrorKind = 'damage' | 'unavailable' | 'other';
 
 /** The primary result code of an SQLite error ('SQLITE_IOERR' for 'SQLITE_IOERR_FSYNC'), if it is one. */
 export function primaryCode(error: unknown): string | undefined {
-  if (!(error instanceof Database.SqliteError) || typeof error.code !== 'string') return undefined;
-  const [prefix, name] = error.code.split('_');
+  // By its code, not `instanceof Database.SqliteError`: the native addon keeps the SqliteError class of
+  // the first copy of the module that loaded it, and a module registry (jest's, per test file) loads more.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!(error instanceof Error) || typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  const [prefix, name] = code.split('_');
   return `${prefix}_${name}`;
 }
 

@@ -4,14 +4,15 @@
  * its hashes are unchanged) and audit_head set to the last of them. The rows are built by the same
  * functions commits use (sqliteRows.ts). Leases are operational, not part of a record: not imported.
  */
+import type { InForce } from './common';
 import type Database from 'better-sqlite3';
 import { verifyChain } from './common';
 import { approvalRow, auditRow, prepareChange, type ApprovalRow, type AuditRow, type DocumentRow, type EvaluationRow, type EvidenceRow } from './sqliteRows';
-import type { ApprovalRecord, AuditEntry, AuditInput, DocumentCollection, EvaluationRecord, StoredDocument } from './types';
+import type { StoredApproval, AuditEntry, AuditInput, DocumentCollection, StoredEvaluation, StoredDocument } from './types';
 
 export interface ImportedRecords {
-  evaluations: EvaluationRecord[];
-  approvals: ApprovalRecord[];
+  evaluations: StoredEvaluation[];
+  approvals: StoredApproval[];
   /** In seq order, a chain that verifies from entry 1. */
   audit: AuditEntry[];
   documents: { collection: DocumentCollection; doc: StoredDocument }[];
@@ -47,19 +48,19 @@ const RECORD_TABLES = ['evaluations', 'approvals', 'audit', 'audit_head', 'docum
 const UNUSED_ENTRY: AuditInput = { at: '', subject: '', action: '', entityType: '', entityId: '', summary: {} };
 
 /** The rows to write, after checking that the entries form a chain from entry 1 that ends at the last of them. */
-export async function importRows(records: ImportedRecords): Promise<ImportRows> {
+export async function importRows(records: ImportedRecords, inForce: InForce): Promise<ImportRows> {
   const last = records.audit[records.audit.length - 1];
   const head = last ? { seq: last.seq, hash: last.hash } : null;
   const chain = await verifyChain(records.audit, head);
   if (!chain.ok) throw new ImportRefusedError('broken-chain', `The audit entries do not verify at entry ${chain.firstBrokenSeq}: ${chain.reason}. Nothing was written.`);
   const evidence = new Map<string, EvidenceRow>();
   const evaluations = records.evaluations.map((record) => {
-    const prepared = prepareChange({ audit: UNUSED_ENTRY, evaluation: record });
+    const prepared = prepareChange({ audit: UNUSED_ENTRY, evaluation: record }, inForce);
     if (prepared.evidence) evidence.set(prepared.evidence.sha256, prepared.evidence);
     return prepared.evaluation as EvaluationRow;
   });
-  const documents = records.documents.flatMap(({ collection, doc }) => prepareChange({ audit: UNUSED_ENTRY, documents: [{ collection, doc }] }).documents);
-  return { evidence: [...evidence.values()], evaluations, approvals: records.approvals.map(approvalRow), audit: records.audit.map(auditRow), documents, head };
+  const documents = records.documents.flatMap(({ collection, doc }) => prepareChange({ audit: UNUSED_ENTRY, documents: [{ collection, doc }] }, inForce).documents);
+  return { evidence: [...evidence.values()], evaluations, approvals: records.approvals.map((a) => approvalRow(a, inForce)), audit: records.audit.map(auditRow), documents, head };
 }
 
 /** Writes the rows in one IMMEDIATE transaction; refuses (writing nothing) a store that holds a record. */

@@ -3,9 +3,8 @@
  * rows before its transaction starts, so the transaction does SQL only.
  */
 import { createHash } from 'node:crypto';
-import { approvalOf, assertChange, deepFreeze } from './common';
-import { LIVE_STATUSES } from './types';
-import type { ApprovalRecord, AuditEntry, AuditInput, Change, DocumentCollection, EvaluationRecord } from './types';
+import { approvalOf, assertChange, deepFreeze, type InForce } from './common';
+import type { StoredApproval, AuditEntry, AuditInput, Change, DocumentCollection, StoredEvaluation } from './types';
 
 export interface EvidenceRow {
   sha256: string;
@@ -51,7 +50,7 @@ export interface PreparedChange {
   documents: DocumentRow[];
 }
 
-export function prepareChange(change: Change): PreparedChange {
+export function prepareChange(change: Change, inForce: InForce): PreparedChange {
   assertChange(change);
   const prepared: PreparedChange = { audit: change.audit, documents: [] };
   if (change.evaluation) {
@@ -68,14 +67,14 @@ export function prepareChange(change: Change): PreparedChange {
   }
   const approval = approvalOf(change);
   if (approval && change.approval) {
-    const row = approvalRow(approval);
+    const row = approvalRow(approval, inForce);
     prepared.approval = 'insert' in change.approval ? { insert: row } : { update: row, expectedVersion: change.approval.expectedVersion };
   }
   for (const { collection, doc } of change.documents ?? []) prepared.documents.push({ collection, id: doc.id, record: JSON.stringify(doc) });
   return prepared;
 }
 
-export function approvalRow(record: ApprovalRecord): ApprovalRow {
+export function approvalRow(record: StoredApproval, inForce: InForce): ApprovalRow {
   return {
     id: record.id,
     speciale: record.speciale,
@@ -87,14 +86,14 @@ export function approvalRow(record: ApprovalRecord): ApprovalRow {
     validUntil: record.validUntil ?? null,
     createdAt: record.createdAt,
     version: record.version,
-    inForce: LIVE_STATUSES.includes(record.status) ? 1 : null,
+    inForce: inForce(record.status) ? 1 : null,
     record: JSON.stringify(record),
   };
 }
 
 /** An evaluation read back: a fresh record, its evidence (when it has any) frozen. */
-export function evaluationFrom(row: { record: string; evidence: string | null }): EvaluationRecord {
-  const record = JSON.parse(row.record) as EvaluationRecord;
+export function evaluationFrom<E extends StoredEvaluation = StoredEvaluation>(row: { record: string; evidence: string | null }): E {
+  const record = JSON.parse(row.record) as E;
   if (row.evidence !== null) record.evidence = deepFreeze(JSON.parse(row.evidence));
   return record;
 }

@@ -7,102 +7,50 @@
  * `undefined` are dropped, as JSON does).
  */
 
-export type Tilsyn = 'Nord' | 'Midt' | 'Syd' | 'Hovedstaden' | 'Øst';
-export type Level = 'specialfunktion' | 'raadgivningsfunktion';
+/**
+ * What the store needs to know of an approval to keep, find and constrain it. The domain's record
+ * (src/approvals/records.ts) has more; the store keeps the whole record and gives it back unchanged.
+ */
+export interface StoredApproval {
+  id: string;
+  speciale: string;
+  level: string;
+  /** Which statuses are in force the store is told at construction (StoreOptions). */
+  status: string;
+  tilsyn: string;
+  provider: { tilbudId: string; cvr: string };
+  validUntil: string;
+  createdAt: string;
+  /** Optimistic concurrency: 1 on insert, +1 on every committed update. */
+  version: number;
+}
 
-export interface ProviderRef {
-  tilbudId: string;
-  cvr: string;
-  name: string;
-  kommunekode: string;
-  region: string;
-  tilsyn: Tilsyn;
+/** What the store needs to know of an evaluation; its evidence is kept apart (and read alone) and frozen when read. */
+export interface StoredEvaluation {
+  id: string;
+  approvalId?: string;
+  createdAt: string;
+  evidence: unknown;
+}
+
+/** The record types a store keeps: the domain names its own (DomainRecords). */
+export interface RecordTypes {
+  approval: StoredApproval;
+  evaluation: StoredEvaluation;
+}
+
+export interface StoreOptions {
+  /**
+   * Approval statuses in which an approval is in force: the store keeps at most one approval in force
+   * per provider (tilbudId), speciale and level. The domain says which they are.
+   */
+  inForceStatuses: readonly string[];
 }
 
 /** The evidence of a stored evaluation, and which evaluation it is. */
-export interface EvidenceOnRecord {
+export interface EvidenceOnRecord<Evidence = unknown> {
   evaluationId: string;
-  evidence: unknown;
-}
-
-export interface EvaluationRecord {
-  id: string;
-  speciale: string;
-  level: Level;
-  rulesetVersion: string;
-  rulesetHash: string;
-  evidenceHash: string;
-  engineVersion: string;
-  /** YYYY-MM-DD */
-  asOf: string;
-  overall: 'eligible' | 'not-eligible' | 'incomplete';
-  provider: ProviderRef;
-  /**
-   * The evidence as received, kept so the evaluation can be re-run and explained later. Read-only once
-   * read back: both stores hand it out frozen.
-   */
-  evidence: unknown;
-  /** The full explained evaluation. */
-  result: unknown;
-  /** ISO datetime */
-  createdAt: string;
-  /** Subject of the user or job that created it. */
-  createdBy: string;
-  approvalId?: string;
-  trigger?: string;
-}
-
-export type ApprovalStatus = 'active' | 'at-risk' | 'evidence-overdue' | 'rejected' | 'revoked' | 'expired';
-
-/**
- * Statuses in which an approval is in force (shown in the register, can be revoked or renewed). A
- * provider has at most one approval in force per speciale and level, and both stores enforce it.
- */
-export const LIVE_STATUSES: readonly ApprovalStatus[] = ['active', 'at-risk', 'evidence-overdue'];
-
-/**
- * Whether the approval is in force on `date`: a status in force and the date within its period (one
- * whose period has ended stays `active` until a batch run marks it expired; one may also start later).
- */
-export function inForceOn(approval: Pick<ApprovalRecord, 'status' | 'validFrom' | 'validUntil'>, date: string): boolean {
-  return LIVE_STATUSES.includes(approval.status) && approval.validFrom <= date && date <= approval.validUntil;
-}
-
-export interface HistoryEntry {
-  at: string;
-  by: string;
-  type: 'decision' | 'evaluation' | 'status-change' | 'renewal' | 'revocation' | 'recheck' | 'capacity-change' | 'evidence';
-  reason?: string;
-  evaluationId?: string;
-  fromStatus?: ApprovalStatus;
-  toStatus?: ApprovalStatus;
-  details?: Record<string, unknown>;
-}
-
-export interface ApprovalRecord {
-  id: string;
-  speciale: string;
-  level: Level;
-  provider: ProviderRef;
-  /** Copy of provider.tilsyn, kept at the top level for filtering. */
-  tilsyn: Tilsyn;
-  decision: 'approved' | 'rejected';
-  status: ApprovalStatus;
-  reason: string;
-  /** YYYY-MM-DD */
-  validFrom: string;
-  /** YYYY-MM-DD */
-  validUntil: string;
-  rulesetVersion: string;
-  rulesetHash: string;
-  evaluationId: string;
-  nextDueDate?: string;
-  history: HistoryEntry[];
-  /** Optimistic concurrency: 1 on insert, +1 on every successful updateApproval. */
-  version: number;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
+  evidence: Evidence;
 }
 
 export interface AuditEntry {
@@ -134,9 +82,9 @@ export interface LeaseRecord {
 
 export interface ApprovalFilter {
   speciale?: string;
-  level?: Level;
-  status?: ApprovalStatus;
-  tilsyn?: Tilsyn;
+  level?: string;
+  status?: string;
+  tilsyn?: string;
   tilbudId?: string;
   cvr?: string;
   /** Only approvals with validUntil < this date (YYYY-MM-DD). */
@@ -177,13 +125,13 @@ export interface AuditHead {
  * One change to the record: the state it writes and the audit entry that describes it, committed together
  * or not at all. A change that is refused (see Refusal) writes nothing, its audit entry included.
  */
-export interface Change {
+export interface Change<R extends RecordTypes = RecordTypes> {
   /** The entry describing the change; the store assigns seq, prevHash and hash. */
   audit: AuditInput;
   /** An evaluation to insert (refused as duplicate-id if its id exists). */
-  evaluation?: EvaluationRecord;
+  evaluation?: R['evaluation'];
   /** An approval to insert, or to update by compare-and-set (stored with version = expectedVersion + 1). */
-  approval?: { insert: ApprovalRecord } | { update: ApprovalRecord; expectedVersion: number };
+  approval?: { insert: R['approval'] } | { update: R['approval']; expectedVersion: number };
   /** Documents to insert (refused as duplicate-id if one with the id exists: idempotency keys). */
   documents?: { collection: DocumentCollection; doc: StoredDocument }[];
 }
@@ -203,7 +151,7 @@ export interface AuditVerifyOptions {
   head?: { seq: number; hash: string };
 }
 
-export interface Store {
+export interface Store<R extends RecordTypes = RecordTypes> {
   /**
    * Open / connect and create indexes. Rejects with StoreUnavailableError when the store cannot be
    * reached (worth retrying) and StoreIntegrityError when its data is damaged (an operator must act).
@@ -218,32 +166,32 @@ export interface Store {
    * the newest stored entry still links to the chain it knows (its content hashes to its hash, and it is
    * the head the store last committed); if not, it rejects with StoreIntegrityError and writes nothing.
    */
-  commit(change: Change): Promise<CommitOutcome>;
+  commit(change: Change<R>): Promise<CommitOutcome>;
   /**
    * Several changes in one transaction (a batch, or writes that arrived together), each with its own
    * entry and each all or nothing on its own: a refused change leaves the others. Outcomes in order.
    */
-  commitMany(changes: Change[]): Promise<CommitOutcome[]>;
+  commitMany(changes: Change<R>[]): Promise<CommitOutcome[]>;
 
-  getEvaluation(id: string): Promise<EvaluationRecord | null>;
+  getEvaluation(id: string): Promise<R['evaluation'] | null>;
   /** The most recent (createdAt, then id) evaluation whose approvalId is the given id. */
-  latestEvaluationForApproval(approvalId: string): Promise<EvaluationRecord | null>;
+  latestEvaluationForApproval(approvalId: string): Promise<R['evaluation'] | null>;
   /**
    * An evaluation's evidence alone, read-only: re-checks, the capacity view and impact snapshots need
    * only that of every approval, and the explained result is the larger part of a record.
    */
-  getEvaluationEvidence(id: string): Promise<EvidenceOnRecord | null>;
+  getEvaluationEvidence(id: string): Promise<EvidenceOnRecord<R['evaluation']['evidence']> | null>;
 
-  getApproval(id: string): Promise<ApprovalRecord | null>;
+  getApproval(id: string): Promise<R['approval'] | null>;
   /** Ordered by (createdAt, id). Rejects with InvalidCursorError for a cursor it did not issue. */
-  listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<ApprovalRecord>>;
+  listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<R['approval']>>;
   countApprovals(filter: ApprovalFilter): Promise<number>;
   /**
    * Every matching approval in (createdAt, id) order, fetched a page at a time (for batch jobs). Each
    * approval that matches throughout is visited exactly once; one that starts matching during the
    * iteration ahead of the position reached may or may not be visited.
    */
-  findApprovals(filter: ApprovalFilter): AsyncIterable<ApprovalRecord>;
+  findApprovals(filter: ApprovalFilter): AsyncIterable<R['approval']>;
 
   /** Entries with seq > afterSeq (default 0), in seq order, at most `limit`. */
   listAudit(options: { limit: number; afterSeq?: number }): Promise<AuditEntry[]>;

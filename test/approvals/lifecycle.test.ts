@@ -2,7 +2,7 @@ import request from 'supertest';
 import { BATCH_SUBJECT, RecheckBatch, BatchBusyError } from '../../src/approvals/batch';
 import { Rechecker } from '../../src/approvals/recheck';
 import { StoreUnavailableError } from '../../src/store/errors';
-import type { ApprovalRecord, Store } from '../../src/store/types';
+import type { ApprovalRecord, RecordStore } from '../../src/approvals/records';
 import type { Evidence } from '../../src/evidence/types';
 import type { Ruleset } from '../../src/rules/types';
 import { addMonths } from '../../src/time/dates';
@@ -226,7 +226,7 @@ describe('batch runs', () => {
         const value = Reflect.get(target, property, target) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
-    }) as Store;
+    }) as RecordStore;
   /** A killed run's lease stands until its TTL (60 s) has passed. */
   const leaseRunsOut = () => svc.clock.set(new Date(svc.clock.now().getTime() + 61_000));
   const otherInstance = (overrides: Partial<ConstructorParameters<typeof RecheckBatch>[0]> = {}) =>
@@ -303,7 +303,7 @@ describe('batch runs', () => {
         }
         return typeof value === 'function' ? value.bind(target) : value;
       },
-    }) as Store;
+    }) as RecordStore;
     const failing = otherInstance({ store: failsFinalRecord, holder: 'failing-instance' });
     await expect(failing.run()).rejects.toThrow('disk full');
     expect(await otherInstance().run()).toMatchObject({ status: 'finished' });

@@ -1,10 +1,10 @@
+import { createRecordStore } from '../../src/approvals/records';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { BATCH_LEASE, type RecheckRun } from '../../src/approvals/batch';
 import { verifyRecord } from '../../src/approvals/integrity';
 import { systemClock } from '../../src/time/clock';
-import { createStore } from '../../src/store';
 import type { AuditEntry, StoredDocument } from '../../src/store/types';
 import { RECHECK_JS, ROOT, RULES_DIR, TS_REGISTER, killAll, removeDir, spawnNode, tempDir } from './support/child';
 
@@ -57,7 +57,7 @@ it('a batch re-check killed with -9 mid-run is finished by the next run without 
 
   // Let the lease run out: take it with a clock 61 s ahead (as if cron came back later) and release it.
   {
-    const store = createStore({ dataDir });
+    const store = createRecordStore({ dataDir });
     await store.init();
     try {
       expect(await store.acquireLease(BATCH_LEASE, 'fault-test', 1_000, new Date(Date.now() + 61_000))).toBe(true);
@@ -79,7 +79,7 @@ it('a batch re-check killed with -9 mid-run is finished by the next run without 
   const secondDone = compliant + atRisk + overdue + expired;
   expect(failures).toBe(0);
 
-  const store = createStore({ dataDir });
+  const store = createRecordStore({ dataDir });
   await store.init();
   try {
     const runs = await store.findDocuments<RecheckRun>('recheckRuns', {});

@@ -1,9 +1,9 @@
+import { createRecordStore } from '../../src/approvals/records';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { verifyRecord } from '../../src/approvals/integrity';
-import { createStore } from '../../src/store';
 import { systemClock } from '../../src/time/clock';
 import {
   adminToken,
@@ -86,7 +86,7 @@ it('a re-check run beside two service instances taking a stream of writes loses 
   second.signal('SIGTERM');
   await Promise.all([first.exited, second.exited]);
 
-  const store = createStore({ dataDir });
+  const store = createRecordStore({ dataDir });
   await store.init();
   try {
     for (const id of ids) {

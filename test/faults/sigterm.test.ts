@@ -1,5 +1,5 @@
+import { createRecordStore } from '../../src/approvals/records';
 import { request as httpRequest, Agent, type ClientRequest, type IncomingMessage } from 'node:http';
-import { SqliteStore } from '../../src/store/sqlite';
 import { adminToken, call, eligibleCase, evaluationRequest, killAll, removeDir, startServer, tempDir } from './support/child';
 
 /**
@@ -90,7 +90,7 @@ it('finishes every in-flight request with 2xx after SIGTERM, refuses new connect
     expect(server.output()).not.toMatch(/shutdown timed out/);
 
     // What it acknowledged during shutdown is stored, and the audit chain is whole.
-    const store = new SqliteStore(dataDir);
+    const store = createRecordStore({ dataDir });
     await store.init();
     try {
       for (const r of responses) expect(await store.getEvaluation(JSON.parse(r.body).id)).not.toBeNull();

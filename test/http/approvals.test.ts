@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ApprovalService } from '../../src/approvals/service';
 import type { Principal } from '../../src/auth/types';
-import type { Change } from '../../src/store/types';
+import type { RecordChange } from '../../src/approvals/records';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence } from '../support/builders';
 import { apiCaller, bearer, startTestService, type TestService, type Who } from '../support/testService';
@@ -196,7 +196,7 @@ describe('revoking and renewing', () => {
       get(target, property) {
         const value = Reflect.get(target, property, target) as unknown;
         if (property === 'commit' && !raced) {
-          return async (change: Change) => {
+          return async (change: RecordChange) => {
             raced = true;
             await elsewhere.revoke(ADMIN, a.id, { reason: 'anden instans' });
             return target.commit(change);

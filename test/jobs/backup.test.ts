@@ -1,13 +1,14 @@
+import { createRecordStore, type RecordStore } from '../../src/approvals/records';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { verifyRecord } from '../../src/approvals/integrity';
 import { runBackup } from '../../src/jobs/backup';
-import { SqliteStore } from '../../src/store/sqlite';
 import { DB_FILE_NAME } from '../../src/store/sqliteDatabase';
 import { systemClock } from '../../src/time/clock';
 import { seedApproval } from '../support/seed';
-import { approval, evaluation } from '../store/support/fixtures';
+import { approval, evaluation, STORE_OPTIONS, type ContractRecords } from '../store/support/fixtures';
+import { SqliteStore } from '../../src/store/sqlite';
 import {
   adminToken,
   call,
@@ -36,10 +37,10 @@ async function backup(argv: string[], env: Record<string, string>): Promise<{ co
 }
 
 /** The backup put in a data directory of its own, as a restore would, and opened as the service opens it. */
-async function openCopy(file: string, dir: string): Promise<SqliteStore> {
+async function openCopy(file: string, dir: string): Promise<RecordStore> {
   mkdirSync(dir, { recursive: true });
   copyFileSync(file, path.join(dir, DB_FILE_NAME));
-  const store = new SqliteStore(dir);
+  const store = createRecordStore({ dataDir: dir });
   await store.init();
   return store;
 }
@@ -157,7 +158,7 @@ describe('npm run backup refuses', () => {
   afterEach(() => removeDir(dir));
 
   async function seeded(): Promise<void> {
-    const store = new SqliteStore(dataDir);
+    const store = new SqliteStore<ContractRecords>(dataDir, STORE_OPTIONS);
     await store.init();
     for (let i = 0; i < 3; i++) await seedApproval(store, approval(), evaluation());
     await store.close();
@@ -193,7 +194,7 @@ describe('npm run backup refuses', () => {
     const own = path.join(dataDir, DB_FILE_NAME);
     const { code } = await backup(['--force', own], { DATA_DIR: dataDir });
     expect(code).toBe(2);
-    const store = new SqliteStore(dataDir);
+    const store = createRecordStore({ dataDir });
     await store.init();
     expect(await store.countApprovals({})).toBe(3);
     await store.close();

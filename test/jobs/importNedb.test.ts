@@ -1,7 +1,7 @@
+import { createRecordStore, type RecordStore } from '../../src/approvals/records';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runImportNedb } from '../../src/jobs/importNedb';
-import { SqliteStore } from '../../src/store/sqlite';
 import { DB_FILE_NAME } from '../../src/store/sqliteDatabase';
 import type { AuditEntry } from '../../src/store/types';
 import { approval, provider } from '../store/support/fixtures';
@@ -15,7 +15,7 @@ const IMPORT_JS = path.join(ROOT, 'dist/src/jobs/importNedb.js');
 let dir: string;
 let oldDir: string;
 let dataDir: string;
-const stores: SqliteStore[] = [];
+const stores: RecordStore[] = [];
 
 beforeEach(() => {
   dir = tempDir('import');
@@ -35,8 +35,8 @@ async function importNedb(argv: string[], env: Record<string, string> = {}): Pro
   return { code, out };
 }
 
-async function openStore(at = dataDir): Promise<SqliteStore> {
-  const store = new SqliteStore(at);
+async function openStore(at = dataDir): Promise<RecordStore> {
+  const store = createRecordStore({ dataDir: at });
   await store.init();
   stores.push(store);
   return store;

@@ -6,7 +6,9 @@
  */
 import type { ConditionResult, EvaluatedProvider, EvaluationResult, RequirementResult } from '../../src/evaluation/types';
 import { openapiDocument, validateResponse, type JsonObject } from '../../src/http/openapi';
-import type { ApprovalRecord, AuditEntry, HistoryEntry, ProviderRef } from '../../src/store/types';
+import type { AuditEntry } from '../../src/store/types';
+import type { ApprovalRecord, HistoryEntry, ProviderRef } from '../../src/approvals/records';
+import { APPROVAL_STATUSES, IN_FORCE_STATUSES } from '../../src/approvals/status';
 
 const schemas = (openapiDocument().components as Record<string, Record<string, JsonObject>>).schemas;
 const required = (name: string) => [...((schemas[name].required as string[]) ?? [])].sort();
@@ -121,6 +123,11 @@ const audit: Required<AuditEntry> = {
 };
 
 describe('response schemas match the TypeScript types', () => {
+  it('lists the approval statuses the domain defines, and the register those in force (src/approvals/status.ts)', () => {
+    expect(schemas.ApprovalStatus.enum).toEqual([...APPROVAL_STATUSES]);
+    expect(((schemas.RegisterEntry.properties as JsonObject).status as JsonObject).enum).toEqual([...IN_FORCE_STATUSES]);
+  });
+
   it('Evaluation / EvaluationResult (src/evaluation/types.ts)', () => {
     const evaluation = {
       id: 'e-1',

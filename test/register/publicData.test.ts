@@ -4,7 +4,8 @@ import { eligibleEvidence, ruleset } from '../support/builders';
 import { bearer, startTestService, type TestService } from '../support/testService';
 import { REGISTER_STATUSES, sharedRegisterReader } from '../../src/register';
 import type { Ruleset } from '../../src/rules/types';
-import type { ApprovalFilter, Store } from '../../src/store/types';
+import type { ApprovalFilter } from '../../src/store/types';
+import type { RecordStore } from '../../src/approvals/records';
 import { seedApprovalChange } from '../support/seed';
 
 let svc: TestService;
@@ -96,7 +97,7 @@ describe('the public register', () => {
         }
         return typeof value === 'function' ? value.bind(target) : value;
       },
-    }) as Store;
+    }) as RecordStore;
     const read = sharedRegisterReader(counting, svc.clock);
     const burst = await Promise.all(Array.from({ length: 10 }, () => read()));
     // One reading visits every status shown in the register.

@@ -16,9 +16,11 @@ import { MongoClient, MongoDriverError, MongoServerError, type Db } from 'mongod
 import { nextAuditEntry } from '../../src/store/common';
 import { StoreIntegrityError, StoreUnavailableError } from '../../src/store/errors';
 import { isUnavailableError, MongoStore, violatesLiveUnique } from '../../src/store/mongo';
-import { LIVE_STATUSES, type ApprovalRecord, type AuditEntry, type Change } from '../../src/store/types';
+import { type AuditEntry } from '../../src/store/types';
+import type { ApprovalRecord } from '../../src/approvals/records';
+import { IN_FORCE_STATUSES, isInForce } from '../../src/approvals/status';
 import { storeContract, type StoreHarness } from './contract';
-import { approval, provider } from './support/fixtures';
+import { approval, provider, type ContractChange, STORE_OPTIONS, type ContractRecords } from './support/fixtures';
 
 const uri = process.env.MONGODB_URI;
 
@@ -41,7 +43,7 @@ if (!uri) {
     const dbName = `sf_store_test_${runId}_${++counter}`;
     const db = admin.db(dbName);
     const open = async () => {
-      const s = new MongoStore(uri, dbName);
+      const s = new MongoStore<ContractRecords>(uri, dbName, STORE_OPTIONS);
       await s.init();
       return s;
     };
@@ -80,7 +82,7 @@ if (!uri) {
         if (!stored) throw new Error(`approval ${id} not found`);
         const { _id, inForce: _marker, ...record } = stored;
         const next = { ...record, ...change };
-        await approvals.replaceOne({ _id }, LIVE_STATUSES.includes(next.status) ? { ...next, inForce: true } : next);
+        await approvals.replaceOne({ _id }, isInForce(next.status) ? { ...next, inForce: true } : next);
         return harness.store;
       },
       async destroy() {
@@ -102,7 +104,7 @@ if (!uri) {
       return dbName;
     };
     const openOn = async (dbName: string) => {
-      const s = new MongoStore(uri, dbName);
+      const s = new MongoStore<ContractRecords>(uri, dbName, STORE_OPTIONS);
       await s.init();
       stores.push(s);
       return s;
@@ -183,7 +185,7 @@ async function setRecordedHead(db: Db, head: { seq: number; hash: string; at: st
 describe('MongoStore without a reachable server', () => {
   it('a mongodb+srv:// name that does not resolve is "unavailable" (the service answers 503 and retries), not a crash at start', async () => {
     // .invalid never resolves (RFC 6761); the driver passes Node's DNS error through as it is.
-    const store = new MongoStore('mongodb+srv://sf-store-test.invalid/', 'sf_unreachable', { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });
+    const store = new MongoStore<ContractRecords>('mongodb+srv://sf-store-test.invalid/', 'sf_unreachable', STORE_OPTIONS, { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });
     await expect(store.init()).rejects.toBeInstanceOf(StoreUnavailableError);
     await store.close();
   }, 30_000);
@@ -215,8 +217,8 @@ describe('MongoStore without a reachable server', () => {
     expect(violatesLiveUnique(duplicate('live_unique_old'))).toBe(false);
   });
 
-  const unreachable = () => new MongoStore('mongodb://127.0.0.1:9/', 'sf_unreachable', { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });
-  const change = (): Change => ({
+  const unreachable = () => new MongoStore<ContractRecords>('mongodb://127.0.0.1:9/', 'sf_unreachable', STORE_OPTIONS, { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });
+  const change = (): ContractChange => ({
     audit: { at: '2026-03-01T10:00:00.000Z', subject: 's', action: 'approval.created', entityType: 'approval', entityId: 'e', summary: {} },
     approval: { insert: approval() },
   });

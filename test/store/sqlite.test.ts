@@ -3,9 +3,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LegacyStoreError, StoreIntegrityError, StoreUnavailableError } from '../../src/store/errors';
 import { storeError } from '../../src/store/sqliteErrors';
-import type { AuditInput, Store } from '../../src/store/types';
+import type { AuditInput } from '../../src/store/types';
 import { storeContract } from './contract';
-import { approval, evaluation } from './support/fixtures';
+import { approval, evaluation, type ContractStore } from './support/fixtures';
 import { DB_FILE, openStore, sqliteHarness, tempDir, withDatabase } from './support/sqliteHarness';
 import { startWriter } from './support/writerProcess';
 
@@ -16,8 +16,8 @@ const entry = (i: number | string, entityId = `e-${i}`): AuditInput => ({ at: '2
 describe('SqliteStore on disk', () => {
   let dir: string;
   let dataDir: string;
-  const stores: Store[] = [];
-  const track = <T extends Store>(s: T): T => {
+  const stores: ContractStore[] = [];
+  const track = <T extends ContractStore>(s: T): T => {
     stores.push(s);
     return s;
   };

@@ -4,18 +4,22 @@
  * without making each one through the API.
  */
 import { approvalState } from '../../src/approvals/fold';
-import type { ApprovalRecord, Change, EvaluationRecord, Store } from '../../src/store/types';
+import type { ApprovalRecord } from '../../src/approvals/records';
+import type { Change, CommitOutcome, Store, StoredEvaluation } from '../../src/store/types';
 
-function committed(outcome: Awaited<ReturnType<Store['commit']>>, what: string): void {
+/** Stores whose approvals are the domain's (the evaluations may be the contract's free-form ones). */
+type Seedable = { approval: ApprovalRecord; evaluation: StoredEvaluation };
+
+function committed(outcome: CommitOutcome, what: string): void {
   if (!outcome.committed) throw new Error(`${what} was refused: ${outcome.reason}`);
 }
 
 /** Stores the approval (and the evaluation it rests on, if given) as its decision would have. */
-export async function seedApproval(store: Store, record: ApprovalRecord, evaluation?: EvaluationRecord): Promise<void> {
-  committed(await store.commit(seedChange(record, evaluation)), `approval ${record.id}`);
+export async function seedApproval<R extends Seedable>(store: Store<R>, record: ApprovalRecord, evaluation?: R['evaluation']): Promise<void> {
+  committed(await store.commit(seedChange<R>(record, evaluation)), `approval ${record.id}`);
 }
 
-export function seedChange(record: ApprovalRecord, evaluation?: EvaluationRecord): Change {
+export function seedChange<R extends Seedable>(record: ApprovalRecord, evaluation?: R['evaluation']): Change<R> {
   return {
     ...(evaluation ? { evaluation } : {}),
     approval: { insert: record },
@@ -34,7 +38,7 @@ export function seedChange(record: ApprovalRecord, evaluation?: EvaluationRecord
  * Changes a stored approval (compare-and-set on `expectedVersion`) with an audited status change, as a
  * re-check or an expiry would; for tests that need an approval in some state. Returns whether it was stored.
  */
-export async function seedApprovalChange(store: Store, next: ApprovalRecord, expectedVersion: number): Promise<boolean> {
+export async function seedApprovalChange<R extends Seedable>(store: Store<R>, next: ApprovalRecord, expectedVersion: number): Promise<boolean> {
   const stored = { ...next, version: expectedVersion + 1 };
   const outcome = await store.commit({
     approval: { update: stored, expectedVersion },

@@ -1,3 +1,4 @@
+import { createRecordStore, type RecordStore } from '../../src/approvals/records';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,6 @@ import { loadTokensFile, tokenHash } from '../../src/auth';
 import { createApp } from '../../src/http/app';
 import { RulesCatalogue } from '../../src/rules/catalogue';
 import type { Ruleset } from '../../src/rules/types';
-import { SqliteStore } from '../../src/store/sqlite';
 import { recordIntegrity } from '../../src/server';
 import { ManualClock } from '../../src/time/clock';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
@@ -47,7 +47,7 @@ export function apiCaller(service: () => TestService) {
 
 export interface TestService {
   app: Express;
-  store: SqliteStore;
+  store: RecordStore;
   clock: ManualClock;
   rules: RulesCatalogue;
   rechecker: Rechecker;
@@ -74,7 +74,7 @@ export async function startTestService(
       { sha256: tokenHash(TOKENS.nord), subject: 'inspektoer@nord', role: 'inspector', tilsyn: 'Nord' },
     ]),
   );
-  const store = new SqliteStore(path.join(dir, 'data'));
+  const store = createRecordStore({ dataDir: path.join(dir, 'data') });
   await store.init();
   const clock = new ManualClock(options.now ?? '2026-10-01T09:00:00Z');
   const rules = new RulesCatalogue(options.rulesets ?? [ruleset()]);

@@ -2,12 +2,11 @@ import { Router } from 'express';
 import type { ApprovalService, DecisionRequest } from '../../approvals/service';
 import { principalOf, requireRole } from '../../auth';
 import { allTilsyn } from '../../geography';
-import type { ApprovalStatus } from '../../store/types';
+import { APPROVAL_STATUSES } from '../../approvals/status';
 import { methodNotAllowed } from '../errors';
 import { bodyMatchesContract } from '../validation';
 import { dateQuery, enumQuery, intQuery, stringQuery } from './query';
 
-const STATUSES: readonly ApprovalStatus[] = ['active', 'at-risk', 'evidence-overdue', 'rejected', 'revoked', 'expired'];
 const LEVELS = ['specialfunktion', 'raadgivningsfunktion'] as const;
 
 export function approvalRoutes(service: ApprovalService): Router {
@@ -27,7 +26,7 @@ export function approvalRoutes(service: ApprovalService): Router {
       {
         speciale: stringQuery(q.speciale, 'speciale', /^[a-z0-9-]{1,60}$/),
         level: enumQuery(q.level, 'level', LEVELS),
-        status: enumQuery(q.status, 'status', STATUSES),
+        status: enumQuery(q.status, 'status', APPROVAL_STATUSES),
         tilsyn: enumQuery(q.tilsyn, 'tilsyn', allTilsyn()),
         tilbudId: stringQuery(q.tilbudId, 'tilbudId', /^[0-9]{1,10}$/),
         cvr: stringQuery(q.cvr, 'cvr', /^[0-9]{8}$/),

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { verifyRecord, type RecordIntegrity } from '../../approvals/integrity';
 import type { AuditSigner } from '../../audit/signing';
 import { requireRole } from '../../auth';
-import type { Store } from '../../store/types';
+import type { RecordStore } from '../../approvals/records';
 import type { Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';
 import { validationProblem } from '../problem';
@@ -12,7 +12,7 @@ import { intQuery, stringQuery } from './query';
 const HEAD_PATTERN = /^([1-9][0-9]{0,15}):([0-9a-f]{64})$/;
 
 export interface AuditRouteDeps {
-  store: Store;
+  store: RecordStore;
   clock: Clock;
   signer: AuditSigner;
   integrity: RecordIntegrity;

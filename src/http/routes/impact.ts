@@ -6,13 +6,13 @@ import { exportSnapshot } from '../../impact/snapshot';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import type { Ruleset } from '../../rules/types';
 import { checkRulesetContent } from '../../rules/validate';
-import type { Store } from '../../store/types';
+import type { RecordStore } from '../../approvals/records';
 import { today, type Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';
 import { bodyMatchesContract } from '../validation';
 
 /** Which approvals a rule change would break, before it is published. */
-export function impactRoutes(store: Store, rules: RulesCatalogue, clock: Clock): Router {
+export function impactRoutes(store: RecordStore, rules: RulesCatalogue, clock: Clock): Router {
   const router = Router();
 
   router.post('/v1/specialer/:speciale/impact', requireRole('admin', 'socialstyrelsen'), bodyMatchesContract('post', '/v1/specialer/{speciale}/impact'), async (req, res) => {

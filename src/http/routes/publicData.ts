@@ -3,14 +3,14 @@ import { capacityReport } from '../../capacity';
 import { requireRole } from '../../auth';
 import { registerCsv, sharedRegisterReader } from '../../register';
 import type { RulesCatalogue } from '../../rules/catalogue';
-import type { Store } from '../../store/types';
+import type { RecordStore } from '../../approvals/records';
 import { today, type Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { renderCapacityPage } from '../views/capacityPage';
 
 /** The public register for Tilbudsportalen: no token, no personal data, cacheable with ETag. */
-export function registerRoutes(store: Store, clock: Clock): Router {
+export function registerRoutes(store: RecordStore, clock: Clock): Router {
   const router = Router();
   const readRegister = sharedRegisterReader(store, clock);
   router.get('/v1/register', async (req, res) => {
@@ -39,7 +39,7 @@ export function registerRoutes(store: Store, clock: Clock): Router {
 }
 
 /** National capacity for Socialstyrelsen (and admins). */
-export function capacityRoutes(store: Store, rules: RulesCatalogue, clock: Clock): Router {
+export function capacityRoutes(store: RecordStore, rules: RulesCatalogue, clock: Clock): Router {
   const router = Router();
   router.get('/v1/capacity', requireRole('socialstyrelsen', 'admin'), async (req, res) => {
     const type = req.accepts(['application/json', 'text/html']);

@@ -3,13 +3,14 @@ import { BatchBusyError, type RecheckBatch } from '../../approvals/batch';
 import { canDecide, canSee } from '../../approvals/access';
 import { notFound, forbidden, invalid } from '../../approvals/errors';
 import type { Rechecker } from '../../approvals/recheck';
-import { LIVE_STATUSES, type ApprovalService } from '../../approvals/service';
+import type { ApprovalService } from '../../approvals/service';
 import { principalOf, requireRole } from '../../auth';
 import type { Evidence } from '../../evidence/types';
 import { validateEvidence } from '../../evidence/validate';
 import { tilsynOf } from '../../geography';
 import { newId } from '../../approvals/ids';
-import type { Store } from '../../store/types';
+import type { RecordStore } from '../../approvals/records';
+import { IN_FORCE_STATUSES, isInForce } from '../../approvals/status';
 import type { Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
@@ -18,7 +19,7 @@ import type { Logger } from 'pino';
 
 export interface RecheckRouteDeps {
   service: ApprovalService;
-  store: Store;
+  store: RecordStore;
   clock: Clock;
   rechecker: Rechecker;
   batch: RecheckBatch;
@@ -34,7 +35,7 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
   const decidable = async (res: Parameters<typeof principalOf>[0], id: string) => {
     const actor = principalOf(res);
     const approval = await deps.service.decidableApproval(actor, id);
-    if (!LIVE_STATUSES.includes(approval.status)) throw new HttpProblem(409, `Godkendelsen har status '${approval.status}' og genvurderes ikke`);
+    if (!isInForce(approval.status)) throw new HttpProblem(409, `Godkendelsen har status '${approval.status}' og genvurderes ikke`);
     return { actor, approval };
   };
 
@@ -75,7 +76,7 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     const tilbudId = req.params.tilbudId as string;
     if (!/^[0-9]{1,10}$/.test(tilbudId)) throw invalid('Ugyldigt tilbuds-id', [{ pointer: 'path:tilbudId', message: 'skal være 1-10 cifre' }]);
     const live = [];
-    for (const status of LIVE_STATUSES) {
+    for (const status of IN_FORCE_STATUSES) {
       for await (const a of store.findApprovals({ tilbudId, status })) if (canSee(actor, a.tilsyn)) live.push(a);
     }
     if (live.length === 0) throw notFound(`En gældende godkendelse for tilbud ${tilbudId}`);

@@ -11,11 +11,11 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { evaluate } from '../../../src/evaluation/evaluate';
 import { RulesCatalogue } from '../../../src/rules/catalogue';
 import { rulesetHash } from '../../../src/rules/hash';
 import { checkRulesTree } from '../../../src/rules/validate';
-import { createStore } from '../../../src/store';
-import type { ApprovalRecord, Change, EvaluationRecord } from '../../../src/store/types';
+import { createRecordStore, type ApprovalRecord, type EvaluationRecord, type RecordChange } from '../../../src/approvals/records';
 import { systemClock, today } from '../../../src/time/clock';
 import { addDays, addMonths } from '../../../src/time/dates';
 import { seedChange } from '../../support/seed';
@@ -35,21 +35,23 @@ async function main(): Promise<void> {
     .find((c) => c.level === 'specialfunktion' && c.expected.overall === 'eligible');
   if (!example) throw new Error('no eligible autisme case');
 
-  const store = createStore({ dataDir });
+  const store = createRecordStore({ dataDir });
   await store.init();
   const hash = rulesetHash(ruleset);
   const dueDate = addDays(date, -1);
   const validFrom = addMonths(date, -12);
   const at = new Date(Date.now() - 3_600_000).toISOString();
+  // One real evaluation of the example's evidence, the record every seeded approval rests on.
+  const result = await evaluate({ ruleset, level: 'specialfunktion', evidence: example.evidence, asOf: validFrom });
   const ids: string[] = [];
-  let group: Change[] = [];
+  let group: RecordChange[] = [];
   for (let i = 0; i < n; i++) {
     // One provider per approval: a provider has one approval in force per speciale and level.
     const provider = { ...example.evidence.provider, tilbudId: `${example.evidence.provider.tilbudId}-${i}`, region: 'Midtjylland', tilsyn: 'Midt' as const };
     const approvalId = randomUUID();
     const evaluation: EvaluationRecord = {
-      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: 'seed',
-      engineVersion: 'seed', asOf: validFrom, overall: 'eligible', provider, evidence: example.evidence, result: {}, createdAt: at, createdBy: 'seed', approvalId,
+      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: result.evidenceHash,
+      engineVersion: result.engine.version, asOf: validFrom, overall: result.overall, provider, evidence: example.evidence, result, createdAt: at, createdBy: 'seed', approvalId,
     };
     const approval: ApprovalRecord = {
       id: approvalId, speciale: 'autisme', level: 'specialfunktion', provider, tilsyn: 'Midt', decision: 'approved', status: 'active', reason: 'seed',

@@ -9,8 +9,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { approvalState } from '../../../src/approvals/fold';
 import { nextAuditEntry } from '../../../src/store/common';
-import { LIVE_STATUSES, type ApprovalRecord, type AuditEntry, type AuditInput, type DocumentCollection, type EvaluationRecord, type StoredDocument } from '../../../src/store/types';
-import { approval, evaluation, provider } from '../../store/support/fixtures';
+import { type AuditEntry, type AuditInput, type DocumentCollection, type StoredDocument } from '../../../src/store/types';
+import type { ApprovalRecord } from '../../../src/approvals/records';
+import { IN_FORCE_STATUSES, isInForce } from '../../../src/approvals/status';
+import { approval, evaluation, provider, type EvaluationRecord } from '../../store/support/fixtures';
 
 export interface OldRecord {
   evaluations: EvaluationRecord[];
@@ -130,7 +132,7 @@ function approvalEnvelope(record: ApprovalRecord, keyed: boolean): object {
     validUntil: record.validUntil,
     createdAt: record.createdAt,
     version: record.version,
-    ...(keyed && LIVE_STATUSES.includes(record.status) ? { liveKey: JSON.stringify([record.provider.tilbudId, record.speciale, record.level]) } : {}),
+    ...(keyed && isInForce(record.status) ? { liveKey: JSON.stringify([record.provider.tilbudId, record.speciale, record.level]) } : {}),
     doc: JSON.stringify(record),
     _id: record.id,
   };

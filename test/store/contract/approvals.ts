@@ -1,5 +1,5 @@
 /** Approvals: insert, compare-and-set update, and at most one in force per provider, speciale and level. */
-import type { ApprovalRecord } from '../../../src/store/types';
+import type { ApprovalRecord } from '../../../src/approvals/records';
 import { approval, provider } from '../support/fixtures';
 import { audit, auditLength, insertApproval, updateApproval, type ContractContext } from './support';
 

@@ -3,8 +3,8 @@
  * batches, concurrency, the head, and a chain that verifies.
  */
 import { GENESIS_HASH, auditEntryHash } from '../../../src/store/auditHash';
-import type { AuditEntry, Change } from '../../../src/store/types';
-import { approval, evaluation, provider } from '../support/fixtures';
+import type { AuditEntry } from '../../../src/store/types';
+import { approval, evaluation, provider, type ContractChange } from '../support/fixtures';
 import { audit, auditLength, committed, insertApproval, insertEvaluation, type ContractContext } from './support';
 
 export function auditContract(t: ContractContext): void {
@@ -100,7 +100,7 @@ export function auditContract(t: ContractContext): void {
 
     describe('a refused change writes nothing, its entry included, and uses no seq', () => {
       const shop = provider({ tilbudId: 'refusals-1' });
-      const refusals: [string, (existing: { evaluationId: string; approvalId: string; documentId: string }) => Change][] = [
+      const refusals: [string, (existing: { evaluationId: string; approvalId: string; documentId: string }) => ContractChange][] = [
         ['a duplicate evaluation id', (x) => ({ audit: audit('dup-evaluation'), evaluation: evaluation({ id: x.evaluationId }) })],
         ['a duplicate approval id', (x) => ({ audit: audit('dup-approval'), approval: { insert: approval({ id: x.approvalId }) } })],
         ['a stale version', (x) => ({ audit: audit('stale'), approval: { update: approval({ id: x.approvalId, provider: shop, status: 'revoked' }), expectedVersion: 7 } })],
@@ -120,7 +120,7 @@ export function auditContract(t: ContractContext): void {
         const extraEvaluation = evaluation();
         const extraDocument = { id: `extra-${extraEvaluation.id}` };
         const extraApproval = approval();
-        const full: Change = {
+        const full: ContractChange = {
           ...change,
           evaluation: change.evaluation ?? extraEvaluation,
           approval: change.approval ?? { insert: extraApproval },

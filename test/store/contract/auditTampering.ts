@@ -5,8 +5,8 @@
 import { auditEntryHash } from '../../../src/store/auditHash';
 import { nextAuditEntry } from '../../../src/store/common';
 import { StoreIntegrityError } from '../../../src/store/errors';
-import type { AuditEntry, Store } from '../../../src/store/types';
-import { approval } from '../support/fixtures';
+import type { AuditEntry } from '../../../src/store/types';
+import { approval, type ContractStore } from '../support/fixtures';
 import { audit, committed, type ContractContext } from './support';
 
 /** The entries again from `from` on, with `edit` applied to entry `from` and every later hash recomputed. */
@@ -19,7 +19,7 @@ function rewrittenFrom(entries: AuditEntry[], from: number, edit: Partial<AuditE
   return out;
 }
 
-async function commitEntries(store: Store, from: number, to: number): Promise<AuditEntry[]> {
+async function commitEntries(store: ContractStore, from: number, to: number): Promise<AuditEntry[]> {
   const entries: AuditEntry[] = [];
   for (let i = from; i <= to; i++) entries.push(await committed(store, { audit: audit(i) }));
   return entries;
@@ -84,7 +84,7 @@ export function auditTamperingContract(t: ContractContext): void {
     });
 
     describe('a commit on a chain whose newest link is broken is refused with StoreIntegrityError and writes nothing', () => {
-      const damages: [string, (store: Store) => Promise<Store>][] = [
+      const damages: [string, (store: ContractStore) => Promise<ContractStore>][] = [
         ['the newest entry changed', () => t.harness.tamperAudit(3, { subject: 'someone-else' })],
         ['the newest entry changed, its hash recomputed', async (store) => {
           const [newest] = await store.listAudit({ limit: 1, afterSeq: 2 });

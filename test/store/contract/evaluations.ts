@@ -1,6 +1,5 @@
 /** Evaluations: stored with their entry, read back whole or as evidence alone, evidence read-only. */
-import type { EvaluationRecord } from '../../../src/store/types';
-import { evaluation } from '../support/fixtures';
+import { evaluation, type EvaluationRecord } from '../support/fixtures';
 import { audit, auditLength, insertEvaluation, type ContractContext } from './support';
 
 export function evaluationContract(t: ContractContext): void {

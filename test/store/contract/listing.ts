@@ -1,7 +1,8 @@
 /** Listing approvals: filters, cursor paging in (createdAt, id) order, counting, iterating for batch jobs. */
-import type { ApprovalFilter, ApprovalRecord, Store } from '../../../src/store/types';
+import type { ApprovalFilter } from '../../../src/store/types';
+import type { ApprovalRecord } from '../../../src/approvals/records';
 import { InvalidCursorError } from '../../../src/store/errors';
-import { approval, provider } from '../support/fixtures';
+import { approval, provider, type ContractStore } from '../support/fixtures';
 import { collect, insertApproval, updateApproval, type ContractContext } from './support';
 
 const byCreatedAtThenId = (a: ApprovalRecord, b: ApprovalRecord) =>
@@ -19,7 +20,7 @@ function matches(a: ApprovalRecord, f: ApprovalFilter): boolean {
   );
 }
 
-async function allPages(store: Store, filter: ApprovalFilter, limit: number): Promise<{ ids: string[]; pages: number }> {
+async function allPages(store: ContractStore, filter: ApprovalFilter, limit: number): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
   let cursor: string | undefined;
   let pages = 0;

@@ -1,11 +1,13 @@
 /** What the parts of the store contract share: the store under test and small ways to write through it. */
 import type { StoreHarness } from '../contract';
-import type { ApprovalRecord, AuditEntry, AuditInput, Change, CommitOutcome, EvaluationRecord, Store } from '../../../src/store/types';
+import type { AuditEntry, AuditInput, CommitOutcome } from '../../../src/store/types';
+import type { ApprovalRecord } from '../../../src/approvals/records';
+import type { EvaluationRecord, ContractChange, ContractStore } from '../support/fixtures';
 
 /** The harness of the running test; `store` is always the one to use (a reopen or a backdoor may replace it). */
 export interface ContractContext {
   readonly harness: StoreHarness;
-  readonly store: Store;
+  readonly store: ContractStore;
 }
 
 export const AT = '2026-03-01T10:00:00.000Z';
@@ -16,21 +18,21 @@ export function audit(i: number | string, entityId = `entity-${i}`): AuditInput 
 }
 
 /** Commits and expects it to be committed: the entry. */
-export async function committed(store: Store, change: Change): Promise<AuditEntry> {
+export async function committed(store: ContractStore, change: ContractChange): Promise<AuditEntry> {
   const outcome = await store.commit(change);
   if (!outcome.committed) throw new Error(`expected the change to be committed, but it was refused: ${JSON.stringify(outcome)}`);
   return outcome.entry;
 }
 
-export function insertEvaluation(store: Store, e: EvaluationRecord): Promise<AuditEntry> {
+export function insertEvaluation(store: ContractStore, e: EvaluationRecord): Promise<AuditEntry> {
   return committed(store, { audit: audit(`evaluation ${e.id}`, e.id), evaluation: e });
 }
 
-export function insertApproval(store: Store, a: ApprovalRecord): Promise<AuditEntry> {
+export function insertApproval(store: ContractStore, a: ApprovalRecord): Promise<AuditEntry> {
   return committed(store, { audit: audit(`approval ${a.id}`, a.id), approval: { insert: a } });
 }
 
-export function updateApproval(store: Store, a: ApprovalRecord, expectedVersion: number): Promise<CommitOutcome> {
+export function updateApproval(store: ContractStore, a: ApprovalRecord, expectedVersion: number): Promise<CommitOutcome> {
   return store.commit({ audit: audit(`update ${a.id}`, a.id), approval: { update: a, expectedVersion } });
 }
 
@@ -41,6 +43,6 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** The number of entries in the log (seqs are gapless, so also the newest seq). */
-export async function auditLength(store: Store): Promise<number> {
+export async function auditLength(store: ContractStore): Promise<number> {
   return (await store.listAudit({ limit: 100_000 })).length;
 }

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { SqliteStore } from '../../../src/store/sqlite';
 import type { AuditInput, CommitOutcome } from '../../../src/store/types';
-import { approval, evaluation } from './fixtures';
+import { approval, evaluation, STORE_OPTIONS, type ContractRecords } from './fixtures';
 
 /** Commits sent at once in each iteration, besides the anchor's update. */
 const AT_ONCE = 4;
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const dataDir = process.argv[2];
   const iterations = process.argv[3] === undefined ? Infinity : Number(process.argv[3]);
   if (!dataDir) throw new Error('usage: crashWriter <dataDir> [iterations]');
-  const store = new SqliteStore(dataDir);
+  const store = new SqliteStore<ContractRecords>(dataDir, STORE_OPTIONS);
   await store.init();
   const anchor = approval({ id: `anchor-${randomUUID()}` });
   seqOf(await store.commit({ audit: entry('anchor', anchor.id, -1), approval: { insert: anchor } }));

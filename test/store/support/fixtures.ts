@@ -1,5 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { ApprovalRecord, EvaluationRecord, ProviderRef } from '../../../src/store/types';
+import type { ApprovalRecord, EvaluationRecord as DomainEvaluation, ProviderRef } from '../../../src/approvals/records';
+import { IN_FORCE_STATUSES } from '../../../src/approvals/status';
+import type { Change, Store, StoreOptions } from '../../../src/store/types';
+
+/**
+ * The records the store contract writes: the domain's approvals, and evaluations whose evidence and result
+ * are free-form JSON (the store never looks inside them, and the contract checks it gives them back exactly).
+ */
+export type EvaluationRecord = Omit<DomainEvaluation, 'evidence' | 'result'> & { evidence: unknown; result: unknown };
+export interface ContractRecords {
+  approval: ApprovalRecord;
+  evaluation: EvaluationRecord;
+}
+export type ContractStore = Store<ContractRecords>;
+export type ContractChange = Change<ContractRecords>;
+/** The stores are told which statuses are in force, as the service tells them. */
+export const STORE_OPTIONS: StoreOptions = { inForceStatuses: IN_FORCE_STATUSES };
 
 export function provider(overrides: Partial<ProviderRef> = {}): ProviderRef {
   return {

@@ -3,12 +3,15 @@
  * the database through a second connection, as someone with access to the file could while the service
  * runs. The store keeps nothing in memory, so it goes on with the same instance.
  */
+import { STORE_OPTIONS, type ContractRecords } from './fixtures';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../../src/store/sqlite';
-import { LIVE_STATUSES, type ApprovalRecord, type AuditEntry } from '../../../src/store/types';
+import { type AuditEntry } from '../../../src/store/types';
+import type { ApprovalRecord } from '../../../src/approvals/records';
+import { IN_FORCE_STATUSES, isInForce } from '../../../src/approvals/status';
 import type { StoreHarness } from '../contract';
 
 export const DB_FILE = 'specialfunktion.sqlite';
@@ -17,8 +20,8 @@ export function tempDir(prefix = 'sf-sqlite-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export async function openStore(dataDir: string): Promise<SqliteStore> {
-  const store = new SqliteStore(dataDir);
+export async function openStore(dataDir: string): Promise<SqliteStore<ContractRecords>> {
+  const store = new SqliteStore<ContractRecords>(dataDir, STORE_OPTIONS);
   await store.init();
   return store;
 }
@@ -86,7 +89,7 @@ export async function sqliteHarness(): Promise<StoreHarness> {
         db.prepare('UPDATE approvals SET status = ?, version = ?, in_force = ?, tilbud_id = ?, speciale = ?, level = ?, record = ? WHERE id = ?').run(
           record.status,
           record.version,
-          LIVE_STATUSES.includes(record.status) ? 1 : null,
+          isInForce(record.status) ? 1 : null,
           record.provider.tilbudId,
           record.speciale,
           record.level,
