@@ -24,10 +24,10 @@ export type ErrorKind = 'damage' | 'unavailable' | 'other';
 
 /** The primary result code of an SQLite error ('SQLITE_IOERR' for 'SQLITE_IOERR_FSYNC'), if it is one. */
 export function primaryCode(error: unknown): string | undefined {
-  // By its code, not `instanceof Database.SqliteError`: the native addon keeps the SqliteError class of
-  // the first copy of the module that loaded it, and a module registry (jest's, per test file) loads more.
+  // By its code, not by class: the native addon keeps the SqliteError class of the first copy of the
+  // module that loaded it, which another module registry (jest's, one per test file and realm) does not share.
   const code = (error as { code?: unknown } | null)?.code;
-  if (!(error instanceof Error) || typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
   const [prefix, name] = code.split('_');
   return `${prefix}_${name}`;
 }
