@@ -5,14 +5,17 @@ import { InvalidCursorError, StoreIntegrityError, StoreUnavailableError } from '
 import { HttpProblem, validationProblem } from './problem';
 import { isStackOverflow, pathLooksLikeCpr, tooDeepProblem } from './validation';
 
+const PROBLEM_BASE = 'https://specialfunktion.dk/problems/';
 const DOMAIN_STATUS = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422 } as const;
 
 /** Turn anything thrown into a problem; only HttpProblem / DomainError texts reach the client. */
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof DomainError) {
+    // A coded error's code is its problem type; an uncoded 422 is the general validation problem.
+    const type = error.code !== undefined ? `${PROBLEM_BASE}${error.code}` : error.kind === 'invalid' ? `${PROBLEM_BASE}validation` : undefined;
     return new HttpProblem(DOMAIN_STATUS[error.kind], error.message, {
-      ...(error.kind === 'invalid' ? { type: 'https://specialfunktion.dk/problems/validation' } : {}),
+      ...(type !== undefined ? { type } : {}),
       extensions: error.details,
     });
   }
