@@ -12,6 +12,7 @@ import type {
   DocumentCollection,
   StoreOptions,
   DocumentQuery,
+  EvaluationFilter,
   Page,
   PageRequest,
   StoredDocument,
@@ -43,7 +44,7 @@ export function assertPageRequest(page: PageRequest): void {
 }
 
 /** Given limit + 1 rows, the page and (if there were more) the cursor after its last item. */
-export function toPage<A extends StoredApproval>(rows: A[], limit: number): Page<A> {
+export function toPage<A extends { createdAt: string; id: string }>(rows: A[], limit: number): Page<A> {
   if (rows.length <= limit) return { items: rows };
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
@@ -61,6 +62,38 @@ export function assertFilter(filter: ApprovalFilter): void {
     const value = filter[key];
     if (value !== undefined && typeof value !== 'string') throw new TypeError(`approval filter ${key} must be a string`);
   }
+}
+
+const EVALUATION_FILTER_KEYS = ['tilbudId', 'speciale', 'tilsyn', 'from', 'to'] as const;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** As assertFilter, for evaluations; `from` and `to` must be YYYY-MM-DD dates (they are compared with createdAt). */
+export function assertEvaluationFilter(filter: EvaluationFilter): void {
+  for (const key of EVALUATION_FILTER_KEYS) {
+    const value = filter[key];
+    if (value !== undefined && typeof value !== 'string') throw new TypeError(`evaluation filter ${key} must be a string`);
+  }
+  for (const key of ['from', 'to'] as const) {
+    const value = filter[key];
+    if (value !== undefined && (!ISO_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00.000Z`)))) {
+      throw new TypeError(`evaluation filter ${key} must be a date (YYYY-MM-DD)`);
+    }
+  }
+}
+
+/**
+ * The createdAt bounds of an evaluation filter's days: createdAt >= since and createdAt < before, as ISO
+ * strings (createdAt is an ISO datetime in UTC, so string order is time order).
+ */
+export function createdAtRange(filter: EvaluationFilter): { since?: string; before?: string } {
+  const range: { since?: string; before?: string } = {};
+  if (filter.from !== undefined) range.since = `${filter.from}T00:00:00.000Z`;
+  if (filter.to !== undefined) {
+    const next = new Date(`${filter.to}T00:00:00.000Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    range.before = next.toISOString();
+  }
+  return range;
 }
 
 export function assertId(id: unknown, what = 'id'): asserts id is string {

@@ -22,11 +22,13 @@ import { MongoClient, type Db, type Filter, type MongoClientOptions } from 'mong
 import {
   assertChange,
   assertDocumentQuery,
+  assertEvaluationFilter,
   assertFilter,
   assertId,
   assertPageRequest,
   assertStoredDocument,
   byId,
+  createdAtRange,
   decodeCursor,
   deepFreeze,
   inForcePredicate,
@@ -39,7 +41,7 @@ import {
 import { StoreUnavailableError } from './errors';
 import { ChangeWriter, withoutMongoId } from './mongoCommit';
 import { guarded, isDuplicateKey, mapError } from './mongoErrors';
-import { HEAD_ID, collectionsOf, prepareDatabase, type MongoCollections } from './mongoSchema';
+import { HEAD_ID, collectionsOf, prepareDatabase, type MongoCollections, type MongoEvaluation } from './mongoSchema';
 import { COMMIT_BUDGET_MS, runTransaction } from './mongoTransaction';
 import type {
   ApprovalFilter,
@@ -52,6 +54,8 @@ import type {
   CommitOutcome,
   DocumentCollection,
   DocumentQuery,
+  EvaluationFilter,
+  ListedEvaluation,
   StoredEvaluation,
   RecordTypes,
   StoreOptions,
@@ -69,6 +73,9 @@ export const DEFAULT_DB_NAME = 'specialfunktion';
 
 const NO_ID = { _id: 0 } as const;
 const EVIDENCE_ONLY = { _id: 0, id: 1, evidence: 1 } as const;
+/** `providerTilsyn` is the store's own listing field (see mongoSchema.ts), not part of the record. */
+const EVALUATION_FIELDS = { _id: 0, providerTilsyn: 0 } as const;
+const LISTED_EVALUATION_FIELDS = { _id: 0, providerTilsyn: 0, evidence: 0 } as const;
 /** `inForce` is the store's own marker for the live_unique index (see mongoSchema.ts), not part of the record. */
 const APPROVAL_FIELDS = { _id: 0, inForce: 0 } as const;
 /** How long a commit may wait for this instance's earlier commits; its own transaction then has COMMIT_BUDGET_MS. */
@@ -173,19 +180,35 @@ export class MongoStore<R extends RecordTypes = RecordTypes> implements Store<R>
   // ---- evaluations -------------------------------------------------------------------------------
 
   async getEvaluation(id: string): Promise<R['evaluation'] | null> {
-    return withFrozenEvidence<R['evaluation']>(await this.findEvaluation(byEvaluationId(id), NO_ID));
+    return withFrozenEvidence<R['evaluation']>(await this.findEvaluation(byEvaluationId(id), EVALUATION_FIELDS));
   }
 
   async latestEvaluationForApproval(approvalId: string): Promise<R['evaluation'] | null> {
-    return withFrozenEvidence<R['evaluation']>(await this.findEvaluation(latestForApproval(approvalId), NO_ID));
+    return withFrozenEvidence<R['evaluation']>(await this.findEvaluation(latestForApproval(approvalId), EVALUATION_FIELDS));
   }
 
   async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord<R['evaluation']['evidence']> | null> {
     return evidenceOnRecord<R['evaluation']['evidence']>(await this.findEvaluation(byEvaluationId(id), EVIDENCE_ONLY));
   }
 
-  private findEvaluation(lookup: EvaluationLookup, projection: typeof NO_ID | typeof EVIDENCE_ONLY): Promise<StoredEvaluation | null> {
-    return guarded(() => this.c.evaluations.findOne(lookup.filter, { projection, ...(lookup.sort ? { sort: lookup.sort } : {}) }));
+  private findEvaluation(lookup: EvaluationLookup, projection: typeof EVALUATION_FIELDS | typeof EVIDENCE_ONLY): Promise<StoredEvaluation | null> {
+    return guarded(() => this.c.evaluations.findOne<StoredEvaluation>(lookup.filter, { projection, ...(lookup.sort ? { sort: lookup.sort } : {}) }));
+  }
+
+  async listEvaluations(filter: EvaluationFilter, page: PageRequest): Promise<Page<ListedEvaluation<R['evaluation']>>> {
+    assertEvaluationFilter(filter);
+    assertPageRequest(page);
+    const query = evaluationQuery(filter);
+    if (page.cursor !== undefined) {
+      const after = decodeCursor(page.cursor);
+      query.$or = [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, id: { $gt: after.id } }];
+    }
+    const rows = await guarded(() =>
+      this.c.evaluations
+        .find<ListedEvaluation<R['evaluation']>>(query, { projection: LISTED_EVALUATION_FIELDS, sort: { createdAt: 1, id: 1 }, limit: page.limit + 1 })
+        .toArray(),
+    );
+    return toPage(rows, page.limit);
   }
 
   // ---- approvals ---------------------------------------------------------------------------------
@@ -383,6 +406,18 @@ function evidenceOnRecord<Evidence>(row: { id: string; evidence?: unknown } | nu
 function withFrozenEvidence<E extends StoredEvaluation>(record: StoredEvaluation | null): E | null {
   if (record) deepFreeze(record.evidence);
   return record as E | null;
+}
+
+function evaluationQuery(filter: EvaluationFilter): Filter<MongoEvaluation> {
+  const query: Filter<MongoEvaluation> = {};
+  if (filter.tilbudId !== undefined) query['provider.tilbudId'] = filter.tilbudId;
+  if (filter.speciale !== undefined) query.speciale = filter.speciale;
+  if (filter.tilsyn !== undefined) query.providerTilsyn = filter.tilsyn;
+  const { since, before } = createdAtRange(filter);
+  if (since !== undefined || before !== undefined) {
+    query.createdAt = { ...(since !== undefined ? { $gte: since } : {}), ...(before !== undefined ? { $lt: before } : {}) };
+  }
+  return query;
 }
 
 function approvalQuery(filter: ApprovalFilter): Filter<StoredApproval> {

@@ -16,7 +16,7 @@ import type { ClientSession, Collection, Filter } from 'mongodb';
 import { approvalOf, brokenLink, nextAuditEntry } from './common';
 import { StoreIntegrityError } from './errors';
 import { refusalOf, type ChangeFacts } from './mongoRefusals';
-import { HEAD_ID, storedApproval, type MongoCollections, type MongoApproval } from './mongoSchema';
+import { HEAD_ID, storedApproval, storedEvaluation, type MongoCollections, type MongoApproval } from './mongoSchema';
 import { WriteRace } from './mongoTransaction';
 import type { InForce } from './common';
 import { type StoredApproval, type AuditEntry, type Change, type CommitOutcome } from './types';
@@ -86,7 +86,12 @@ export class ChangeWriter {
 
   /** The change's records, each a copy (insertOne adds `_id` to the object it is given). */
   private async writeRecords(change: Change, session: ClientSession): Promise<void> {
-    if (change.evaluation) await this.c.evaluations.insertOne(withoutMongoId({ ...change.evaluation }), { session });
+    if (change.evaluation) {
+      // Listed under its provider's tilsyn in the register (see mongoSchema.ts), read after any provider write of the change.
+      const tilbudId = change.evaluation.provider?.tilbudId ?? null;
+      const registered = tilbudId === null ? null : await this.c.providers.findOne({ tilbudId }, { session, projection: { _id: 0, tilsyn: 1 } });
+      await this.c.evaluations.insertOne(storedEvaluation(change.evaluation, registered?.tilsyn), { session });
+    }
     const approval = approvalOf(change);
     if (change.approval && approval) {
       if ('insert' in change.approval) {

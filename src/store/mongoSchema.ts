@@ -3,7 +3,12 @@
  *
  * - evaluations, approvals: the records as they are, with the driver's `_id`. An approval in force also
  *   carries `inForce: true`, the store's own marker (never returned) that the partial unique index
- *   live_unique covers: one approval in force per provider, speciale and level.
+ *   live_unique covers: one approval in force per provider, speciale and level. An evaluation carries
+ *   `providerTilsyn` (never returned): its provider's tilsyn in the register, or its evidence's while the
+ *   provider is not registered; evaluations are listed by it (EvaluationFilter.tilsyn), so they follow a
+ *   provider that moves without the record or its evidence being rewritten.
+ * - providers: the provider register, one document per tilbudId (unique), with a version for
+ *   compare-and-set updates.
  * - audit: the hash chain, one document per entry, unique on seq.
  * - auditHead: one document (`_id: 'head'`): the newest entry's seq, hash and time, written by every
  *   commit. An entry cut from the end no longer matches it, and every commit writing it serialises appends.
@@ -15,7 +20,7 @@ import { DOCUMENT_COLLECTIONS } from './common';
 import { LIVE_UNIQUE, guarded, isDuplicateKey, mapError } from './mongoErrors';
 import { transactionSupportProblem } from './mongoTransaction';
 import type { InForce } from './common';
-import type { StoredApproval, AuditEntry, DocumentCollection, StoredEvaluation, LeaseRecord, StoredDocument } from './types';
+import type { StoredApproval, AuditEntry, DocumentCollection, StoredEvaluation, StoredProvider, LeaseRecord, StoredDocument } from './types';
 
 /** The `_id` of the one document of the auditHead collection. */
 export const HEAD_ID = 'head';
@@ -30,9 +35,13 @@ export interface AuditHeadDocument {
 /** An approval as stored: the record, and the inForce marker while its status is in force. */
 export type MongoApproval = StoredApproval & { inForce?: true };
 
+/** An evaluation as stored: the record, and the tilsyn it is listed under (see the header). */
+export type MongoEvaluation = StoredEvaluation & { providerTilsyn?: string | null };
+
 export interface MongoCollections {
-  evaluations: Collection<StoredEvaluation>;
+  evaluations: Collection<MongoEvaluation>;
   approvals: Collection<MongoApproval>;
+  providers: Collection<StoredProvider>;
   audit: Collection<AuditEntry>;
   auditHead: Collection<AuditHeadDocument>;
   leases: Collection<LeaseRecord>;
@@ -42,8 +51,9 @@ export interface MongoCollections {
 
 export function collectionsOf(db: Db): MongoCollections {
   return {
-    evaluations: db.collection<StoredEvaluation>('evaluations'),
+    evaluations: db.collection<MongoEvaluation>('evaluations'),
     approvals: db.collection<MongoApproval>('approvals'),
+    providers: db.collection<StoredProvider>('providers'),
     audit: db.collection<AuditEntry>('audit'),
     auditHead: db.collection<AuditHeadDocument>('auditHead'),
     leases: db.collection<LeaseRecord>('leases'),
@@ -65,6 +75,7 @@ export async function prepareDatabase(db: Db, c: MongoCollections, inForceStatus
   await createCollections(db);
   await createIndexes(c);
   await markApprovalsInForce(c, inForceStatuses);
+  await markEvaluationsTilsyn(c);
   await recordAuditHead(c);
 }
 
@@ -92,7 +103,7 @@ async function refuseServersWithoutTransactions(db: Db): Promise<void> {
  * transaction (before 4.4, and in a transaction writing to more than one shard).
  */
 async function createCollections(db: Db): Promise<void> {
-  const names = ['evaluations', 'approvals', 'audit', 'auditHead', 'leases', 'migrations', ...DOCUMENT_COLLECTIONS];
+  const names = ['evaluations', 'approvals', 'providers', 'audit', 'auditHead', 'leases', 'migrations', ...DOCUMENT_COLLECTIONS];
   const existing = new Set((await guarded(() => db.listCollections({}, { nameOnly: true }).toArray())).map((c) => c.name));
   for (const name of names.filter((n) => !existing.has(n))) {
     try {
@@ -111,6 +122,17 @@ async function createIndexes(c: MongoCollections): Promise<void> {
       c.evaluations.createIndexes([
         { key: { id: 1 }, name: 'id_unique', unique: true },
         { key: { approvalId: 1, createdAt: -1, id: -1 }, name: 'approvalId_latest' },
+        // listEvaluations: pages in (createdAt, id) order, alone or of one provider, speciale or tilsyn.
+        { key: { createdAt: 1, id: 1 }, name: 'createdAt_id' },
+        { key: { 'provider.tilbudId': 1, createdAt: 1, id: 1 }, name: 'provider_tilbudId_createdAt_id' },
+        { key: { speciale: 1, createdAt: 1, id: 1 }, name: 'speciale_createdAt_id' },
+        { key: { providerTilsyn: 1, createdAt: 1, id: 1 }, name: 'providerTilsyn_createdAt_id' },
+      ]),
+      c.providers.createIndexes([
+        { key: { tilbudId: 1 }, name: 'tilbudId_unique', unique: true },
+        { key: { createdAt: 1, tilbudId: 1 }, name: 'createdAt_tilbudId' },
+        { key: { tilsyn: 1, createdAt: 1, tilbudId: 1 }, name: 'tilsyn_createdAt_tilbudId' },
+        { key: { kommunekode: 1, createdAt: 1, tilbudId: 1 }, name: 'kommunekode_createdAt_tilbudId' },
       ]),
       c.approvals.createIndexes([
         { key: { id: 1 }, name: 'id_unique', unique: true },
@@ -157,6 +179,21 @@ async function markApprovalsInForce(c: MongoCollections, inForceStatuses: readon
 }
 
 /**
+ * Evaluations stored before they were listed lack `providerTilsyn`: each gets its provider's tilsyn from
+ * the register, or its evidence's, once per database (a note in `migrations`). Every evaluation stored
+ * since has it from its insert.
+ */
+async function markEvaluationsTilsyn(c: MongoCollections): Promise<void> {
+  if (await guarded(() => c.migrations.findOne({ _id: 'evaluations.providerTilsyn' }))) return;
+  await guarded(() => c.evaluations.updateMany({ providerTilsyn: { $exists: false } }, [{ $set: { providerTilsyn: { $ifNull: ['$provider.tilsyn', null] } } }]));
+  const registered = await guarded(() => c.providers.find({}, { projection: { _id: 0, tilbudId: 1, tilsyn: 1 } }).toArray());
+  for (const { tilbudId, tilsyn } of registered) {
+    await guarded(() => c.evaluations.updateMany({ 'provider.tilbudId': tilbudId, providerTilsyn: { $ne: tilsyn } }, { $set: { providerTilsyn: tilsyn } }));
+  }
+  await guarded(() => c.migrations.updateOne({ _id: 'evaluations.providerTilsyn' }, { $set: { at: new Date().toISOString() } }, { upsert: true }));
+}
+
+/**
  * A database whose log was written before the head document existed has entries and no head: its newest
  * entry becomes the recorded head, once per database (a note in `migrations`). Once the note is there, a
  * missing head is not adopted again: a head deleted behind the service's back is a broken chain, not a
@@ -175,6 +212,12 @@ async function recordAuditHead(c: MongoCollections): Promise<void> {
     }
   }
   await guarded(() => c.migrations.updateOne({ _id: 'audit.head' }, { $set: { at: new Date().toISOString() } }, { upsert: true }));
+}
+
+/** An evaluation as stored: a copy of the record without `_id`, listed under `tilsyn` (the register's, when given). */
+export function storedEvaluation(record: StoredEvaluation, registeredTilsyn: string | undefined): MongoEvaluation {
+  const { _id: _ignored, providerTilsyn: _marker, ...rest } = record as StoredEvaluation & { _id?: unknown; providerTilsyn?: unknown };
+  return { ...rest, providerTilsyn: registeredTilsyn ?? record.provider?.tilsyn ?? null };
 }
 
 /**

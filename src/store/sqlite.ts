@@ -31,11 +31,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
   assertDocumentQuery,
+  assertEvaluationFilter,
   assertFilter,
   assertId,
   assertPageRequest,
   assertStoredDocument,
   byId,
+  createdAtRange,
   decodeCursor,
   DOCUMENT_COLLECTIONS,
   iterateApprovals,
@@ -63,7 +65,8 @@ import type {
   Change,
   DocumentCollection,
   DocumentQuery,
-  StoredEvaluation,
+  EvaluationFilter,
+  ListedEvaluation,
   RecordTypes,
   StoreOptions,
   EvidenceOnRecord,
@@ -186,6 +189,23 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
     assertId(id);
     const row = this.use('read evidence', (c) => c.sql.evidence.get(id));
     return row ? { evaluationId: row.id, evidence: evidenceFrom(row.evidence) as R['evaluation']['evidence'] } : null;
+  }
+
+  async listEvaluations(filter: EvaluationFilter, page: PageRequest): Promise<Page<ListedEvaluation<R['evaluation']>>> {
+    assertEvaluationFilter(filter);
+    assertPageRequest(page);
+    const where = evaluationWhere(filter);
+    if (page.cursor !== undefined) {
+      const after = decodeCursor(page.cursor);
+      where.clauses.push('(created_at, id) > (?, ?)');
+      where.params.push(after.createdAt, after.id);
+    }
+    const sql = `SELECT record FROM evaluations ${whereSql(where.clauses)} ORDER BY created_at, id LIMIT ?`;
+    const rows = this.use('list evaluations', (c) => c.statement<{ record: string }>(sql).all(...where.params, page.limit + 1));
+    return toPage(
+      rows.map((row) => JSON.parse(row.record) as ListedEvaluation<R['evaluation']>),
+      page.limit,
+    );
   }
 
   // ---- approvals ---------------------------------------------------------------------------------
@@ -378,6 +398,23 @@ function approvalWhere(filter: ApprovalFilter): { clauses: string[]; params: str
     clauses.push('valid_until < ?');
     params.push(filter.expiringBefore);
   }
+  return { clauses, params };
+}
+
+function evaluationWhere(filter: EvaluationFilter): { clauses: string[]; params: string[] } {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  const add = (clause: string, value: string | undefined) => {
+    if (value === undefined) return;
+    clauses.push(clause);
+    params.push(value);
+  };
+  add('tilbud_id = ?', filter.tilbudId);
+  add('speciale = ?', filter.speciale);
+  add('tilsyn = ?', filter.tilsyn);
+  const { since, before } = createdAtRange(filter);
+  add('created_at >= ?', since);
+  add('created_at < ?', before);
   return { clauses, params };
 }
 

@@ -40,7 +40,11 @@ export class ChangeWriter {
       newestTwo: db.prepare<[], AuditRow>('SELECT seq, hash, entry FROM audit ORDER BY seq DESC LIMIT 2'),
       head: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE one = 1'),
       insertEvidence: db.prepare('INSERT OR IGNORE INTO evidence (sha256, json) VALUES (@sha256, @json)'),
-      insertEvaluation: db.prepare('INSERT INTO evaluations (id, approval_id, created_at, evidence_sha256, record) VALUES (@id, @approvalId, @createdAt, @evidenceSha256, @record)'),
+      // Listed under the provider's tilsyn in the register when it is registered, else the evidence's.
+      insertEvaluation: db.prepare(
+        `INSERT INTO evaluations (id, approval_id, tilbud_id, speciale, tilsyn, created_at, evidence_sha256, record)
+         VALUES (@id, @approvalId, @tilbudId, @speciale, COALESCE((SELECT tilsyn FROM providers WHERE tilbud_id = @tilbudId), @tilsyn), @createdAt, @evidenceSha256, @record)`,
+      ),
       approvalExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM approvals WHERE id = ?'),
       insertApproval: db.prepare(`INSERT INTO approvals (${APPROVAL_COLUMNS}) VALUES (${APPROVAL_VALUES})`),
       updateApproval: db.prepare(

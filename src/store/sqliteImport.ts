@@ -42,7 +42,7 @@ interface ImportRows {
 }
 
 /** Tables whose rows make a record; leases are left out (a lease taken on an empty store is no record). */
-const RECORD_TABLES = ['evaluations', 'approvals', 'audit', 'audit_head', 'documents'] as const;
+const RECORD_TABLES = ['evaluations', 'approvals', 'providers', 'audit', 'audit_head', 'documents'] as const;
 
 /** prepareChange builds an evaluation's and a document's rows from a change, which needs an entry: this one is not written. */
 const UNUSED_ENTRY: AuditInput = { at: '', subject: '', action: '', entityType: '', entityId: '', summary: {} };
@@ -67,7 +67,11 @@ export async function importRows(records: ImportedRecords, inForce: InForce): Pr
 export function writeImport(db: Database.Database, rows: ImportRows): void {
   const sql = {
     evidence: db.prepare('INSERT OR IGNORE INTO evidence (sha256, json) VALUES (@sha256, @json)'),
-    evaluation: db.prepare('INSERT INTO evaluations (id, approval_id, created_at, evidence_sha256, record) VALUES (@id, @approvalId, @createdAt, @evidenceSha256, @record)'),
+    // The register is empty in an empty store: each evaluation is listed under its evidence's tilsyn.
+    evaluation: db.prepare(
+      `INSERT INTO evaluations (id, approval_id, tilbud_id, speciale, tilsyn, created_at, evidence_sha256, record)
+       VALUES (@id, @approvalId, @tilbudId, @speciale, @tilsyn, @createdAt, @evidenceSha256, @record)`,
+    ),
     approval: db.prepare(
       `INSERT INTO approvals (id, speciale, level, status, tilsyn, tilbud_id, cvr, valid_until, created_at, version, in_force, record)
        VALUES (@id, @speciale, @level, @status, @tilsyn, @tilbudId, @cvr, @validUntil, @createdAt, @version, @inForce, @record)`,

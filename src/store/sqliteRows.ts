@@ -14,6 +14,10 @@ export interface EvidenceRow {
 export interface EvaluationRow {
   id: string;
   approvalId: string | null;
+  tilbudId: string | null;
+  speciale: string | null;
+  /** The evidence's tilsyn; the store writes the register's instead when the provider is registered. */
+  tilsyn: string | null;
   createdAt: string;
   /** The record without its evidence. */
   record: string;
@@ -60,6 +64,9 @@ export function prepareChange(change: Change, inForce: InForce): PreparedChange 
     prepared.evaluation = {
       id: rest.id,
       approvalId: rest.approvalId ?? null,
+      tilbudId: rest.provider?.tilbudId ?? null,
+      speciale: rest.speciale ?? null,
+      tilsyn: rest.provider?.tilsyn ?? null,
       createdAt: rest.createdAt,
       record: JSON.stringify(rest),
       evidenceSha256: prepared.evidence?.sha256 ?? null,

@@ -16,13 +16,22 @@
  * - audit_head: one row, the newest entry's seq and hash, written by every commit. An entry cut from the
  *   end of the log no longer matches it.
  * - leases, documents: operational state (batch leases, run records, idempotency keys).
+ *
+ * Version 2 (the provider register, evaluations listed):
+ * - providers: the register, one row per tilbudId: the record, its `tilsyn` and `kommunekode`, and a version
+ *   for compare-and-set updates (a provider moved to another municipality).
+ * - evaluations gain `tilbud_id`, `speciale` and `tilsyn` columns, filled from each record (existing rows
+ *   are backfilled from theirs), with an index per filter in (created_at, id) order. `tilsyn` is the
+ *   provider's: the register's for a registered provider (written with the evaluation, and rewritten for
+ *   all of a provider's evaluations when the register's tilsyn changes), else the evidence's. The
+ *   records themselves, and the evidence, are never rewritten.
  */
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** MIGRATIONS[v] takes a database from version v to v + 1. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE IF NOT EXISTS evidence (
     sha256 TEXT PRIMARY KEY,
@@ -79,6 +88,31 @@ const MIGRATIONS: readonly string[] = [
     record TEXT NOT NULL,
     PRIMARY KEY (collection, id)
   );
+  `,
+  `
+  CREATE TABLE providers (
+    tilbud_id TEXT PRIMARY KEY,
+    tilsyn TEXT NOT NULL,
+    kommunekode TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX providers_by_created ON providers (created_at, tilbud_id);
+  CREATE INDEX providers_by_tilsyn ON providers (tilsyn, created_at, tilbud_id);
+  CREATE INDEX providers_by_kommune ON providers (kommunekode, created_at, tilbud_id);
+
+  ALTER TABLE evaluations ADD COLUMN tilbud_id TEXT;
+  ALTER TABLE evaluations ADD COLUMN speciale TEXT;
+  ALTER TABLE evaluations ADD COLUMN tilsyn TEXT;
+  UPDATE evaluations SET
+    tilbud_id = json_extract(record, '$.provider.tilbudId'),
+    speciale = json_extract(record, '$.speciale'),
+    tilsyn = json_extract(record, '$.provider.tilsyn');
+  CREATE INDEX evaluations_by_created ON evaluations (created_at, id);
+  CREATE INDEX evaluations_by_provider ON evaluations (tilbud_id, created_at, id);
+  CREATE INDEX evaluations_by_speciale ON evaluations (speciale, created_at, id);
+  CREATE INDEX evaluations_by_tilsyn ON evaluations (tilsyn, created_at, id);
   `,
 ];
 

@@ -29,8 +29,26 @@ export interface StoredApproval {
 export interface StoredEvaluation {
   id: string;
   approvalId?: string;
+  speciale: string;
+  /** The provider as the evidence named it: its tilsyn counts only while the provider is not in the register. */
+  provider: { tilbudId: string; tilsyn: string };
   createdAt: string;
   evidence: unknown;
+}
+
+/**
+ * What the store needs to know of a provider in the register, keyed by its tilbudId. The provider's
+ * `tilsyn` is the one its evaluations are listed under (EvaluationFilter.tilsyn), whatever the evidence
+ * of each said.
+ */
+export interface StoredProvider {
+  tilbudId: string;
+  tilsyn: string;
+  kommunekode: string;
+  /** ISO datetime: when it was registered. Providers are listed in (createdAt, tilbudId) order. */
+  createdAt: string;
+  /** Optimistic concurrency: 1 on insert, +1 on every committed update. */
+  version: number;
 }
 
 /** The record types a store keeps: the domain names its own (DomainRecords). */
@@ -38,6 +56,9 @@ export interface RecordTypes {
   approval: StoredApproval;
   evaluation: StoredEvaluation;
 }
+
+/** An evaluation as listed: the record without its evidence (read that alone with getEvaluationEvidence). */
+export type ListedEvaluation<E extends StoredEvaluation = StoredEvaluation> = Omit<E, 'evidence'>;
 
 export interface StoreOptions {
   /**
@@ -89,6 +110,20 @@ export interface ApprovalFilter {
   cvr?: string;
   /** Only approvals with validUntil < this date (YYYY-MM-DD). */
   expiringBefore?: string;
+}
+
+export interface EvaluationFilter {
+  tilbudId?: string;
+  speciale?: string;
+  /**
+   * The provider's socialtilsyn: the register's for a registered provider (so evaluations follow a
+   * provider that moves), else the one the evaluation's evidence named.
+   */
+  tilsyn?: string;
+  /** Created on or after this day (YYYY-MM-DD, UTC, as createdAt is). */
+  from?: string;
+  /** Created on or before this day (YYYY-MM-DD, UTC). */
+  to?: string;
 }
 
 export interface Page<T> {
@@ -181,6 +216,12 @@ export interface Store<R extends RecordTypes = RecordTypes> {
    * only that of every approval, and the explained result is the larger part of a record.
    */
   getEvaluationEvidence(id: string): Promise<EvidenceOnRecord<R['evaluation']['evidence']> | null>;
+  /**
+   * Evaluations matching every given filter field, without their evidence, ordered by (createdAt, id).
+   * Rejects with InvalidCursorError for a cursor it did not issue, TypeError for a filter value that is
+   * not a string (or, for from/to, not a YYYY-MM-DD date).
+   */
+  listEvaluations(filter: EvaluationFilter, page: PageRequest): Promise<Page<ListedEvaluation<R['evaluation']>>>;
 
   getApproval(id: string): Promise<R['approval'] | null>;
   /** Ordered by (createdAt, id). Rejects with InvalidCursorError for a cursor it did not issue. */

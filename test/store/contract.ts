@@ -9,6 +9,7 @@ import { approvalContract } from './contract/approvals';
 import { auditContract } from './contract/audit';
 import { auditTamperingContract } from './contract/auditTampering';
 import { evaluationContract } from './contract/evaluations';
+import { evaluationListingContract } from './contract/evaluationListing';
 import { listingContract } from './contract/listing';
 import { operationalContract } from './contract/operational';
 import type { ContractContext } from './contract/support';
@@ -63,6 +64,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
     });
 
     evaluationContract(context);
+    evaluationListingContract(context);
     approvalContract(context);
     listingContract(context);
     auditContract(context);

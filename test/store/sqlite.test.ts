@@ -1,11 +1,13 @@
 import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LegacyStoreError, StoreIntegrityError, StoreUnavailableError } from '../../src/store/errors';
 import { storeError } from '../../src/store/sqliteErrors';
-import type { AuditInput } from '../../src/store/types';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqliteSchema';
+import type { AuditInput, EvaluationFilter } from '../../src/store/types';
 import { storeContract } from './contract';
-import { approval, evaluation, type ContractStore } from './support/fixtures';
+import { approval, evaluation, provider, type ContractStore } from './support/fixtures';
 import { DB_FILE, openStore, sqliteHarness, tempDir, withDatabase } from './support/sqliteHarness';
 import { startWriter } from './support/writerProcess';
 
@@ -36,7 +38,8 @@ describe('SqliteStore on disk', () => {
   describe('the database file', () => {
     it('runs in WAL mode with durable commits (synchronous FULL) and foreign keys, at the current schema version', async () => {
       const store = track(await openStore(dataDir));
-      expect(store.settings()).toEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: true, busyTimeoutMs: 5000, schemaVersion: 1 });
+      expect(store.settings()).toEqual({ journalMode: 'wal', synchronous: 2, foreignKeys: true, busyTimeoutMs: 5000, schemaVersion: SCHEMA_VERSION });
+      expect(SCHEMA_VERSION).toBe(2);
       // WAL is a property of the file: another connection sees it too.
       withDatabase(dataDir, (db) => expect(db.pragma('journal_mode', { simple: true })).toBe('wal'));
     });
@@ -61,6 +64,41 @@ describe('SqliteStore on disk', () => {
       withDatabase(dataDir, (db) => {
         expect(db.prepare('SELECT COUNT(*) AS n FROM evidence').get()).toEqual({ n: 2 });
         expect(db.prepare('SELECT COUNT(*) AS n FROM evaluations').get()).toEqual({ n: 4 });
+      });
+    });
+
+    it('a database of schema version 1 is migrated at open: its evaluations are listed by provider, speciale, tilsyn and day, their records and evidence unchanged', async () => {
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      const v1 = new Database(dbFile());
+      v1.exec(MIGRATIONS[0]);
+      v1.pragma('user_version = 1');
+      const old = [
+        evaluation({ provider: provider({ tilbudId: 'T-1', tilsyn: 'Nord' }), speciale: 'autisme', createdAt: '2026-01-05T09:00:00.000Z', evidence: { n: 1 } }),
+        evaluation({ provider: provider({ tilbudId: 'T-2', tilsyn: 'Øst' }), speciale: 'autisme', createdAt: '2026-01-06T09:00:00.000Z', evidence: { n: 2 } }),
+        evaluation({ provider: provider({ tilbudId: 'T-1', tilsyn: 'Nord' }), speciale: 'erhvervet-hjerneskade', createdAt: '2026-01-07T09:00:00.000Z', evidence: { n: 3 } }),
+      ];
+      for (const e of old) {
+        const { evidence, ...rest } = e;
+        const json = JSON.stringify(evidence);
+        const sha256 = createHash('sha256').update(json).digest('hex');
+        v1.prepare('INSERT INTO evidence (sha256, json) VALUES (?, ?)').run(sha256, json);
+        v1.prepare('INSERT INTO evaluations (id, approval_id, created_at, evidence_sha256, record) VALUES (?, NULL, ?, ?, ?)').run(e.id, e.createdAt, sha256, JSON.stringify(rest));
+      }
+      v1.close();
+
+      const store = track(await openStore(dataDir));
+      expect(store.settings().schemaVersion).toBe(2);
+      const ids = async (filter: EvaluationFilter) => (await store.listEvaluations(filter, { limit: 10 })).items.map((e) => e.id);
+      expect(await ids({})).toEqual(old.map((e) => e.id));
+      expect(await ids({ tilbudId: 'T-1' })).toEqual([old[0].id, old[2].id]);
+      expect(await ids({ tilsyn: 'Øst' })).toEqual([old[1].id]);
+      expect(await ids({ speciale: 'erhvervet-hjerneskade' })).toEqual([old[2].id]);
+      expect(await ids({ from: '2026-01-06', to: '2026-01-06' })).toEqual([old[1].id]);
+      for (const e of old) expect(await store.getEvaluation(e.id)).toEqual(e);
+      // The listing is served by the new indexes.
+      withDatabase(dataDir, (db) => {
+        const plan = db.prepare("EXPLAIN QUERY PLAN SELECT record FROM evaluations WHERE tilsyn = ? ORDER BY created_at, id LIMIT 5").all('Nord') as { detail: string }[];
+        expect(plan.map((p) => p.detail).join(' ')).toMatch(/evaluations_by_tilsyn/);
       });
     });
 
