@@ -27,8 +27,10 @@ async function main() {
   const store = integrity.guard(rawStore);
   const rechecker = new Rechecker({ store, rules, clock });
   const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: 'bench' });
+  // The time at each progress report (every 100 approvals), to compare the run's first tenth with its last in one process.
+  const progress: { examined: number; at: number }[] = [];
   const runStart = Date.now();
-  const run = await batch.run();
+  const run = await batch.run((r) => progress.push({ examined: r.examined, at: Date.now() }));
   const runMs = Date.now() - runStart;
   const peakRssMb = maxRssMb();
   const verifyStart = Date.now();
@@ -44,6 +46,7 @@ async function main() {
       rechecked: Object.values(done).reduce((a, b) => a + b, 0),
       skipped,
       runMs,
+      ...perApprovalAtEnds(progress),
       peakRssMb,
       peakRssAtOpenMb,
       verifyMs,
@@ -52,6 +55,17 @@ async function main() {
       status: run.status,
     }),
   );
+}
+
+/** Ms per approval over the run's first and last tenth (whole progress steps), from the progress times. */
+function perApprovalAtEnds(progress: { examined: number; at: number }[]): { firstTenthMs?: number; lastTenthMs?: number } {
+  const steps = progress.filter((p, i) => i === 0 || p.examined > progress[i - 1].examined);
+  const total = steps[steps.length - 1]?.examined ?? 0;
+  const tenth = Math.max(100, Math.round(total / 10 / 100) * 100);
+  const at = (examined: number) => steps.find((p) => p.examined === examined)?.at;
+  const [a, b, c, d] = [at(100), at(100 + tenth), at(total - tenth), at(total)];
+  if (total < 1000 || a === undefined || b === undefined || c === undefined || d === undefined) return {};
+  return { firstTenthMs: (b - a) / tenth, lastTenthMs: (d - c) / tenth };
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { evaluate } from '../src/evaluation/evaluate';
 import type { Evidence } from '../src/evidence/types';
 import type { RulesCatalogue } from '../src/rules/catalogue';
@@ -12,6 +11,7 @@ import { IN_FORCE_STATUSES } from '../src/approvals/status';
 import { SqliteStore } from '../src/store/sqlite';
 import { evaluationBody } from './http';
 import { median } from './timing';
+import { observeTransactions, type Transaction } from './transactions';
 
 /**
  * The cost of one durable commit on this machine: a stored evaluation of a real case (the HTTP bench's
@@ -24,20 +24,14 @@ import { median } from './timing';
  * The same number of commits per contender, the contenders interleaved round by round on one store, medians.
  * Each provider's evidence differs (its tilbudId), so every commit stores its own evidence as a real one does.
  *
- * Transactions are observed by wrapping better-sqlite3's Database#transaction while the store opens (see
- * observeTransactions): how many changes each wrote and how long it held the event loop (better-sqlite3
- * is synchronous, so the thread waits for the fsync).
+ * Transactions are observed (transactions.ts): how many changes each wrote and how long it held the event
+ * loop (better-sqlite3 is synchronous, so the thread waits for the fsync).
  *
  * Not measured: the same with synchronous=NORMAL. The store sets FULL when it opens the file and has no
  * hook to change it (settings() only reads the pragmas); src/ is not changed for the bench.
  */
 
 export const IN_FLIGHT = [8, 32, 128] as const;
-
-interface Transaction {
-  changes: number;
-  us: number;
-}
 
 /** One contender in one round. */
 interface Sample {
@@ -112,62 +106,6 @@ async function changeMaker(rules: RulesCatalogue): Promise<() => RecordChange> {
         summary: { speciale: record.speciale, level: record.level, tilbudId: provider.tilbudId, rulesetVersion: record.rulesetVersion, overall: record.overall, evidenceHash: record.evidenceHash },
       },
     };
-  };
-}
-
-type TransactionFn = ((...args: unknown[]) => unknown) & Record<'deferred' | 'immediate' | 'exclusive', (...args: unknown[]) => unknown>;
-
-/**
- * Records every transaction of the connections opened until `stop()`: how long it took (the thread is
- * held for all of it) and how many audit entries it appended (one per change). Wraps better-sqlite3's
- * public `Database#transaction`, so it needs nothing of the store's insides but the audit_head table;
- * savepoints (a transaction function called inside another) are not counted.
- */
-function observeTransactions(): { take(): Transaction[]; stop(): void } {
-  const prototype = Database.prototype as unknown as { transaction: (fn: (...args: unknown[]) => unknown) => TransactionFn };
-  const original = prototype.transaction;
-  let log: Transaction[] = [];
-  const heads = new WeakMap<Database.Database, Database.Statement<[], { seq: number }>>();
-  const headOf = (db: Database.Database): number | null => {
-    let statement = heads.get(db);
-    if (!statement) {
-      try {
-        statement = db.prepare<[], { seq: number }>('SELECT seq FROM audit_head WHERE one = 1');
-      } catch {
-        // Not there yet (the schema's own transactions when the file is new) or not there at all.
-        return null;
-      }
-      heads.set(db, statement);
-    }
-    return statement.get()?.seq ?? 0;
-  };
-  prototype.transaction = function (this: Database.Database, fn) {
-    const db = this;
-    const made = original.call(db, fn);
-    const timed = (variant: (...args: unknown[]) => unknown) =>
-      function (this: unknown, ...args: unknown[]) {
-        if (db.inTransaction) return variant.apply(this, args);
-        const before = headOf(db);
-        const start = process.hrtime.bigint();
-        try {
-          return variant.apply(this, args);
-        } finally {
-          const us = Number(process.hrtime.bigint() - start) / 1e3;
-          const after = headOf(db);
-          log.push({ us, changes: before === null || after === null ? Number.NaN : after - before });
-        }
-      };
-    return Object.assign(timed(made), { deferred: timed(made.deferred), immediate: timed(made.immediate), exclusive: timed(made.exclusive), database: db }) as TransactionFn;
-  };
-  return {
-    take: () => {
-      const taken = log;
-      log = [];
-      return taken;
-    },
-    stop: () => {
-      prototype.transaction = original;
-    },
   };
 }
 

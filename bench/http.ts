@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { median } from './timing';
+import type { Transaction } from './transactions';
 
 const TOKEN = 'bench-admin-token-0123456789';
 
@@ -15,12 +16,19 @@ export function evaluationBody(): string {
 
 /**
  * POST /v1/evaluations under load at 1, 8 and 32 connections, beside a trivial route of the same
- * process (the limit). The service runs in a child process; autocannon runs here.
+ * process (the limit), and how many evaluations the store committed per transaction meanwhile (group
+ * commit). The service runs in a child process; autocannon runs here.
  */
 export async function benchHttp(quick: boolean) {
-  const child = spawn(process.execPath, [path.join(__dirname, 'httpServer.js'), TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(__dirname, 'httpServer.js'), TOKEN], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  /** The server's store transactions since the last call. */
+  const transactions = () =>
+    new Promise<Transaction[]>((resolve) => {
+      child.once('message', (message) => resolve(message as Transaction[]));
+      child.send('transactions');
+    });
   const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.once('data', (d) => resolve(JSON.parse(String(d)).port));
+    child.stdout?.once('data', (d) => resolve(JSON.parse(String(d)).port));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
   const url = `http://127.0.0.1:${port}`;
@@ -28,7 +36,17 @@ export async function benchHttp(quick: boolean) {
   const duration = quick ? 3 : 6;
   const rounds = quick ? 1 : 3;
 
-  type Row = { connections: number; route: string; requestsPerSecond: number; p50: number; p99: number; rounds: number };
+  type Row = {
+    connections: number;
+    route: string;
+    requestsPerSecond: number;
+    p50: number;
+    p99: number;
+    rounds: number;
+    /** POST: commits per store transaction (group commit; the mean over the rounds' transactions) and the median time a transaction held the server's thread. */
+    commitsPerTransaction?: number;
+    transactionMs?: number;
+  };
   const rows: Row[] = [];
   const ratios: { connections: number; ratio: number }[] = [];
   const load = async (route: 'GET /health' | 'POST /v1/evaluations', connections: number) => {
@@ -52,9 +70,12 @@ export async function benchHttp(quick: boolean) {
       // The two routes alternate, round by round, so machine noise hits both alike; ratios are per round.
       const samples = { trivial: [] as autocannon.Result[], evaluation: [] as autocannon.Result[] };
       const roundRatios: number[] = [];
+      const commits: Transaction[] = [];
       for (let round = 0; round < rounds; round++) {
         const trivial = await load('GET /health', connections);
+        await transactions();
         const evaluation = await load('POST /v1/evaluations', connections);
+        commits.push(...(await transactions()).filter((t) => t.changes > 0));
         samples.trivial.push(trivial);
         samples.evaluation.push(evaluation);
         roundRatios.push(evaluation.requests.average / trivial.requests.average);
@@ -67,6 +88,9 @@ export async function benchHttp(quick: boolean) {
           p50: median(results.map((r) => r.latency.p50)),
           p99: median(results.map((r) => r.latency.p99)),
           rounds,
+          ...(route === 'POST /v1/evaluations' && commits.length > 0
+            ? { commitsPerTransaction: commits.reduce((n, t) => n + t.changes, 0) / commits.length, transactionMs: median(commits.map((t) => t.us)) / 1000 }
+            : {}),
         });
       }
       ratios.push({ connections, ratio: median(roundRatios) });

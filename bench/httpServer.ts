@@ -14,10 +14,12 @@ import { RulesCatalogue } from '../src/rules/catalogue';
 import { checkRulesTree } from '../src/rules/validate';
 import { recordIntegrity } from '../src/server';
 import { systemClock } from '../src/time/clock';
+import { observeTransactions } from './transactions';
 
 /**
  * The service for the HTTP benchmark, in its own process so the load generator does not share its
- * core: the real app on a fresh embedded store; prints its port, stops on SIGTERM.
+ * core: the real app on a fresh embedded store; prints its port, answers 'transactions' on its IPC
+ * channel with the store's transactions since the last ask, stops on SIGTERM.
  */
 async function main() {
   const token = process.argv[2];
@@ -26,6 +28,11 @@ async function main() {
   writeFileSync(tokensFile, JSON.stringify([{ sha256: tokenHash(token), subject: 'bench', role: 'admin' }]));
   const rules = new RulesCatalogue(checkRulesTree(path.resolve(__dirname, '../../rules')).rulesets.map((r) => r.ruleset));
   const dataDir = path.join(dir, 'data');
+  // The store's transactions, handed to the bench (over the IPC channel) when it asks: how many requests' commits each held.
+  const observed = observeTransactions();
+  process.on('message', (message) => {
+    if (message === 'transactions') process.send?.(observed.take());
+  });
   const rawStore = createRecordStore({ dataDir });
   await rawStore.init();
   // As the service starts: a signing key, the record verified, writes through the integrity guard.
