@@ -84,10 +84,52 @@ export interface ApprovalRecord {
   updatedAt: string;
 }
 
+/** Where a provider is: its municipality, and the region and socialtilsyn that follow from it. */
+export interface ProviderLocation {
+  kommunekode: string;
+  region: string;
+  tilsyn: Tilsyn;
+}
+
+/** A provider moved to another municipality (by an admin) or tilsyn (a reassignment run after the geography data changed). */
+export interface ProviderMove {
+  at: string;
+  by: string;
+  trigger: 'admin' | 'reassignment';
+  reason: string;
+  from: ProviderLocation;
+  to: ProviderLocation;
+  /** The provider's approvals that moved with it. */
+  approvalIds: string[];
+}
+
+/**
+ * The provider register, keyed by Tilbudsportalen's tilbudId: who the provider is (CVR, name) and where
+ * (municipality, and so region and socialtilsyn). Registered with the provider's first stored evaluation;
+ * evidence naming another CVR or municipality for it is refused, and only an admin moves it. Access to the
+ * provider's approvals and evaluations goes by its tilsyn here, not by what a piece of evidence says.
+ */
+export interface ProviderRecord extends ProviderLocation {
+  tilbudId: string;
+  cvr: string;
+  name: string;
+  /** ISO datetime it was registered, and by whom. */
+  createdAt: string;
+  createdBy: string;
+  /** The evaluation it was registered with. */
+  evaluationId: string;
+  updatedAt: string;
+  /** Optimistic concurrency: 1 on insert, +1 on every committed update. */
+  version: number;
+  /** Oldest first. */
+  moves: ProviderMove[];
+}
+
 /** The records this domain keeps. */
 export interface DomainRecords {
   approval: ApprovalRecord;
   evaluation: EvaluationRecord;
+  provider: ProviderRecord;
 }
 
 /** The store as the domain uses it. */

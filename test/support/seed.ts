@@ -5,10 +5,10 @@
  */
 import { approvalState } from '../../src/approvals/fold';
 import type { ApprovalRecord } from '../../src/approvals/records';
-import type { Change, CommitOutcome, Store, StoredEvaluation } from '../../src/store/types';
+import type { Change, CommitOutcome, RecordTypes, Store } from '../../src/store/types';
 
 /** Stores whose approvals are the domain's (the evaluations may be the contract's free-form ones). */
-type Seedable = { approval: ApprovalRecord; evaluation: StoredEvaluation };
+type Seedable = RecordTypes & { approval: ApprovalRecord };
 
 function committed(outcome: CommitOutcome, what: string): void {
   if (!outcome.committed) throw new Error(`${what} was refused: ${outcome.reason}`);
