@@ -156,7 +156,7 @@ function damagedStore(store: RecordStore, error: StoreIntegrityError, logger: Lo
   return { store: gated, isOpen: () => false, stop: async () => undefined };
 }
 
-const DECISIONS = new Set(['approval.approved', 'approval.rejected', 'approval.revoked', 'approval.renewed']);
+const DECISIONS = new Set(['approval.approved', 'approval.rejected', 'approval.revoked', 'approval.renewed', 'approval.assigned']);
 
 /**
  * Integrity of the record for a process that writes to it: the full check's last result, writes refused

@@ -6,6 +6,7 @@ import type { ApprovalRecord, RecordStore } from './records';
 import { IN_FORCE_STATUSES } from './status';
 import { today, type Clock } from '../time/clock';
 import { dueReason, type PlannedRecheck, type RecheckOutcome, type Rechecker } from './recheck';
+import { flagAgain } from './advisory';
 
 export const BATCH_LEASE = 'recheck-batch';
 export const BATCH_SUBJECT = 'system:recheck';
@@ -167,17 +168,30 @@ export class RecheckBatch {
   }
 
   /**
-   * Commits planned re-checks in one transaction, each with its entry. One refused because its approval
-   * changed since it was read (an inspector's decision) is re-checked again on its own; one refused as a
-   * duplicate was done by another run meanwhile.
+   * Commits planned re-checks in one transaction, each with its entry (an expiry with the flags of the
+   * rådgivningsfunktioner resting on it). One refused because its approval changed since it was read (an
+   * inspector's decision) is re-checked again on its own; one refused as a duplicate was done by another run
+   * meanwhile. A flag refused while its expiry committed is raised again at once.
    */
   private async commitGroup(group: PlannedRecheck[], run: RecheckRun, failed: (approvalId: string, error: unknown) => void): Promise<void> {
     if (group.length === 0) return;
-    const outcomes = await this.deps.store.commitMany(group.map((p) => p.change));
-    for (const [i, outcome] of outcomes.entries()) {
-      const { result, again } = group[i];
+    const all = await this.deps.store.commitMany(group.flatMap((p) => [p.change, ...(p.flagging?.changes ?? [])]));
+    let position = 0;
+    for (const planned of group) {
+      const { result, again, flagging } = planned;
+      const outcome = all[position];
+      const flagsRefused = all.slice(position + 1, position + 1 + (flagging?.changes.length ?? 0)).some((o) => !o.committed);
+      position += 1 + (flagging?.changes.length ?? 0);
       if (outcome.committed) {
         run.counts[result.outcome] += 1;
+        if (flagging && flagsRefused) {
+          try {
+            await flagAgain(this.deps.store, flagging.ended, flagging.cause, flagging.by, flagging.at);
+          } catch (error) {
+            if (error instanceof StoreUnavailableError || error instanceof StoreIntegrityError) throw error;
+            failed(result.approval.id, error);
+          }
+        }
       } else if (outcome.reason === 'stale-version') {
         try {
           run.counts[(await again()).outcome] += 1;

@@ -11,6 +11,8 @@ import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, periodEnd, type IsoDate } from '../time/dates';
 import { evidenceOnRecord } from './evidence';
 import { approvalState } from './fold';
+import { commitWithFlags, flaggingFor, type Flagging } from './advisory';
+import { recordExpiry } from './expiry';
 
 /** Why a re-check ran. */
 export type RecheckTrigger = 'schedule' | 'renewal-window' | 'rule-change' | 'evidence' | 'capacity-change' | 'manual' | 'expiry';
@@ -99,6 +101,8 @@ export function auditOf(next: ApprovalRecord, entry: HistoryEntry): AuditRecord 
 export interface PlannedRecheck {
   change: RecordChange;
   result: RecheckResult;
+  /** An expiry of a specialfunktion: the rådgivningsfunktioner resting on it, flagged in the same transaction. */
+  flagging?: Flagging;
   /** Re-check again from the approval as stored now (when the change was refused because it changed meanwhile). */
   again(): Promise<RecheckResult>;
 }
@@ -129,7 +133,7 @@ export class Rechecker {
       if (!approval) throw new Error(`approval ${approvalId} not found`);
       const planned = await this.plan(approval, trigger, options);
       if (!('change' in planned)) return planned;
-      const outcome = await store.commit(planned.change);
+      const [outcome] = await commitWithFlags(store, [planned.change], planned.flagging);
       if (outcome.committed) return planned.result;
       // Another run did this occasion (its evaluation or due key is stored): done, whoever was first.
       if (outcome.reason === 'duplicate-id') return { approval: (await store.getApproval(approvalId)) ?? approval, outcome: 'skipped' };
@@ -155,16 +159,11 @@ export class Rechecker {
         : [];
 
     if (date > approval.validUntil) {
-      const entry: HistoryEntry = {
-        at, by: options.by, type: 'status-change', reason: 'Gyldighedsperioden er udløbet uden fornyelse',
-        fromStatus: approval.status, toStatus: 'expired',
-        details: { trigger, validUntil: approval.validUntil, ...(options.dueKey ? { dueKey: options.dueKey } : {}) },
-      };
-      const next: ApprovalRecord = { ...approval, status: 'expired', history: [...approval.history, entry], updatedAt: at, version: approval.version + 1 };
-      delete next.nextDueDate;
+      const { next, audit } = recordExpiry(approval, { by: options.by, at, trigger, dueKey: options.dueKey });
       return {
-        change: { approval: { update: next, expectedVersion: approval.version }, documents: dueOccasion('expired'), audit: auditOf(next, entry) },
+        change: { approval: { update: next, expectedVersion: approval.version }, documents: dueOccasion('expired'), audit },
         result: { approval: next, outcome: 'expired' },
+        flagging: await flaggingFor(this.deps.store, next, 'expired', options.by, at),
         again,
       };
     }

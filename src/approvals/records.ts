@@ -50,7 +50,8 @@ export interface EvaluationRecord {
 export interface HistoryEntry {
   at: string;
   by: string;
-  type: 'decision' | 'evaluation' | 'status-change' | 'renewal' | 'revocation' | 'recheck' | 'capacity-change' | 'evidence';
+  /** `assignment`: Socialstyrelsen assigned a rådgivningsfunktion; `flag`: a matter was flagged for its attention (see ApprovalFlag). */
+  type: 'decision' | 'assignment' | 'evaluation' | 'status-change' | 'renewal' | 'revocation' | 'recheck' | 'capacity-change' | 'evidence' | 'flag';
   reason?: string;
   evaluationId?: string;
   fromStatus?: ApprovalStatus;
@@ -76,12 +77,31 @@ export interface ApprovalRecord {
   rulesetHash: string;
   evaluationId: string;
   nextDueDate?: string;
+  /** A rådgivningsfunktion: the tender (udbud) after which Socialstyrelsen assigned (or last renewed) it. */
+  tender?: string;
+  /** Matters flagged for the decision-maker's attention, e.g. a rådgivningsfunktion whose specialfunktion has ended. */
+  flags?: ApprovalFlag[];
   history: HistoryEntry[];
   /** Optimistic concurrency: 1 on insert, +1 on every committed update. */
   version: number;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
+}
+
+/**
+ * A rådgivningsfunktion rests on a specialfunktion in force for the same provider and speciale. When that one
+ * is revoked or expires, the rådgivningsfunktion is not ended: it is flagged for Socialstyrelsen, which decides.
+ */
+export interface ApprovalFlag {
+  code: 'specialfunktion-ended';
+  /** ISO datetime the flag was raised. */
+  at: string;
+  /** The specialfunktion approval that ended. */
+  approvalId: string;
+  cause: 'revoked' | 'expired';
+  /** YYYY-MM-DD: the day of the revocation, or the day after the period ended. */
+  endedOn: string;
 }
 
 /** Where a provider is: its municipality, and the region and socialtilsyn that follow from it. */

@@ -9,6 +9,10 @@ export type AuditAction =
   | 'approval.discarded'
   | 'approval.revoked'
   | 'approval.renewed'
+  /** Socialstyrelsen assigned a rådgivningsfunktion after a tender. */
+  | 'approval.assigned'
+  /** A rådgivningsfunktion flagged for Socialstyrelsen (its specialfunktion ended), committed with that ending. */
+  | 'approval.flagged'
   | 'approval.rechecked'
   | 'approval.status-changed'
   | 'approval.evidence-added'

@@ -17,6 +17,7 @@ import { openapiDocument, openapiYaml } from './openapi';
 import { HttpProblem } from './problem';
 import { accessLog, requestId } from './requestContext';
 import { approvalRoutes } from './routes/approvals';
+import { advisoryAssignmentRoutes } from './routes/advisoryAssignments';
 import { auditHeadRoutes, auditRoutes } from './routes/audit';
 import { criteriaRoutes } from './routes/criteria';
 import { evaluationRoutes } from './routes/evaluations';
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(evaluationRoutes(deps.service));
   app.use(recheckRoutes(deps));
   app.use(approvalRoutes(deps.service));
+  app.use(advisoryAssignmentRoutes(deps.service));
   app.use(impactRoutes(deps.store, deps.rules, deps.clock));
   app.use(capacityRoutes(deps.store, deps.rules, deps.clock));
   app.use(auditRoutes(deps));

@@ -55,10 +55,13 @@ describe('deciding', () => {
     const evaluationId = await evaluation();
     const late = await approve(evaluationId, { validFrom: '2027-09-02' });
     expect(late.status).toBe(422);
-    expect(late.body.errors).toEqual([{ pointer: '/validFrom', message: expect.stringContaining('2027-09-01') }]);
+    expect(late.body.errors).toEqual([{ pointer: '/validFrom', code: 'valid-from-after-evidence-current', message: expect.stringContaining('2027-09-01') }]);
     const farAhead = await approve(evaluationId, { validFrom: '9999-06-01' });
     expect(farAhead.status).toBe(422);
-    expect(farAhead.body.errors).toEqual([{ pointer: '/validFrom', message: expect.stringContaining('2027-10-01') }]);
+    expect(farAhead.body.errors).toEqual([
+      { pointer: '/validFrom', code: 'valid-from-too-late', message: expect.stringContaining('2027-10-01') },
+      { pointer: '/validFrom', code: 'valid-from-after-evidence-current', message: expect.stringContaining('2027-09-01') },
+    ]);
     const rejection = await call('post', '/v1/approvals', 'midt', { evaluationId, decision: 'rejected', reason: 'x', validFrom: '9999-06-01' });
     expect(rejection.status).toBe(422);
     expect((await call('get', '/v1/approvals', 'admin')).body.items).toEqual([]);
@@ -68,7 +71,14 @@ describe('deciding', () => {
     const evaluationId = await evaluation();
     const past = await approve(evaluationId, { validFrom: '2020-01-01' });
     expect(past.status).toBe(422);
-    expect(past.body.errors).toEqual([{ pointer: '/validUntil', message: expect.stringContaining('2026-10-01') }]);
+    // Before the rule set (2026-01-01) and the evidence (2026-09-01), more than 3 months back, and over before today.
+    expect(past.body.errors.map((e: { pointer: string; code: string }) => `${e.pointer} ${e.code}`)).toEqual([
+      '/validFrom valid-from-before-rule-set',
+      '/validFrom valid-from-before-evidence',
+      '/validFrom valid-from-too-early',
+      '/validUntil valid-until-in-past',
+    ]);
+    expect(past.body.errors[3].message).toContain('2026-10-01');
     const begun = await approve(evaluationId, { validFrom: '2026-09-01' });
     expect(begun.status).toBe(201);
     expect(begun.body).toMatchObject({ validFrom: '2026-09-01', validUntil: '2030-08-31' });

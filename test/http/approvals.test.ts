@@ -237,15 +237,18 @@ describe('revoking and renewing', () => {
     expect(res.body.history.map((h: { type: string }) => h.type)).toEqual(['decision', 'renewal']);
   });
 
-  it('refuses to renew an expired approval while a newer approval for the provider is in force', async () => {
+  it('refuses to renew an expired approval, saying to apply anew (whether or not a newer approval is in force)', async () => {
     const old = await approved();
     const stored = (await svc.store.getApproval(old.id))!;
-    // Lapsed yesterday (a renewal of a lapsed approval is not bound to the renewal window).
+    // Lapsed yesterday: after expiry comes a new approval, not a renewal.
     expect(await seedApprovalChange(svc.store, { ...stored, status: 'expired', validUntil: '2026-09-30' }, stored.version)).toBe(true);
-    const newer = await approved();
+    const lone = await call('post', `/v1/approvals/${old.id}/renew`, 'midt', { evaluationId: await evaluation(), reason: 'Fornyet' });
+    expect(lone.status).toBe(409);
+    expect(lone.body.type).toBe('https://specialfunktion.dk/problems/approval-expired');
+    await approved();
     const res = await call('post', `/v1/approvals/${old.id}/renew`, 'midt', { evaluationId: await evaluation(), reason: 'Fornyet' });
     expect(res.status).toBe(409);
-    expect(res.body.approvalId).toBe(newer.id);
+    expect(res.body.type).toBe('https://specialfunktion.dk/problems/approval-expired');
     expect((await call('get', `/v1/approvals/${old.id}`, 'midt')).body).toMatchObject({ status: 'expired', version: 2 });
   });
 

@@ -43,6 +43,7 @@ const EXPECTED_ROUTES = [
   'POST /v1/evaluations',
   'GET /v1/evaluations/{id}',
   'POST /v1/approvals',
+  'POST /v1/advisory-assignments',
   'GET /v1/approvals',
   'GET /v1/approvals/{id}',
   'POST /v1/approvals/{id}/revoke',

@@ -91,7 +91,7 @@ const history: Required<HistoryEntry> = {
 const approval: Required<ApprovalRecord> = {
   id: 'a-1',
   speciale: 'autisme',
-  level: 'specialfunktion',
+  level: 'raadgivningsfunktion',
   provider,
   tilsyn: 'Midt',
   decision: 'approved',
@@ -103,6 +103,8 @@ const approval: Required<ApprovalRecord> = {
   rulesetHash: `sha256:${'a'.repeat(64)}`,
   evaluationId: 'e-1',
   nextDueDate: '2028-10-01',
+  tender: 'SST-UDBUD-2026-014',
+  flags: [{ code: 'specialfunktion-ended', at: '2027-11-02T08:00:00.000Z', approvalId: 'a-0', cause: 'revoked', endedOn: '2027-11-02' }],
   history: [history],
   version: 2,
   createdAt: '2026-10-01T08:00:00.000Z',
@@ -157,7 +159,8 @@ describe('response schemas match the TypeScript types', () => {
 
   it('Approval / HistoryEntry / ProviderRef (src/store/types.ts)', () => {
     expect(validateResponse('get', '/v1/approvals/{id}', 200, 'application/json', approval)).toEqual([]);
-    expect(required('Approval')).toEqual(Object.keys(approval).filter((k) => k !== 'nextDueDate').sort());
+    // Optional: the next re-check (only in force), the tender and flags (only a rådgivningsfunktion).
+    expect(required('Approval')).toEqual(Object.keys(approval).filter((k) => !['nextDueDate', 'tender', 'flags'].includes(k)).sort());
     expect(Object.keys(schemas.Approval.properties as JsonObject).sort()).toEqual(Object.keys(approval).sort());
     expect(Object.keys(schemas.HistoryEntry.properties as JsonObject).sort()).toEqual(Object.keys(history).sort());
     expect(required('ProviderRef')).toEqual(Object.keys(provider).sort());

@@ -12,6 +12,8 @@ const LEVELS = ['specialfunktion', 'raadgivningsfunktion'] as const;
 export function approvalRoutes(service: ApprovalService): Router {
   const router = Router();
   const decide = requireRole('inspector', 'admin');
+  // Revoking and renewing: a socialtilsyn's specialfunktion, or Socialstyrelsen's rådgivningsfunktion (the domain decides which).
+  const revokeOrRenew = requireRole('inspector', 'socialstyrelsen', 'admin');
 
   router.post('/v1/approvals', decide, bodyMatchesContract('post', '/v1/approvals'), async (req, res) => {
     const approval = await service.decide(principalOf(res), req.body as DecisionRequest);
@@ -45,14 +47,14 @@ export function approvalRoutes(service: ApprovalService): Router {
   });
   router.all('/v1/approvals/:id', methodNotAllowed(['GET']));
 
-  router.post('/v1/approvals/:id/revoke', decide, bodyMatchesContract('post', '/v1/approvals/{id}/revoke'), async (req, res) => {
+  router.post('/v1/approvals/:id/revoke', revokeOrRenew, bodyMatchesContract('post', '/v1/approvals/{id}/revoke'), async (req, res) => {
     const approval = await service.revoke(principalOf(res), req.params.id as string, req.body);
     res.setHeader('ETag', `"${approval.version}"`);
     res.json(approval);
   });
   router.all('/v1/approvals/:id/revoke', methodNotAllowed(['POST']));
 
-  router.post('/v1/approvals/:id/renew', decide, bodyMatchesContract('post', '/v1/approvals/{id}/renew'), async (req, res) => {
+  router.post('/v1/approvals/:id/renew', revokeOrRenew, bodyMatchesContract('post', '/v1/approvals/{id}/renew'), async (req, res) => {
     const approval = await service.renew(principalOf(res), req.params.id as string, req.body);
     res.setHeader('ETag', `"${approval.version}"`);
     res.json(approval);
