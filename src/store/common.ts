@@ -14,6 +14,8 @@ import type {
   DocumentQuery,
   EvaluationFilter,
   Page,
+  ProviderFilter,
+  StoredProvider,
   PageRequest,
   StoredDocument,
 } from './types';
@@ -260,6 +262,33 @@ export function assertChange(change: Change): void {
   for (const { collection, doc } of change.documents ?? []) {
     if (!DOCUMENT_COLLECTIONS.includes(collection)) throw new TypeError(`unknown document collection '${String(collection)}'`);
     assertStoredDocument(doc);
+  }
+  if (change.provider) {
+    const provider = 'insert' in change.provider ? change.provider.insert : change.provider.update;
+    assertId(provider?.tilbudId, 'provider tilbudId');
+    assertId(provider.tilsyn, 'provider tilsyn');
+    if ('update' in change.provider && !Number.isInteger(change.provider.expectedVersion)) throw new TypeError('expectedVersion must be an integer');
+  }
+}
+
+/** The provider a change writes, as it will be stored (an update gets version expectedVersion + 1). */
+export function providerOf(change: Change): StoredProvider | undefined {
+  if (!change.provider) return undefined;
+  return 'insert' in change.provider ? change.provider.insert : { ...change.provider.update, version: change.provider.expectedVersion + 1 };
+}
+
+/** Given limit + 1 providers, the page and (if there were more) the cursor after its last one: (createdAt, tilbudId). */
+export function toProviderPage<P extends StoredProvider>(rows: P[], limit: number): Page<P> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: encodeCursor(last.createdAt, last.tilbudId) };
+}
+
+export function assertProviderFilter(filter: ProviderFilter): void {
+  for (const key of ['tilsyn', 'kommunekode'] as const) {
+    const value = filter[key];
+    if (value !== undefined && typeof value !== 'string') throw new TypeError(`provider filter ${key} must be a string`);
   }
 }
 

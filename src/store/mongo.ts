@@ -26,6 +26,7 @@ import {
   assertFilter,
   assertId,
   assertPageRequest,
+  assertProviderFilter,
   assertStoredDocument,
   byId,
   createdAtRange,
@@ -36,15 +37,19 @@ import {
   matchesQuery,
   nextAuditEntry,
   toPage,
+  toProviderPage,
   verifyChain,
 } from './common';
 import { StoreUnavailableError } from './errors';
-import { ChangeWriter, withoutMongoId } from './mongoCommit';
+import { AtomicRefusal, ChangeWriter, withoutMongoId } from './mongoCommit';
 import { guarded, isDuplicateKey, mapError } from './mongoErrors';
 import { HEAD_ID, collectionsOf, prepareDatabase, type MongoCollections, type MongoEvaluation } from './mongoSchema';
 import { COMMIT_BUDGET_MS, runTransaction } from './mongoTransaction';
 import type {
   ApprovalFilter,
+  AtomicOutcome,
+  ProviderFilter,
+  StoredProvider,
   StoredApproval,
   AuditEntry,
   AuditHead,
@@ -154,15 +159,28 @@ export class MongoStore<R extends RecordTypes = RecordTypes> implements Store<R>
     return this.commitTogether(changes);
   }
 
+  async commitAll(changes: Change<R>[]): Promise<AtomicOutcome> {
+    if (!Array.isArray(changes)) throw new TypeError('commitAll takes a list of changes');
+    assertChanges(changes);
+    if (changes.length === 0) return { committed: true, entries: [] };
+    try {
+      const outcomes = await this.commitTogether(changes, true);
+      return { committed: true, entries: outcomes.map((o) => (o as { entry: AuditEntry }).entry) };
+    } catch (error) {
+      if (error instanceof AtomicRefusal) return { committed: false, index: error.index, ...error.refusal };
+      throw error;
+    }
+  }
+
   /** The changes in one transaction (see mongoCommit.ts), given COMMIT_BUDGET_MS from when its turn comes. */
-  private commitTogether(changes: Change[]): Promise<CommitOutcome[]> {
+  private commitTogether(changes: Change[], atomic = false): Promise<CommitOutcome[]> {
     const queued = performance.now();
     return this.oneAtATime(() => {
       const waited = performance.now() - queued;
       if (waited > QUEUE_WAIT_MS) {
         throw new StoreUnavailableError(`MongoDB is busy: the commit waited ${Math.round(waited)} ms for the earlier ones of this instance and was not tried`);
       }
-      return runTransaction(this.client, (session) => this.writer.write(changes, session), performance.now() + COMMIT_BUDGET_MS);
+      return runTransaction(this.client, (session) => this.writer.write(changes, session, atomic), performance.now() + COMMIT_BUDGET_MS);
     });
   }
 
@@ -209,6 +227,29 @@ export class MongoStore<R extends RecordTypes = RecordTypes> implements Store<R>
         .toArray(),
     );
     return toPage(rows, page.limit);
+  }
+
+  // ---- providers ---------------------------------------------------------------------------------
+
+  async getProvider(tilbudId: string): Promise<R['provider'] | null> {
+    assertId(tilbudId, 'tilbudId');
+    return guarded(() => this.c.providers.findOne<R['provider']>({ tilbudId }, { projection: NO_ID }));
+  }
+
+  async listProviders(filter: ProviderFilter, page: PageRequest): Promise<Page<R['provider']>> {
+    assertProviderFilter(filter);
+    assertPageRequest(page);
+    const query: Filter<StoredProvider> = {};
+    if (filter.tilsyn !== undefined) query.tilsyn = filter.tilsyn;
+    if (filter.kommunekode !== undefined) query.kommunekode = filter.kommunekode;
+    if (page.cursor !== undefined) {
+      const after = decodeCursor(page.cursor);
+      query.$or = [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, tilbudId: { $gt: after.id } }];
+    }
+    const rows = await guarded(() =>
+      this.c.providers.find<R['provider']>(query, { projection: NO_ID, sort: { createdAt: 1, tilbudId: 1 }, limit: page.limit + 1 }).toArray(),
+    );
+    return toProviderPage(rows, page.limit);
   }
 
   // ---- approvals ---------------------------------------------------------------------------------

@@ -11,17 +11,32 @@
  *
  * A duplicate key, or a compare-and-set that replaces nothing, after the reads found nothing in the way is
  * another writer's race; runTransaction runs the body again, and its reads then see the winner.
+ *
+ * Atomic changes (commitAll): the first refusal throws AtomicRefusal out of the body, so the transaction is
+ * aborted and none of them is written; the store answers with that refusal.
  */
 import type { ClientSession, Collection, Filter } from 'mongodb';
-import { approvalOf, brokenLink, nextAuditEntry } from './common';
+import { approvalOf, brokenLink, nextAuditEntry, providerOf } from './common';
 import { StoreIntegrityError } from './errors';
 import { refusalOf, type ChangeFacts } from './mongoRefusals';
 import { HEAD_ID, storedApproval, storedEvaluation, type MongoCollections, type MongoApproval } from './mongoSchema';
 import { WriteRace } from './mongoTransaction';
 import type { InForce } from './common';
-import { type StoredApproval, type AuditEntry, type Change, type CommitOutcome } from './types';
+import { type StoredApproval, type AuditEntry, type Change, type CommitOutcome, type Refusal } from './types';
 
 const NO_ID = { _id: 0 } as const;
+
+/** Thrown out of the transaction body when a change of an atomic group is refused: nothing is committed. */
+export class AtomicRefusal extends Error {
+  override readonly name = 'AtomicRefusal';
+
+  constructor(
+    readonly index: number,
+    readonly refusal: Refusal,
+  ) {
+    super(`change ${index} of an atomic group was refused (${refusal.reason})`);
+  }
+}
 
 export class ChangeWriter {
   constructor(
@@ -30,13 +45,14 @@ export class ChangeWriter {
   ) {}
 
   /** The transaction's body; it may run more than once, so it starts from nothing each time. */
-  async write(changes: Change[], session: ClientSession): Promise<CommitOutcome[]> {
+  async write(changes: Change[], session: ClientSession, atomic = false): Promise<CommitOutcome[]> {
     let tail = await this.linkedTail(session);
     let appended = false;
     const outcomes: CommitOutcome[] = [];
-    for (const change of changes) {
+    for (const [index, change] of changes.entries()) {
       const refusal = refusalOf(change, await this.factsOf(change, session), this.inForce);
       if (refusal) {
+        if (atomic) throw new AtomicRefusal(index, refusal);
         outcomes.push({ committed: false, ...refusal });
         continue;
       }
@@ -71,6 +87,14 @@ export class ChangeWriter {
   /** Reads, in the transaction, what decides whether the change is refused. */
   private async factsOf(change: Change, session: ClientSession): Promise<ChangeFacts> {
     const facts: ChangeFacts = { evaluationExists: false, approvalExists: false, storedVersion: null, inForceId: undefined, documentExists: [] };
+    if (change.provider) {
+      if ('insert' in change.provider) {
+        facts.providerExists = (await this.c.providers.findOne({ tilbudId: change.provider.insert.tilbudId }, { session, projection: { _id: 1 } })) !== null;
+      } else {
+        const stored = await this.c.providers.findOne({ tilbudId: change.provider.update.tilbudId }, { session, projection: { _id: 0, version: 1 } });
+        facts.providerVersion = stored?.version ?? null;
+      }
+    }
     if (change.evaluation) facts.evaluationExists = await idExists(this.c.evaluations, change.evaluation.id, session);
     const approval = approvalOf(change);
     if (change.approval && approval) {
@@ -86,6 +110,19 @@ export class ChangeWriter {
 
   /** The change's records, each a copy (insertOne adds `_id` to the object it is given). */
   private async writeRecords(change: Change, session: ClientSession): Promise<void> {
+    const provider = providerOf(change);
+    if (change.provider && provider) {
+      // First, so the change's evaluation is listed under the provider's tilsyn.
+      if ('insert' in change.provider) {
+        await this.c.providers.insertOne(withoutMongoId({ ...provider }), { session });
+      } else {
+        const { expectedVersion } = change.provider;
+        const { matchedCount } = await this.c.providers.replaceOne({ tilbudId: provider.tilbudId, version: expectedVersion }, withoutMongoId({ ...provider }), { session });
+        if (matchedCount !== 1) throw new WriteRace(`provider ${provider.tilbudId} was read at version ${expectedVersion} but not replaced at it`);
+      }
+      // Every evaluation of the provider is listed under its tilsyn in the register from now on.
+      await this.c.evaluations.updateMany({ 'provider.tilbudId': provider.tilbudId, providerTilsyn: { $ne: provider.tilsyn } }, { $set: { providerTilsyn: provider.tilsyn } }, { session });
+    }
     if (change.evaluation) {
       // Listed under its provider's tilsyn in the register (see mongoSchema.ts), read after any provider write of the change.
       const tilbudId = change.evaluation.provider?.tilbudId ?? null;

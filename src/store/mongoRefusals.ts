@@ -23,13 +23,24 @@ export interface ChangeFacts {
   inForceId: string | undefined;
   /** Per document of the change, in order: one with its id is stored in its collection. */
   documentExists: boolean[];
+  /** For a provider insert: a provider with its tilbudId is registered. */
+  providerExists?: boolean;
+  /** For a provider update: the registered version, or null when it is not registered. */
+  providerVersion?: number | null;
 }
 
 /**
  * The refusal of a change, or undefined when it can be written. Checked in the order the change is
- * written: evaluation, approval, documents (so the first record that cannot be written is the one named).
+ * written: provider, evaluation, approval, documents (so the first record that cannot be written is the one named).
  */
 export function refusalOf(change: Change, facts: ChangeFacts, inForce: InForce): Refusal | undefined {
+  if (change.provider) {
+    if ('insert' in change.provider) {
+      if (facts.providerExists) return { reason: 'duplicate-id', collection: 'providers', id: change.provider.insert.tilbudId };
+    } else if (facts.providerVersion !== change.provider.expectedVersion) {
+      return { reason: 'stale-provider', tilbudId: change.provider.update.tilbudId };
+    }
+  }
   if (change.evaluation && facts.evaluationExists) return { reason: 'duplicate-id', collection: 'evaluations', id: change.evaluation.id };
   const approval = approvalOf(change);
   if (change.approval && approval) {

@@ -35,6 +35,7 @@ import {
   assertFilter,
   assertId,
   assertPageRequest,
+  assertProviderFilter,
   assertStoredDocument,
   byId,
   createdAtRange,
@@ -44,6 +45,7 @@ import {
   matchesQuery,
   inForcePredicate,
   toPage,
+  toProviderPage,
   verifyChain,
   type InForce,
 } from './common';
@@ -56,6 +58,8 @@ import { importRows, writeImport, type ImportedRecords } from './sqliteImport';
 import { auditEntryFrom, evaluationFrom, evidenceFrom, prepareChange, type AuditRow } from './sqliteRows';
 import type {
   ApprovalFilter,
+  AtomicOutcome,
+  ProviderFilter,
   StoredApproval,
   AuditEntry,
   AuditHead,
@@ -156,7 +160,19 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
     this.assertOpen();
     const prepared = changes.map((change) => prepareChange(change, this.inForce));
     if (prepared.length === 0) return [];
-    return this.group.enqueue(prepared);
+    const outcome = await this.group.enqueue({ changes: prepared, atomic: false });
+    if (!('outcomes' in outcome)) throw new Error('a job that is not atomic was refused as a whole');
+    return outcome.outcomes;
+  }
+
+  async commitAll(changes: Change<R>[]): Promise<AtomicOutcome> {
+    if (!Array.isArray(changes)) throw new TypeError('commitAll takes an array of changes');
+    this.assertOpen();
+    const prepared = changes.map((change) => prepareChange(change, this.inForce));
+    if (prepared.length === 0) return { committed: true, entries: [] };
+    const outcome = await this.group.enqueue({ changes: prepared, atomic: true });
+    if ('refused' in outcome) return { committed: false, index: outcome.refused.index, ...outcome.refused.refusal };
+    return { committed: true, entries: outcome.outcomes.map((o) => (o as { entry: AuditEntry }).entry) };
   }
 
   /**
@@ -204,6 +220,40 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
     const rows = this.use('list evaluations', (c) => c.statement<{ record: string }>(sql).all(...where.params, page.limit + 1));
     return toPage(
       rows.map((row) => JSON.parse(row.record) as ListedEvaluation<R['evaluation']>),
+      page.limit,
+    );
+  }
+
+  // ---- providers ---------------------------------------------------------------------------------
+
+  async getProvider(tilbudId: string): Promise<R['provider'] | null> {
+    assertId(tilbudId, 'tilbudId');
+    const row = this.use('read a provider', (c) => c.sql.provider.get(tilbudId));
+    return row ? (JSON.parse(row.record) as R['provider']) : null;
+  }
+
+  async listProviders(filter: ProviderFilter, page: PageRequest): Promise<Page<R['provider']>> {
+    assertProviderFilter(filter);
+    assertPageRequest(page);
+    const clauses: string[] = [];
+    const params: string[] = [];
+    if (filter.tilsyn !== undefined) {
+      clauses.push('tilsyn = ?');
+      params.push(filter.tilsyn);
+    }
+    if (filter.kommunekode !== undefined) {
+      clauses.push('kommunekode = ?');
+      params.push(filter.kommunekode);
+    }
+    if (page.cursor !== undefined) {
+      const after = decodeCursor(page.cursor);
+      clauses.push('(created_at, tilbud_id) > (?, ?)');
+      params.push(after.createdAt, after.id);
+    }
+    const sql = `SELECT record FROM providers ${whereSql(clauses)} ORDER BY created_at, tilbud_id LIMIT ?`;
+    const rows = this.use('list providers', (c) => c.statement<{ record: string }>(sql).all(...params, page.limit + 1));
+    return toProviderPage(
+      rows.map((row) => JSON.parse(row.record) as R['provider']),
       page.limit,
     );
   }

@@ -6,7 +6,8 @@
  * with StoreIntegrityError. Each caller's changes (a job: one commit, or a commitMany) run inside a
  * savepoint of their own, and each change inside a nested one: a refused change (duplicate id, stale
  * version, a second approval in force) is rolled back to its savepoint and leaves the others, its audit
- * entry included, so it uses no seq. A job that fails for another reason (a bug) is rolled back whole
+ * entry included, so it uses no seq. An atomic job (commitAll) is rolled back whole when one of its changes
+ * is refused. A job that fails for another reason (a bug) is rolled back whole
  * and only its caller hears of it; an error of the database itself (I/O, disk full, damage) ends the
  * transaction for everyone.
  *
@@ -19,11 +20,27 @@ import { errorKind } from './sqliteErrors';
 import { auditEntryFrom, auditRow, type ApprovalRow, type AuditRow, type PreparedChange } from './sqliteRows';
 import type { AuditEntry, CommitOutcome, Refusal } from './types';
 
-export type JobResult = { outcomes: CommitOutcome[] } | { error: unknown };
+/** What one caller's changes came to: each change's outcome, or (atomic) none written and which was refused. */
+export type JobOutcome = { outcomes: CommitOutcome[] } | { refused: { index: number; refusal: Refusal } };
+export type JobResult = JobOutcome | { error: unknown };
+
+/** One caller's changes; atomic: all of them or none. */
+export interface Job {
+  changes: PreparedChange[];
+  atomic: boolean;
+}
 
 /** Thrown inside a change's savepoint to roll it back, caught just outside it. */
 class Refused {
   constructor(readonly refusal: Refusal) {}
+}
+
+/** Thrown inside an atomic job's savepoint to roll the whole job back, caught just outside it. */
+class JobRefused {
+  constructor(
+    readonly index: number,
+    readonly refusal: Refusal,
+  ) {}
 }
 
 const APPROVAL_COLUMNS = 'id, speciale, level, status, tilsyn, tilbud_id, cvr, valid_until, created_at, version, in_force, record';
@@ -31,8 +48,8 @@ const APPROVAL_VALUES = '@id, @speciale, @level, @status, @tilsyn, @tilbudId, @c
 
 export class ChangeWriter {
   private readonly sql;
-  private readonly group: Database.Transaction<(jobs: PreparedChange[][]) => JobResult[]>;
-  private readonly job: Database.Transaction<(changes: PreparedChange[], tail: AuditEntry | null) => { outcomes: CommitOutcome[]; tail: AuditEntry | null }>;
+  private readonly group: Database.Transaction<(jobs: Job[]) => JobResult[]>;
+  private readonly job: Database.Transaction<(job: Job, tail: AuditEntry | null) => { outcomes: CommitOutcome[]; tail: AuditEntry | null }>;
   private readonly change: Database.Transaction<(change: PreparedChange, tail: AuditEntry | null) => AuditEntry>;
 
   constructor(db: Database.Database) {
@@ -56,27 +73,36 @@ export class ChangeWriter {
         'SELECT id FROM approvals WHERE tilbud_id = ? AND speciale = ? AND level = ? AND in_force = 1 AND id <> ?',
       ),
       insertDocument: db.prepare('INSERT INTO documents (collection, id, record) VALUES (@collection, @id, @record)'),
+      insertProvider: db.prepare('INSERT INTO providers (tilbud_id, tilsyn, kommunekode, created_at, version, record) VALUES (@tilbudId, @tilsyn, @kommunekode, @createdAt, @version, @record)'),
+      updateProvider: db.prepare(
+        `UPDATE providers SET tilsyn = @tilsyn, kommunekode = @kommunekode, created_at = @createdAt, version = @version, record = @record
+         WHERE tilbud_id = @tilbudId AND version = @expectedVersion`,
+      ),
+      // A provider's evaluations are listed under its tilsyn in the register (see sqliteSchema.ts).
+      relistEvaluations: db.prepare<[string, string, string]>('UPDATE evaluations SET tilsyn = ? WHERE tilbud_id = ? AND tilsyn IS NOT ?'),
       insertAudit: db.prepare('INSERT INTO audit (seq, hash, entry) VALUES (@seq, @hash, @entry)'),
       setHead: db.prepare('INSERT INTO audit_head (one, seq, hash) VALUES (1, @seq, @hash) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash'),
     };
 
     this.change = db.transaction((change: PreparedChange, tail: AuditEntry | null) => this.write(change, tail));
 
-    this.job = db.transaction((changes: PreparedChange[], tail: AuditEntry | null) => {
-      const outcomes = changes.map((change): CommitOutcome => {
+    this.job = db.transaction(({ changes, atomic }: Job, tail: AuditEntry | null) => {
+      const outcomes = changes.map((change, index): CommitOutcome => {
         try {
           const entry = this.change(change, tail);
           tail = entry;
           return { committed: true, entry };
         } catch (error) {
-          if (error instanceof Refused) return { committed: false, ...error.refusal };
-          throw error;
+          if (!(error instanceof Refused)) throw error;
+          // Rolls back the job's savepoint: none of its changes is written.
+          if (atomic) throw new JobRefused(index, error.refusal);
+          return { committed: false, ...error.refusal };
         }
       });
       return { outcomes, tail };
     });
 
-    this.group = db.transaction((jobs: PreparedChange[][]) => {
+    this.group = db.transaction((jobs: Job[]) => {
       const [newest, beforeNewest] = this.sql.newestTwo.all().map(auditEntryFrom);
       const broken = brokenLink(newest ?? null, beforeNewest ?? null, this.sql.head.get() ?? null);
       if (broken) {
@@ -85,12 +111,13 @@ export class ChangeWriter {
         });
       }
       let tail: AuditEntry | null = newest ?? null;
-      return jobs.map((changes): JobResult => {
+      return jobs.map((job): JobResult => {
         try {
-          const done = this.job(changes, tail);
+          const done = this.job(job, tail);
           tail = done.tail;
           return { outcomes: done.outcomes };
         } catch (error) {
+          if (error instanceof JobRefused) return { refused: { index: error.index, refusal: error.refusal } };
           if (errorKind(error) !== 'other' || !db.inTransaction) throw error;
           return { error };
         }
@@ -99,12 +126,25 @@ export class ChangeWriter {
   }
 
   /** Commits the jobs in one IMMEDIATE transaction; throws (having written nothing) when it cannot. */
-  commit(jobs: PreparedChange[][]): JobResult[] {
+  commit(jobs: Job[]): JobResult[] {
     return this.group.immediate(jobs);
   }
 
   /** One change inside its savepoint: the rows, then its audit entry after `tail`. */
   private write(change: PreparedChange, tail: AuditEntry | null): AuditEntry {
+    if (change.provider) {
+      // First, so the change's evaluation is listed under the provider's tilsyn.
+      if ('insert' in change.provider) {
+        const row = change.provider.insert;
+        this.refuseOn('SQLITE_CONSTRAINT_PRIMARYKEY', () => this.sql.insertProvider.run(row), { reason: 'duplicate-id', collection: 'providers', id: row.tilbudId });
+        this.sql.relistEvaluations.run(row.tilsyn, row.tilbudId, row.tilsyn);
+      } else {
+        const { update: row, expectedVersion } = change.provider;
+        const { changes } = this.sql.updateProvider.run({ ...row, expectedVersion });
+        if (changes === 0) throw new Refused({ reason: 'stale-provider', tilbudId: row.tilbudId });
+        this.sql.relistEvaluations.run(row.tilsyn, row.tilbudId, row.tilsyn);
+      }
+    }
     if (change.evaluation) {
       if (change.evidence) this.sql.insertEvidence.run(change.evidence);
       this.refuseOn('SQLITE_CONSTRAINT_PRIMARYKEY', () => this.sql.insertEvaluation.run(change.evaluation), { reason: 'duplicate-id', collection: 'evaluations', id: change.evaluation.id });

@@ -30,6 +30,7 @@ export class Connection {
         'SELECT e.id, v.json AS evidence FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256 WHERE e.id = ?',
       ),
       approval: db.prepare<[string], { record: string }>('SELECT record FROM approvals WHERE id = ?'),
+      provider: db.prepare<[string], { record: string }>('SELECT record FROM providers WHERE tilbud_id = ?'),
       auditAfter: db.prepare<[number, number], AuditRow>('SELECT seq, hash, entry FROM audit WHERE seq > ? ORDER BY seq LIMIT ?'),
       newestAudit: db.prepare<[], AuditRow>('SELECT seq, hash, entry FROM audit ORDER BY seq DESC LIMIT 1'),
       lease: db.prepare<[string], { holder: string; expires_at: string }>('SELECT holder, expires_at FROM leases WHERE name = ?'),

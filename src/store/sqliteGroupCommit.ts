@@ -3,16 +3,14 @@
  * transaction at the next setImmediate, so they share its fsync. Each caller's promise settles when the
  * transaction that held its changes has committed (or failed).
  */
-import type { JobResult } from './sqliteCommit';
-import type { PreparedChange } from './sqliteRows';
-import type { CommitOutcome } from './types';
+import type { Job, JobOutcome, JobResult } from './sqliteCommit';
 
 /** Changes written in one transaction at most; the jobs after them wait for the next turn. */
 const MAX_GROUP_CHANGES = 1000;
 
 interface QueuedJob {
-  changes: PreparedChange[];
-  resolve: (outcomes: CommitOutcome[]) => void;
+  job: Job;
+  resolve: (outcome: JobOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -21,12 +19,12 @@ export class GroupCommit {
   private scheduled: NodeJS.Immediate | null = null;
 
   /** `write` commits the jobs given in one transaction, or throws having written none of them. */
-  constructor(private readonly write: (jobs: PreparedChange[][]) => JobResult[]) {}
+  constructor(private readonly write: (jobs: Job[]) => JobResult[]) {}
 
-  /** The outcomes of one caller's changes (a job), in order, once they are committed. */
-  enqueue(changes: PreparedChange[]): Promise<CommitOutcome[]> {
-    return new Promise<CommitOutcome[]>((resolve, reject) => {
-      this.queue.push({ changes, resolve, reject });
+  /** What one caller's changes (a job) came to, once the transaction holding them has committed. */
+  enqueue(job: Job): Promise<JobOutcome> {
+    return new Promise<JobOutcome>((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
       this.scheduled ??= setImmediate(() => this.flush());
     });
   }
@@ -48,22 +46,22 @@ export class GroupCommit {
   private writeGroup(): void {
     let changes = 0;
     let take = 0;
-    while (take < this.queue.length && (take === 0 || changes + this.queue[take].changes.length <= MAX_GROUP_CHANGES)) {
-      changes += this.queue[take].changes.length;
+    while (take < this.queue.length && (take === 0 || changes + this.queue[take].job.changes.length <= MAX_GROUP_CHANGES)) {
+      changes += this.queue[take].job.changes.length;
       take += 1;
     }
     const jobs = this.queue.splice(0, take);
     let results: JobResult[];
     try {
-      results = this.write(jobs.map((job) => job.changes));
+      results = this.write(jobs.map((queued) => queued.job));
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;
     }
-    jobs.forEach((job, i) => {
+    jobs.forEach((queued, i) => {
       const result = results[i];
-      if ('error' in result) job.reject(result.error);
-      else job.resolve(result.outcomes);
+      if ('error' in result) queued.reject(result.error);
+      else queued.resolve(result);
     });
   }
 }

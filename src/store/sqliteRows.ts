@@ -3,8 +3,8 @@
  * rows before its transaction starts, so the transaction does SQL only.
  */
 import { createHash } from 'node:crypto';
-import { approvalOf, assertChange, deepFreeze, type InForce } from './common';
-import type { StoredApproval, AuditEntry, AuditInput, Change, DocumentCollection, StoredEvaluation } from './types';
+import { approvalOf, assertChange, deepFreeze, providerOf, type InForce } from './common';
+import type { StoredApproval, AuditEntry, AuditInput, Change, DocumentCollection, StoredEvaluation, StoredProvider } from './types';
 
 export interface EvidenceRow {
   sha256: string;
@@ -39,6 +39,15 @@ export interface ApprovalRow {
   record: string;
 }
 
+export interface ProviderRow {
+  tilbudId: string;
+  tilsyn: string;
+  kommunekode: string;
+  createdAt: string;
+  version: number;
+  record: string;
+}
+
 export interface DocumentRow {
   collection: DocumentCollection;
   id: string;
@@ -52,6 +61,7 @@ export interface PreparedChange {
   evaluation?: EvaluationRow;
   approval?: { insert: ApprovalRow } | { update: ApprovalRow; expectedVersion: number };
   documents: DocumentRow[];
+  provider?: { insert: ProviderRow } | { update: ProviderRow; expectedVersion: number };
 }
 
 export function prepareChange(change: Change, inForce: InForce): PreparedChange {
@@ -78,7 +88,23 @@ export function prepareChange(change: Change, inForce: InForce): PreparedChange 
     prepared.approval = 'insert' in change.approval ? { insert: row } : { update: row, expectedVersion: change.approval.expectedVersion };
   }
   for (const { collection, doc } of change.documents ?? []) prepared.documents.push({ collection, id: doc.id, record: JSON.stringify(doc) });
+  const provider = providerOf(change);
+  if (provider && change.provider) {
+    const row = providerRow(provider);
+    prepared.provider = 'insert' in change.provider ? { insert: row } : { update: row, expectedVersion: change.provider.expectedVersion };
+  }
   return prepared;
+}
+
+export function providerRow(record: StoredProvider): ProviderRow {
+  return {
+    tilbudId: record.tilbudId,
+    tilsyn: record.tilsyn,
+    kommunekode: record.kommunekode,
+    createdAt: record.createdAt,
+    version: record.version,
+    record: JSON.stringify(record),
+  };
 }
 
 export function approvalRow(record: StoredApproval, inForce: InForce): ApprovalRow {

@@ -55,6 +55,7 @@ export interface StoredProvider {
 export interface RecordTypes {
   approval: StoredApproval;
   evaluation: StoredEvaluation;
+  provider: StoredProvider;
 }
 
 /** An evaluation as listed: the record without its evidence (read that alone with getEvaluationEvidence). */
@@ -126,6 +127,11 @@ export interface EvaluationFilter {
   to?: string;
 }
 
+export interface ProviderFilter {
+  tilsyn?: string;
+  kommunekode?: string;
+}
+
 export interface Page<T> {
   items: T[];
   /** Present when there may be more items; pass it back as `cursor` to get them. */
@@ -169,6 +175,14 @@ export interface Change<R extends RecordTypes = RecordTypes> {
   approval?: { insert: R['approval'] } | { update: R['approval']; expectedVersion: number };
   /** Documents to insert (refused as duplicate-id if one with the id exists: idempotency keys). */
   documents?: { collection: DocumentCollection; doc: StoredDocument }[];
+  /**
+   * A provider to register (refused as duplicate-id, collection `providers`, when its tilbudId is
+   * registered), or to update by compare-and-set (stored with version = expectedVersion + 1; refused as
+   * stale-provider otherwise). Written before the change's evaluation, so that evaluation is listed under
+   * the provider's tilsyn; when the tilsyn is new, every evaluation of the provider is listed under it from
+   * this commit on (the evaluations themselves are not rewritten).
+   */
+  provider?: { insert: R['provider'] } | { update: R['provider']; expectedVersion: number };
 }
 
 /** Why a change was refused. Nothing of it was written. */
@@ -177,9 +191,14 @@ export type Refusal =
   /** The approval is not at the expected version (another change came first), or does not exist. */
   | { reason: 'stale-version'; approvalId: string }
   /** The approval would be a second in force for its provider, speciale and level; inForceId is the first, when known. */
-  | { reason: 'approval-in-force'; approvalId: string; inForceId?: string };
+  | { reason: 'approval-in-force'; approvalId: string; inForceId?: string }
+  /** The provider is not at the expected version (another change came first), or is not registered. */
+  | { reason: 'stale-provider'; tilbudId: string };
 
 export type CommitOutcome = { committed: true; entry: AuditEntry } | ({ committed: false } & Refusal);
+
+/** Changes that stand or fall together: all committed, or none, and then which one was refused (its index) and why. */
+export type AtomicOutcome = { committed: true; entries: AuditEntry[] } | ({ committed: false; index: number } & Refusal);
 
 export interface AuditVerifyOptions {
   /** A head taken earlier (GET /v1/audit/head): the chain must still hold that entry with that hash. */
@@ -207,6 +226,12 @@ export interface Store<R extends RecordTypes = RecordTypes> {
    * entry and each all or nothing on its own: a refused change leaves the others. Outcomes in order.
    */
   commitMany(changes: Change<R>[]): Promise<CommitOutcome[]>;
+  /**
+   * Several changes, each with its own entry, in one transaction that commits all of them or none: when
+   * one is refused, nothing of any of them is written (a provider that moves with its approvals). Each
+   * change sees the ones before it.
+   */
+  commitAll(changes: Change<R>[]): Promise<AtomicOutcome>;
 
   getEvaluation(id: string): Promise<R['evaluation'] | null>;
   /** The most recent (createdAt, then id) evaluation whose approvalId is the given id. */
@@ -222,6 +247,11 @@ export interface Store<R extends RecordTypes = RecordTypes> {
    * not a string (or, for from/to, not a YYYY-MM-DD date).
    */
   listEvaluations(filter: EvaluationFilter, page: PageRequest): Promise<Page<ListedEvaluation<R['evaluation']>>>;
+
+  /** The registered provider with this tilbudId, or null. */
+  getProvider(tilbudId: string): Promise<R['provider'] | null>;
+  /** Registered providers matching every given field, ordered by (createdAt, tilbudId). Rejects with InvalidCursorError for a cursor it did not issue. */
+  listProviders(filter: ProviderFilter, page: PageRequest): Promise<Page<R['provider']>>;
 
   getApproval(id: string): Promise<R['approval'] | null>;
   /** Ordered by (createdAt, id). Rejects with InvalidCursorError for a cursor it did not issue. */

@@ -12,6 +12,7 @@ import { evaluationContract } from './contract/evaluations';
 import { evaluationListingContract } from './contract/evaluationListing';
 import { listingContract } from './contract/listing';
 import { operationalContract } from './contract/operational';
+import { providerContract } from './contract/providers';
 import type { ContractContext } from './contract/support';
 
 /**
@@ -67,6 +68,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHarnes
     evaluationListingContract(context);
     approvalContract(context);
     listingContract(context);
+    providerContract(context);
     auditContract(context);
     auditTamperingContract(context);
     operationalContract(context);

@@ -8,7 +8,7 @@ import { refusalOf, type ChangeFacts } from '../../src/store/mongoRefusals';
 import { STORE_OPTIONS } from './support/fixtures';
 
 const inForce = inForcePredicate(STORE_OPTIONS);
-import { approval, evaluation, type ContractChange } from './support/fixtures';
+import { approval, evaluation, registered, type ContractChange } from './support/fixtures';
 
 const audit = { at: '2026-03-01T10:00:00.000Z', subject: 'inspektoer@midt', action: 'test', entityType: 'approval', entityId: 'x', summary: {} };
 const nothingStored: ChangeFacts = { evaluationExists: false, approvalExists: false, storedVersion: null, inForceId: undefined, documentExists: [] };
@@ -61,6 +61,17 @@ describe('refusalOf (MongoDB store: refusals decided by reads)', () => {
     const renew: ContractChange = { audit, approval: { update: { ...a, status: 'at-risk' }, expectedVersion: 1 } };
     expect(refusalOf(renew, facts({ storedVersion: 1, inForceId: 'first' }), inForce)).toEqual({ reason: 'approval-in-force', approvalId: a.id, inForceId: 'first' });
     expect(refusalOf(renew, facts({ storedVersion: 2, inForceId: 'first' }), inForce)).toEqual({ reason: 'stale-version', approvalId: a.id });
+  });
+
+  it('a provider registered already is a duplicate, and a provider update is stale unless at the registered version; the provider is checked first', () => {
+    const p = registered();
+    const insert: ContractChange = { audit, evaluation: e, provider: { insert: p } };
+    expect(refusalOf(insert, facts({ providerExists: false }), inForce)).toBeUndefined();
+    expect(refusalOf(insert, facts({ providerExists: true, evaluationExists: true }), inForce)).toEqual({ reason: 'duplicate-id', collection: 'providers', id: p.tilbudId });
+    const update = (expectedVersion: number): ContractChange => ({ audit, provider: { update: p, expectedVersion } });
+    expect(refusalOf(update(2), facts({ providerVersion: 2 }), inForce)).toBeUndefined();
+    expect(refusalOf(update(2), facts({ providerVersion: 3 }), inForce)).toEqual({ reason: 'stale-provider', tilbudId: p.tilbudId });
+    expect(refusalOf(update(2), facts({ providerVersion: null }), inForce)).toEqual({ reason: 'stale-provider', tilbudId: p.tilbudId });
   });
 
   it('an approval written not in force (revoked, rejected, expired) never meets the one in force', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ApprovalRecord, EvaluationRecord as DomainEvaluation, ProviderRef } from '../../../src/approvals/records';
+import type { ApprovalRecord, EvaluationRecord as DomainEvaluation, ProviderRecord, ProviderRef } from '../../../src/approvals/records';
 import { IN_FORCE_STATUSES } from '../../../src/approvals/status';
 import type { Change, Store, StoreOptions } from '../../../src/store/types';
 
@@ -11,6 +11,7 @@ export type EvaluationRecord = Omit<DomainEvaluation, 'evidence' | 'result'> & {
 export interface ContractRecords {
   approval: ApprovalRecord;
   evaluation: EvaluationRecord;
+  provider: ProviderRecord;
 }
 export type ContractStore = Store<ContractRecords>;
 export type ContractChange = Change<ContractRecords>;
@@ -73,6 +74,26 @@ export function evaluation(overrides: Partial<EvaluationRecord> = {}): Evaluatio
     result: { overall: 'eligible', requirements: [{ id: 'R1', outcome: 'met', actual: 14, required: 10 }] },
     createdAt: '2026-03-01T10:00:00.000Z',
     createdBy: 'inspektoer@midt',
+    ...overrides,
+  };
+}
+
+/** A provider in the register, as registered with an evaluation. */
+export function registered(overrides: Partial<ProviderRecord> = {}): ProviderRecord {
+  const createdAt = overrides.createdAt ?? '2026-03-01T10:00:00.000Z';
+  return {
+    tilbudId: randomUUID(),
+    cvr: '12345678',
+    name: 'Bostedet Åbakken',
+    kommunekode: '751',
+    region: 'Midtjylland',
+    tilsyn: 'Midt',
+    createdAt,
+    createdBy: 'inspektoer@midt',
+    evaluationId: randomUUID(),
+    updatedAt: createdAt,
+    version: 1,
+    moves: [],
     ...overrides,
   };
 }
