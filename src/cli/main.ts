@@ -12,6 +12,7 @@ import { systemClock, today as todayOf } from '../time/clock';
 import { isIsoDate } from '../time/dates';
 import { count, displayPath, oneLine, problemLine, table } from './format';
 import { impactCommand } from './impact';
+import { replayCommand } from './replay';
 
 /** Where the CLI writes and which directory relative paths start from; tests pass their own. */
 export interface CliIo {
@@ -117,6 +118,24 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         return impactCommand(path.resolve(io.cwd, draft), { ...options, snapshot: path.resolve(io.cwd, options.snapshot), asOf }, catalogue, io.cwd, out, (message) => {
           throw new CliError(message);
         });
+      })(),
+    );
+
+  program
+    .command('replay')
+    .description('genberegn en evaluering eksporteret fra tjenesten (GET /v1/evaluations/{id}/export) uden tjenesten; afslut med 0 identisk, 1 ikke identisk, 2 forkert brug eller ugyldig fil')
+    .argument('<export>', 'eksportfilen (JSON)')
+    .option('--rules <dir>', 'mappen med regelsæt', 'rules')
+    .option('--json', 'skriv genberegningen som JSON')
+    .action((file: string, options: { rules: string; json?: boolean }) =>
+      run(() => {
+        let catalogue: RulesCatalogue;
+        try {
+          catalogue = loadCatalogue(resolveDir(io, options.rules)).catalogue;
+        } catch (error) {
+          throw error instanceof CliError ? new CliError(error.message, 2) : error;
+        }
+        return replayCommand(path.resolve(io.cwd, file), options, catalogue, io.cwd, out, err);
       })(),
     );
 

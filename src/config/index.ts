@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { defaultDecisionTexts, loadDecisionTexts, type DecisionTexts } from '../decisions/texts';
 
 /** The service's settings, read from the environment and validated once, at start. */
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   auditVerifyIntervalMinutes: number;
   /** Ed25519 private key (PEM) that signs audit heads; without it one is generated in dataDir. */
   auditSigningKeyFile?: string;
+  /** Legal basis, duties and klagevejledning of the written decisions: DECISION_TEXTS_FILE, else the illustrative default. */
+  decisionTexts: DecisionTexts;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +62,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const recheckIntervalMinutes = int('RECHECK_INTERVAL_MINUTES', 0, 0, 7 * 24 * 60);
   const auditVerifyIntervalMinutes = int('AUDIT_VERIFY_INTERVAL_MINUTES', 15, 0, 7 * 24 * 60);
   const auditSigningKeyFile = existingFile('AUDIT_SIGNING_KEY_FILE');
+  const decisionTextsFile = existingFile('DECISION_TEXTS_FILE');
+  let decisionTexts = defaultDecisionTexts();
+  if (decisionTextsFile !== undefined && problems.every((p) => !p.startsWith('DECISION_TEXTS_FILE='))) {
+    try {
+      decisionTexts = loadDecisionTexts(decisionTextsFile);
+    } catch (error) {
+      problems.push(`DECISION_TEXTS_FILE: ${(error as Error).message}`);
+    }
+  }
   const dataDir = path.resolve(cwd, str('DATA_DIR') ?? 'data');
   const rulesDir = path.resolve(cwd, str('RULES_DIR') ?? 'rules');
   if (!existsSync(rulesDir) || !statSync(rulesDir).isDirectory()) problems.push(`RULES_DIR=${JSON.stringify(str('RULES_DIR') ?? 'rules')}: no such directory`);
@@ -108,5 +120,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shutdownTimeoutMs,
     auditVerifyIntervalMinutes,
     ...(auditSigningKeyFile ? { auditSigningKeyFile } : {}),
+    decisionTexts,
   };
 }

@@ -12,6 +12,7 @@ import type { RulesCatalogue } from '../rules/catalogue';
 import { StoreIntegrityError } from '../store/errors';
 import type { RecordStore } from '../approvals/records';
 import type { Clock } from '../time/clock';
+import { defaultDecisionTexts, type DecisionTexts } from '../decisions/texts';
 import { errorHandler, methodNotAllowed, notFoundHandler, storeIntegrityProblem } from './errors';
 import { openapiDocument, openapiYaml } from './openapi';
 import { HttpProblem } from './problem';
@@ -20,10 +21,13 @@ import { approvalRoutes } from './routes/approvals';
 import { advisoryAssignmentRoutes } from './routes/advisoryAssignments';
 import { auditHeadRoutes, auditRoutes } from './routes/audit';
 import { criteriaRoutes } from './routes/criteria';
+import { decisionRoutes } from './routes/decisions';
+import { evaluationListRoutes } from './routes/evaluationList';
 import { evaluationRoutes } from './routes/evaluations';
 import { impactRoutes } from './routes/impact';
 import { capacityRoutes, registerRoutes } from './routes/publicData';
 import { recheckRoutes } from './routes/rechecks';
+import { replayRoutes } from './routes/replay';
 import { limitJsonDepth, refuseCprInBody, refuseCprInPathAndQuery } from './validation';
 
 export interface AppDeps {
@@ -37,6 +41,8 @@ export interface AppDeps {
   batch: RecheckBatch;
   integrity: RecordIntegrity;
   signer: AuditSigner;
+  /** Legal basis, duties and klagevejledning of the written decisions (DECISION_TEXTS_FILE); default: the illustrative texts. */
+  decisionTexts?: DecisionTexts;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -98,9 +104,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(registerRoutes(deps.store, deps.clock));
   app.use(auditHeadRoutes(deps));
   app.use('/v1', requireAuth(deps.authenticator));
+  app.use(evaluationListRoutes(deps.store));
   app.use(evaluationRoutes(deps.service));
+  app.use(replayRoutes(deps));
   app.use(recheckRoutes(deps));
   app.use(approvalRoutes(deps.service));
+  app.use(decisionRoutes({ ...deps, texts: deps.decisionTexts ?? defaultDecisionTexts() }));
   app.use(advisoryAssignmentRoutes(deps.service));
   app.use(impactRoutes(deps.store, deps.rules, deps.clock));
   app.use(capacityRoutes(deps.store, deps.rules, deps.clock));

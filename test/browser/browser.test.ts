@@ -147,4 +147,27 @@ describeInBrowser('in Chromium', () => {
     await expect(table.locator('tr', { hasText: 'Nordjylland' }).locator('td').nth(1).innerText()).resolves.toBe('1');
     await page.screenshot({ path: path.join(SHOTS, 'capacity.png'), fullPage: true });
   });
+
+  it('the written decision (GET /v1/approvals/{id}/decision, text/html) shows parties, reasons and klagevejledning, and prints to a PDF', async () => {
+    const approvals = await request(server).get('/v1/approvals?tilbudId=4711').set('Authorization', bearer('midt'));
+    const approvalId = approvals.body.items[0].id as string;
+    await page.setExtraHTTPHeaders({ Authorization: bearer('midt'), Accept: 'text/html' });
+    const response = await page.goto(`${base}/v1/approvals/${approvalId}/decision`);
+    expect(response?.status()).toBe(200);
+    await expect(page.locator('h1').innerText()).resolves.toMatch(/Afgørelse om godkendelse som specialfunktion/);
+    const sections = await page.locator('h2').allInnerTexts();
+    expect(sections).toEqual(expect.arrayContaining(['Parter', 'Afgørelsen', 'Retsgrundlag', 'Vurdering krav for krav', 'Dokumentation', 'Klagevejledning']));
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('Bostedet Lærkehøj');
+    expect(text).toContain('Socialtilsyn Midt');
+    await expect(page.locator('td code', { hasText: 'TST-SF-03' }).count()).resolves.toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'decision.png'), fullPage: true });
+
+    const pdf = await page.pdf({ format: 'A4', printBackground: true, path: path.join(SHOTS, 'decision.pdf') });
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(20_000);
+    expect(pdf.length).toBeLessThan(5_000_000);
+    // The decision with its reasons and klagevejledning takes more than one A4 page.
+    expect((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
 });

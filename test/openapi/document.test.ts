@@ -56,6 +56,11 @@ const EXPECTED_ROUTES = [
   'GET /v1/capacity',
   'GET /v1/audit',
   'GET /v1/audit/verify',
+  'GET /v1/evaluations',
+  'POST /v1/evaluations/{id}/replay',
+  'GET /v1/evaluations/{id}/export',
+  'GET /v1/approvals/{id}/decision',
+  'GET /v1/approvals/{id}/decisions/{n}',
 ];
 
 function deref(node: unknown): JsonObject {

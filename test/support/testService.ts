@@ -61,9 +61,17 @@ export interface TestService {
 
 /** The real app on a fresh embedded store in a temp dir, with the test rule set and known tokens. */
 export async function startTestService(
-  options: { rulesets?: Ruleset[]; now?: string; logger?: Logger; contractGuard?: boolean } = {},
+  options: {
+    rulesets?: Ruleset[];
+    now?: string;
+    logger?: Logger;
+    contractGuard?: boolean;
+    /** Another test service's data directory (left in place by this one's close): the same record under other rule files. */
+    dataDir?: string;
+  } = {},
 ): Promise<TestService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-http-'));
+  const dataDir = options.dataDir ?? path.join(dir, 'data');
   const tokensFile = path.join(dir, 'tokens.json');
   writeFileSync(
     tokensFile,
@@ -74,11 +82,11 @@ export async function startTestService(
       { sha256: tokenHash(TOKENS.nord), subject: 'inspektoer@nord', role: 'inspector', tilsyn: 'Nord' },
     ]),
   );
-  const store = createRecordStore({ dataDir: path.join(dir, 'data') });
+  const store = createRecordStore({ dataDir });
   await store.init();
   const clock = new ManualClock(options.now ?? '2026-10-01T09:00:00Z');
   const rules = new RulesCatalogue(options.rulesets ?? [ruleset()]);
-  const { signer } = loadAuditSigner({ dataDir: path.join(dir, 'data') });
+  const { signer } = loadAuditSigner({ dataDir });
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const integrity = recordIntegrity(store, clock, signer, logger);
   const guarded = integrity.guard(store);
@@ -99,7 +107,7 @@ export async function startTestService(
     batch,
     integrity,
     signer,
-    dataDir: path.join(dir, 'data'),
+    dataDir,
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

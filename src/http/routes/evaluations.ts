@@ -25,7 +25,8 @@ export function evaluationRoutes(service: ApprovalService): Router {
       res.status(201).location(`/v1/evaluations/${view.id}`).json(view);
     },
   );
-  router.all('/v1/evaluations', methodNotAllowed(['POST']));
+  // GET /v1/evaluations (the list) is routed before this router (evaluationList.ts).
+  router.all('/v1/evaluations', methodNotAllowed(['GET', 'POST']));
 
   router.get('/v1/evaluations/:id', async (req, res) => {
     const view = await service.getEvaluation(principalOf(res), req.params.id);

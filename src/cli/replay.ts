@@ -1,0 +1,68 @@
+import type { Evidence } from '../evidence/types';
+import type { RulesCatalogue } from '../rules/catalogue';
+import { readJsonFile } from '../rules/load';
+import { exportProblems, replayInputOf, type EvaluationExport } from '../replay/export';
+import { replayEvaluation, type ReplayReport } from '../replay/replay';
+import { problemLine, table } from './format';
+
+type Out = (line?: string) => void;
+
+const OUTCOME_WORDS: Record<string, string> = { met: 'opfyldt', 'not-met': 'ikke opfyldt', 'insufficient-evidence': 'mangler dokumentation' };
+
+/**
+ * `speciale-rules replay <export.json> [--rules <dir>]`: re-run an evaluation exported from the service
+ * (GET /v1/evaluations/{id}/export) against the rule files in `dir`, without the service, and say whether it
+ * comes out the same. Exit 0 identical, 1 not identical, 2 a file that is not an export (each problem one
+ * line `file:/pointer: message` on stderr).
+ */
+export async function replayCommand(
+  file: string,
+  options: { json?: boolean },
+  catalogue: RulesCatalogue,
+  cwd: string,
+  out: Out,
+  err: (line: string) => unknown,
+): Promise<number> {
+  const read = readJsonFile(file);
+  const problems = read.problems.length > 0 ? read.problems : exportProblems(read.value).map((p) => ({ file, ...p }));
+  if (problems.length > 0) {
+    for (const p of problems) err(problemLine(p, cwd));
+    return 2;
+  }
+  const doc = read.value as EvaluationExport;
+  const report = await replayEvaluation(replayInputOf(doc.evaluation, doc.evidence as Evidence), catalogue);
+  if (options.json) out(JSON.stringify(report, null, 2));
+  else for (const line of reportLines(report)) out(line);
+  return report.identical ? 0 : 1;
+}
+
+export function reportLines(report: ReplayReport): string[] {
+  const what = `evaluering ${report.evaluationId} (${report.speciale} ${report.ruleset.version}, ${report.level}, vurderet ${report.asOf})`;
+  const lines = [report.identical ? `✓ identisk: ${what} giver samme resultat: ${report.overall.recorded}` : `✗ ikke identisk: ${what}`];
+  const same = (ok: boolean) => (ok ? '= som registreret' : '≠ registreret');
+  lines.push(
+    '',
+    ...table(
+      ['', 'registreret', 'nu', ''],
+      [
+        ['dokumentation', report.evidence.recordedHash, report.evidence.recomputedHash, same(report.evidence.identical)],
+        ['regelfil', report.ruleset.recordedHash, report.ruleset.currentHash ?? '(ikke indlæst)', same(report.ruleset.identical)],
+        ['semantik', `version ${report.semantics.recorded}`, report.semantics.current === null ? '–' : `version ${report.semantics.current}`, same(report.semantics.identical)],
+        ['regelmotor', report.engine.recorded, report.engine.current, ''],
+        ['samlet resultat', report.overall.recorded, report.overall.replayed ?? '–', same(report.overall.identical)],
+      ],
+    ),
+  );
+  if (report.differences.length > 0) {
+    lines.push('', 'Forskelle:');
+    for (const d of report.differences) lines.push(`  ${d.what}: ${d.message}`);
+  }
+  const changed = report.requirements.filter((r) => !r.identical);
+  if (changed.length > 0) {
+    lines.push('', 'Krav, der ikke kommer ud som registreret:');
+    for (const r of changed) {
+      lines.push(`  ${r.id}: ${r.recorded ? OUTCOME_WORDS[r.recorded] : '(ikke med)'} → ${r.replayed ? OUTCOME_WORDS[r.replayed] : '(ikke med)'}${r.recorded === r.replayed ? ' (andre faktiske værdier)' : ''}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,42 @@
+import { Router, type Request, type Response } from 'express';
+import { invalid } from '../../approvals/errors';
+import { principalOf } from '../../auth';
+import type { DecisionDocument } from '../../decisions/document';
+import { readDecision, type DecisionDeps } from '../../decisions/read';
+import { methodNotAllowed } from '../errors';
+import { HttpProblem } from '../problem';
+import { renderDecisionDocument } from '../views/decisionDocument';
+
+/** The written decisions (afgørelser) of an approval: JSON, or a page to print, by Accept. */
+export function decisionRoutes(deps: DecisionDeps): Router {
+  const router = Router();
+
+  const send = (req: Request, res: Response, doc: DecisionDocument) => {
+    res.setHeader('Vary', 'Accept');
+    switch (req.accepts(['application/json', 'text/html'])) {
+      case 'application/json':
+        res.json(doc);
+        return;
+      case 'text/html':
+        res.type('text/html; charset=utf-8').send(renderDecisionDocument(doc));
+        return;
+      default:
+        throw new HttpProblem(406, 'Afgørelsen kan leveres som application/json eller text/html');
+    }
+  };
+
+  router.get('/v1/approvals/:id/decision', async (req, res) => {
+    send(req, res, await readDecision(deps, principalOf(res), req.params.id as string));
+  });
+  router.all('/v1/approvals/:id/decision', methodNotAllowed(['GET']));
+
+  router.get('/v1/approvals/:id/decisions/:n', async (req, res) => {
+    const n = req.params.n as string;
+    if (!/^[1-9][0-9]{0,5}$/.test(n)) {
+      throw invalid('Afgørelsens nummer er ugyldigt', [{ pointer: 'path:n', message: 'skal være et helt tal fra 1 (den første afgørelse i historikken)', code: 'invalid-decision-number' }]);
+    }
+    send(req, res, await readDecision(deps, principalOf(res), req.params.id as string, Number(n)));
+  });
+  router.all('/v1/approvals/:id/decisions/:n', methodNotAllowed(['GET']));
+  return router;
+}

@@ -1,0 +1,122 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { EvaluationRecord } from '../approvals/records';
+import type { Evidence } from '../evidence/types';
+import { toProblem, validateAgainst, type Problem } from '../schemas';
+import type { ReplayInput } from './replay';
+
+/**
+ * An evaluation with its evidence, as one JSON document: what an appeals body needs to reproduce the
+ * evaluation without the service (`speciale-rules replay <file>`), given the rule files.
+ */
+export const EXPORT_FORMAT = 'specialfunktion-evaluation-export';
+/** Raised when a field changes meaning or goes away; readers refuse versions they do not know. */
+export const EXPORT_FORMAT_VERSION = 1;
+
+export interface EvaluationExport {
+  format: typeof EXPORT_FORMAT;
+  formatVersion: number;
+  exportedAt: string;
+  /** The stored evaluation without its evidence (as GET /v1/evaluations/{id} shows it, plus its semantics version when recorded). */
+  evaluation: Omit<EvaluationRecord, 'evidence'> & { semanticsVersion?: number };
+  /** The evidence exactly as stored: its canonical JSON hashes to evaluation.evidenceHash. */
+  evidence: Evidence;
+}
+
+export function exportOf(record: EvaluationRecord, exportedAt: string): EvaluationExport {
+  const { evidence, ...evaluation } = record;
+  return { format: EXPORT_FORMAT, formatVersion: EXPORT_FORMAT_VERSION, exportedAt, evaluation, evidence };
+}
+
+/** The replay input of a stored record or an export's evaluation and evidence. */
+export function replayInputOf(evaluation: Omit<EvaluationRecord, 'evidence'>, evidence: Evidence): ReplayInput {
+  const semanticsVersion = (evaluation as { semanticsVersion?: unknown }).semanticsVersion;
+  return {
+    id: evaluation.id,
+    speciale: evaluation.speciale,
+    level: evaluation.level,
+    rulesetVersion: evaluation.rulesetVersion,
+    rulesetHash: evaluation.rulesetHash,
+    evidenceHash: evaluation.evidenceHash,
+    engineVersion: evaluation.engineVersion,
+    ...(typeof semanticsVersion === 'number' ? { semanticsVersion } : {}),
+    asOf: evaluation.asOf,
+    overall: evaluation.overall,
+    result: evaluation.result,
+    evidence,
+  };
+}
+
+const HASH = { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' };
+const OUTCOME = { enum: ['met', 'not-met', 'insufficient-evidence'] };
+const OVERALL = { enum: ['eligible', 'not-eligible', 'incomplete'] };
+
+/** What a replay reads of an export; the rest is kept as exported and not checked. */
+const EXPORT_SCHEMA = {
+  type: 'object',
+  required: ['format', 'formatVersion', 'evaluation', 'evidence'],
+  properties: {
+    format: { const: EXPORT_FORMAT },
+    formatVersion: { const: EXPORT_FORMAT_VERSION },
+    evaluation: {
+      type: 'object',
+      required: ['id', 'speciale', 'level', 'rulesetVersion', 'rulesetHash', 'evidenceHash', 'engineVersion', 'asOf', 'overall', 'result'],
+      properties: {
+        id: { type: 'string', minLength: 1 },
+        speciale: { type: 'string', minLength: 1 },
+        level: { enum: ['specialfunktion', 'raadgivningsfunktion'] },
+        rulesetVersion: { type: 'string', minLength: 1 },
+        rulesetHash: HASH,
+        evidenceHash: HASH,
+        engineVersion: { type: 'string' },
+        semanticsVersion: { type: 'integer', minimum: 1 },
+        asOf: { type: 'string', format: 'date' },
+        overall: OVERALL,
+        result: {
+          type: 'object',
+          required: ['overall', 'requirements'],
+          properties: {
+            overall: OVERALL,
+            transitional: { type: 'array', items: { type: 'string' } },
+            requirements: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'title', 'outcome', 'transitional', 'conditions'],
+                properties: {
+                  id: { type: 'string' },
+                  title: { type: 'string' },
+                  outcome: OUTCOME,
+                  transitional: { type: 'boolean' },
+                  conditions: { type: 'array', items: { type: 'object', required: ['outcome'], properties: { outcome: { enum: ['met', 'not-met', 'missing'] } } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    evidence: { type: 'object' },
+  },
+} as const;
+
+let validator: ReturnType<Ajv2020['compile']> | undefined;
+
+/**
+ * Every problem with an export, each with its JSON Pointer into the file: its format and version, the
+ * evaluation fields a replay reads, and the evidence against schemas/evidence.schema.json.
+ */
+export function exportProblems(value: unknown): Problem[] {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
+    addFormats(ajv, ['date']);
+    validator = ajv.compile(EXPORT_SCHEMA);
+  }
+  if (!validator(value)) {
+    const problems = (validator.errors ?? []).map(toProblem);
+    const versionProblem = problems.find((p) => p.pointer === '/formatVersion');
+    if (versionProblem) versionProblem.message = `formatversion ${JSON.stringify((value as { formatVersion?: unknown }).formatVersion)} kendes ikke; denne version læser ${EXPORT_FORMAT_VERSION}`;
+    return problems;
+  }
+  return validateAgainst('evidence', (value as EvaluationExport).evidence).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message }));
+}
