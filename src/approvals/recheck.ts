@@ -223,6 +223,7 @@ export class Rechecker {
       rulesetHash: result.rulesetHash,
       evidenceHash: result.evidenceHash,
       engineVersion: result.engine.version,
+      semanticsVersion: result.semanticsVersion,
       asOf: date,
       overall: result.overall,
       provider: approval.provider,

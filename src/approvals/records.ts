@@ -28,6 +28,11 @@ export interface EvaluationRecord {
   rulesetHash: string;
   evidenceHash: string;
   engineVersion: string;
+  /**
+   * The evaluator's semantics (EVALUATOR_SEMANTICS_VERSION, src/evaluation/semantics.ts) it was made under;
+   * absent on evaluations stored before it was recorded, which were made under version 1.
+   */
+  semanticsVersion?: number;
   /** YYYY-MM-DD */
   asOf: string;
   overall: EvaluationResult['overall'];

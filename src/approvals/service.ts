@@ -2,7 +2,10 @@ import type { Principal } from '../auth';
 import { evaluate } from '../evaluation/evaluate';
 import type { EvaluationResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
+import { evidenceDateProblems } from '../evidence/dates';
 import { validateEvidence } from '../evidence/validate';
+import { readinessOf, type Blocker, type Readiness, type ReadinessContext } from '../evaluation/readiness';
+import { UNRECORDED_SEMANTICS_VERSION } from '../evaluation/semantics';
 import { tilsynOf } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import type { Level, Ruleset } from '../rules/types';
@@ -18,7 +21,7 @@ import { decide, type DecisionRequest } from './decide';
 import { refusalConflict, tilsynApproval } from './decisionSupport';
 import { renew, type RenewRequest } from './renew';
 import { revoke, type RevokeRequest } from './revoke';
-import { conflict, forbidden, invalid, notFound } from './errors';
+import { conflict, forbidden, invalid, notFound, type InvalidParamError } from './errors';
 
 export interface EvaluationRequest {
   speciale: string;
@@ -40,6 +43,11 @@ export interface EvaluationView {
   rulesetHash: string;
   evidenceHash: string;
   engineVersion: string;
+  /** The evaluator's semantics the evaluation was made under (src/evaluation/semantics.ts). */
+  semanticsVersion: number;
+  /** Whether it can be the ground of an approval today, and what stands in the way (src/evaluation/readiness.ts). */
+  approvable: boolean;
+  blockers: Blocker[];
   provider: ProviderRef;
   createdAt: string;
   createdBy: string;
@@ -88,10 +96,35 @@ export class ApprovalService {
 
   /** `evidenceShapeChecked`: the caller has already applied the CPR guard and the evidence schema. */
   async evaluate(actor: Principal, request: EvaluationRequest, options: { dryRun: boolean; evidenceShapeChecked?: boolean }): Promise<EvaluationView> {
-    const asOf = request.asOf ?? today(this.deps.clock);
+    const todayIso = today(this.deps.clock);
+    const asOf = request.asOf ?? todayIso;
     const ruleset = this.resolveRuleset(request.speciale, request.version, asOf);
-    const problems = validateEvidence(request.evidence, { shapeChecked: options.evidenceShapeChecked }).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message }));
-    if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems);
+    // Evidence dated after its reporting date, or reported after today, is refused with its code (src/evidence/dates.ts).
+    const problems: InvalidParamError[] = validateEvidence(request.evidence, { shapeChecked: options.evidenceShapeChecked, today: todayIso }).map((p) => ({
+      pointer: `/evidence${p.pointer}`,
+      message: p.message,
+      ...(p.code !== undefined ? { code: p.code } : {}),
+    }));
+    const reportedOn = problems.length === 0 ? (request.evidence as Evidence).reportingDate : undefined;
+    if (request.asOf !== undefined && reportedOn !== undefined && request.asOf < reportedOn) {
+      problems.push({ pointer: '/asOf', code: 'as-of-before-reporting-date', message: `vurderingsdatoen ligger før dokumentationens indberetningsdato ${reportedOn}` });
+    }
+    // A stored evaluation is under the version in force on its date; dry runs may try any version.
+    if (!options.dryRun && request.version !== undefined && ruleset.status === 'published') {
+      const inForce = this.deps.rules.inForceOn(request.speciale, asOf);
+      if (inForce?.version !== ruleset.version) {
+        problems.push({
+          pointer: '/version',
+          code: 'version-not-in-force',
+          message: `version ${ruleset.version} gælder ikke på vurderingsdatoen ${asOf} (${inForce ? `der gælder version ${inForce.version}` : 'ingen udgivet version gælder'}); udelad version, eller brug dryRun=true`,
+        });
+      }
+    }
+    if (problems.length > 0) {
+      const codes = new Set(problems.map((p) => p.code));
+      const code = codes.size === 1 ? [...codes][0] : undefined;
+      throw invalid(problems.every((p) => p.pointer.startsWith('/evidence')) ? 'Dokumentationen er ugyldig' : 'Evalueringen kan ikke foretages som angivet', problems, code);
+    }
     const evidence = request.evidence as Evidence;
     const tilsyn = tilsynOf(evidence.provider.kommunekode) as string;
     if (!canSee(actor, tilsyn)) throw forbidden(`Tilbuddet hører under Socialtilsyn ${tilsyn}; du arbejder for Socialtilsyn ${actor.tilsyn}`);
@@ -100,7 +133,8 @@ export class ApprovalService {
       throw conflict(`Version ${ruleset.version} er ${ruleset.status === 'draft' ? 'et udkast' : 'trukket tilbage'}; kun udgivne versioner kan danne grundlag for en gemt evaluering (brug dryRun=true)`);
     }
 
-    const result = await evaluate({ ruleset, level: request.level, evidence, asOf });
+    const readiness = this.readinessOn(ruleset.speciale, todayIso);
+    const result = await evaluate({ ruleset, level: request.level, evidence, asOf, readiness });
     const createdAt = this.nowIso();
     const record: EvaluationRecord = {
       id: newId(),
@@ -110,6 +144,7 @@ export class ApprovalService {
       rulesetHash: result.rulesetHash,
       evidenceHash: result.evidenceHash,
       engineVersion: result.engine.version,
+      semanticsVersion: result.semanticsVersion,
       asOf,
       overall: result.overall,
       provider: providerRef(result),
@@ -118,7 +153,7 @@ export class ApprovalService {
       createdAt,
       createdBy: actor.subject,
     };
-    if (options.dryRun) return { ...toView(record), id: null, stored: false };
+    if (options.dryRun) return { ...toView(record, readiness), id: null, stored: false };
     await this.commit(actor, {
       evaluation: record,
       audit: {
@@ -130,11 +165,22 @@ export class ApprovalService {
         summary: { speciale: record.speciale, level: record.level, tilbudId: record.provider.tilbudId, rulesetVersion: record.rulesetVersion, overall: record.overall, evidenceHash: record.evidenceHash },
       },
     });
-    return toView(record);
+    return toView(record, readiness);
   }
 
+  /** What `approvable` is judged against on a day: the version in force that day. */
+  private readinessOn(speciale: string, day: IsoDate, evidenceProblems?: ReadinessContext['evidenceDateProblems']): ReadinessContext {
+    return { today: day, versionInForce: this.deps.rules.inForceOn(speciale, day)?.version ?? null, ...(evidenceProblems ? { evidenceDateProblems: evidenceProblems } : {}) };
+  }
+
+  /**
+   * A stored evaluation as shown today: `approvable`, `blockers` and the summary worked out for today, also for
+   * an evaluation stored before its evidence's dates were checked (which is not rewritten: it shows a blocker).
+   */
   async getEvaluation(actor: Principal, id: string): Promise<EvaluationView> {
-    return toView(await this.visibleEvaluation(actor, id));
+    const record = await this.visibleEvaluation(actor, id);
+    const todayIso = today(this.deps.clock);
+    return toView(record, this.readinessOn(record.speciale, todayIso, evidenceDateProblems(record.evidence, { today: todayIso, asOf: record.asOf })));
   }
 
   private async visibleEvaluation(actor: Principal, id: string): Promise<EvaluationRecord> {
@@ -192,7 +238,16 @@ function providerRef(result: EvaluationResult): ProviderRef {
   return { tilbudId: p.tilbudId, cvr: p.cvr, name: p.name, kommunekode: p.kommunekode, region: p.region, tilsyn: p.tilsyn as ProviderRef['tilsyn'] };
 }
 
-export function toView(record: EvaluationRecord): EvaluationView {
+/**
+ * The API's view of an evaluation. With `now`, `approvable`, `blockers` and the summary are worked out for
+ * that day (in the view and its result); without, they are as stored. Evaluations stored before the
+ * evaluator's semantics were recorded show version 1.
+ */
+export function toView(record: EvaluationRecord, now?: ReadinessContext): EvaluationView {
+  const semanticsVersion = record.semanticsVersion ?? record.result.semanticsVersion ?? UNRECORDED_SEMANTICS_VERSION;
+  const shown: Readiness = now
+    ? readinessOf(record.result, now)
+    : { approvable: record.result.approvable ?? false, blockers: record.result.blockers ?? [], summary: record.result.summary };
   return {
     id: record.id,
     stored: true,
@@ -204,10 +259,13 @@ export function toView(record: EvaluationRecord): EvaluationView {
     rulesetHash: record.rulesetHash,
     evidenceHash: record.evidenceHash,
     engineVersion: record.engineVersion,
+    semanticsVersion,
+    approvable: shown.approvable,
+    blockers: shown.blockers,
     provider: record.provider,
     createdAt: record.createdAt,
     createdBy: record.createdBy,
     ...(record.approvalId ? { approvalId: record.approvalId } : {}),
-    result: record.result,
+    result: { ...record.result, semanticsVersion, ...shown },
   };
 }

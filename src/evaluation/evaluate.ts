@@ -4,10 +4,13 @@ import { deriveFact } from '../evidence/derive';
 import type { Evidence } from '../evidence/types';
 import { municipality, regionOf, tilsynOf } from '../geography';
 import { describeRequirementSentence } from './explain';
+import { readinessOf, type ReadinessContext } from './readiness';
+import { EVALUATOR_SEMANTICS_VERSION } from './semantics';
 import { contentHash, rulesetHash } from '../rules/hash';
 import { formatValue, factPhrase, requirementPhrase, capitalize } from '../rules/describe';
 import { isLeaf, requirementsFor, type Condition, type LeafCondition, type Level, type Requirement, type Ruleset } from '../rules/types';
-import { addMonths, wholeMonthsBetween, type IsoDate } from '../time/dates';
+import { wholeMonthsBetween, type IsoDate } from '../time/dates';
+import { evidenceOverdueOn } from './currency';
 import type { ConditionOutcome, ConditionResult, EvaluationResult, Overall, RequirementOutcome, RequirementResult } from './types';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,6 +26,11 @@ export interface EvaluationInput {
   transitionalRequirementIds?: ReadonlySet<string>;
   /** Last day of that transition period, for the explanation. */
   transitionEndsOn?: IsoDate;
+  /**
+   * The day and the version in force that day, for `approvable` and `blockers`. Default: `asOf`, and the rule
+   * set itself when it is published and its dates include `asOf` (the rule set alone cannot know of a newer one).
+   */
+  readiness?: ReadinessContext;
 }
 
 /** What an explanation needs of a leaf that does not depend on the evidence, worked out once per rule set. */
@@ -186,17 +194,7 @@ function judge(node: EvaluatedCondition, leaves: ConditionResult[], texts: LeafT
 
 const OUTCOME_OF: Record<string, RequirementOutcome> = { true: 'met', false: 'not-met', unknown: 'insufficient-evidence' };
 
-/**
- * The last day evidence is current: `maxAgeMonths` months after its reporting date, to the day
- * (reported 1 Sep 2025 with at most 12 months: current through 1 Sep 2026, overdue from the day after).
- */
-export function evidenceCurrentThrough(reportingDate: IsoDate, maxAgeMonths: number): IsoDate {
-  return addMonths(reportingDate, maxAgeMonths);
-}
-
-export function evidenceOverdueOn(date: IsoDate, reportingDate: IsoDate, maxAgeMonths: number): boolean {
-  return date > evidenceCurrentThrough(reportingDate, maxAgeMonths);
-}
+export { evidenceCurrentThrough, evidenceOverdueOn } from './currency';
 
 /**
  * Evaluate evidence against one level of a rule set as of a date: per requirement met / not met /
@@ -241,13 +239,14 @@ export async function evaluate(input: EvaluationInput): Promise<EvaluationResult
   const ageMonths = wholeMonthsBetween(evidence.reportingDate, asOf);
   const kommune = municipality(evidence.provider.kommunekode);
 
-  return {
+  const assessed: Omit<EvaluationResult, 'approvable' | 'blockers' | 'summary'> = {
     speciale: ruleset.speciale,
     level,
     rulesetVersion: ruleset.version,
     rulesetHash: compiled.hash,
     evidenceHash: contentHash(evidence),
     engine: { name: 'json-rules-engine', version: ENGINE_VERSION },
+    semanticsVersion: EVALUATOR_SEMANTICS_VERSION,
     asOf,
     provider: {
       tilbudId: evidence.provider.tilbudId,
@@ -266,20 +265,20 @@ export async function evaluate(input: EvaluationInput): Promise<EvaluationResult
       overdue: evidenceOverdueOn(asOf, evidence.reportingDate, policy.maxEvidenceAgeMonths),
     },
     overall,
-    summary: summarise(overall, counted.length, unmetRequired, insufficientRequired, ruleset, level),
     unmetRequired,
     insufficientRequired,
     unmetAdvisory: requirements.filter((r) => r.severity === 'advisory' && r.outcome !== 'met').map((r) => r.id),
     transitional: requirements.filter((r) => r.transitional).map((r) => r.id),
     requirements,
   };
+  const { approvable, blockers, summary } = readinessOf(assessed, input.readiness ?? ownReadiness(ruleset, asOf));
+  // Keys in the order the API has always shown them.
+  const { unmetRequired: u, insufficientRequired: i, unmetAdvisory, transitional: t, requirements: r, ...head } = assessed;
+  return { ...head, approvable, blockers, summary, unmetRequired: u, insufficientRequired: i, unmetAdvisory, transitional: t, requirements: r };
 }
 
-const LEVEL_NAME: Record<Level, string> = { specialfunktion: 'specialfunktion', raadgivningsfunktion: 'rådgivningsfunktion' };
-
-function summarise(overall: Overall, required: number, unmet: string[], insufficient: string[], ruleset: Ruleset, level: Level): string {
-  const what = `${LEVEL_NAME[level]} (${ruleset.speciale}, version ${ruleset.version})`;
-  if (overall === 'eligible') return `Tilbuddet opfylder alle ${required} påkrævede krav til ${what}.`;
-  if (overall === 'not-eligible') return `Tilbuddet opfylder ikke ${unmet.length} af ${required} påkrævede krav til ${what}: ${unmet.join(', ')}.`;
-  return `Der mangler dokumentation for ${insufficient.length} af ${required} påkrævede krav til ${what}: ${insufficient.join(', ')}.`;
+/** What a rule set can say of itself on a day: in force if published and its dates include the day. */
+function ownReadiness(ruleset: Ruleset, day: IsoDate): ReadinessContext {
+  const inForce = ruleset.status === 'published' && ruleset.effectiveFrom <= day && (ruleset.effectiveTo === undefined || day <= ruleset.effectiveTo);
+  return { today: day, versionInForce: inForce ? ruleset.version : null };
 }

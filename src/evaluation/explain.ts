@@ -1,4 +1,5 @@
-import type { ConditionOutcome, ConditionResult, RequirementOutcome } from './types';
+import type { Level } from '../rules/types';
+import type { ConditionOutcome, ConditionResult, EvaluationResult, RequirementOutcome } from './types';
 
 const FLIPPED: Record<ConditionOutcome, ConditionOutcome> = { met: 'not-met', 'not-met': 'met', missing: 'missing' };
 
@@ -26,4 +27,31 @@ export function describeRequirementSentence(
       ? ''
       : ` Kravet er nyt eller skærpet og tæller først med efter overgangsperioden${transitionEndsOn ? ` (til og med ${transitionEndsOn})` : ''}.`;
   return sentence + transition;
+}
+
+const LEVEL_NAME: Record<Level, string> = { specialfunktion: 'specialfunktion', raadgivningsfunktion: 'rådgivningsfunktion' };
+
+type Summarised = Pick<EvaluationResult, 'speciale' | 'level' | 'rulesetVersion' | 'overall' | 'unmetRequired' | 'insufficientRequired' | 'requirements'>;
+
+/**
+ * The summary of an evaluation: the requirements not met and those lacking evidence, each named, then
+ * whether it can be the ground of an approval today and, if not, what else stands in the way (the same
+ * blockers the evaluation lists), so the summary, the report's banner and `approvable` agree.
+ */
+export function describeSummary(result: Summarised, approvable: boolean, blockers: readonly { code: string; message: string }[]): string {
+  const required = result.requirements.filter((r) => r.severity === 'required' && !r.transitional).length;
+  const unmet = result.unmetRequired;
+  const lacking = result.insufficientRequired;
+  const what = `${LEVEL_NAME[result.level]} (${result.speciale}, version ${result.rulesetVersion})`;
+  let text: string;
+  if (result.overall === 'eligible') text = `Tilbuddet opfylder alle ${required} påkrævede krav til ${what}.`;
+  else if (result.overall === 'not-eligible') {
+    text = `Tilbuddet opfylder ikke ${unmet.length} af ${required} påkrævede krav til ${what}: ${unmet.join(', ')}.`;
+    if (lacking.length > 0) text += ` Der mangler desuden dokumentation for ${lacking.length}: ${lacking.join(', ')}.`;
+  } else text = `Der mangler dokumentation for ${lacking.length} af ${required} påkrævede krav til ${what}: ${lacking.join(', ')}.`;
+  if (approvable) return `${text} Evalueringen kan danne grundlag for en godkendelse.`;
+  const others = blockers.filter((b) => b.code !== 'requirements-not-met' && b.code !== 'requirements-lacking-evidence');
+  return others.length === 0
+    ? `${text} Evalueringen kan ikke danne grundlag for en godkendelse.`
+    : `${text} Evalueringen kan ikke danne grundlag for en godkendelse i dag: ${others.map((b) => b.message).join(' ')}`;
 }

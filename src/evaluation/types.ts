@@ -1,4 +1,5 @@
 import type { Category, Level, Severity } from '../rules/types';
+import type { Blocker } from './readiness';
 
 export type RequirementOutcome = 'met' | 'not-met' | 'insufficient-evidence';
 export type ConditionOutcome = 'met' | 'not-met' | 'missing';
@@ -48,10 +49,19 @@ export interface EvaluationResult {
   rulesetHash: string;
   evidenceHash: string;
   engine: { name: 'json-rules-engine'; version: string };
+  /** EVALUATOR_SEMANTICS_VERSION when evaluated (src/evaluation/semantics.ts); absent on results stored before it was recorded (1). */
+  semanticsVersion: number;
   asOf: string;
   provider: EvaluatedProvider;
   evidence: { reportingDate: string; ageMonths: number; maxAgeMonths: number; overdue: boolean };
   overall: Overall;
+  /**
+   * Whether the evaluation can be the ground of an approval on the day it is shown (src/evaluation/readiness.ts):
+   * eligible, on evidence current that day, under the version in force that day. Stored as of the day it was
+   * made; worked out again whenever it is shown, as are `blockers` and `summary`.
+   */
+  approvable: boolean;
+  blockers: Blocker[];
   summary: string;
   unmetRequired: string[];
   insufficientRequired: string[];

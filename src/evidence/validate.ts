@@ -3,24 +3,26 @@ import { escapePointer, validateAgainst, type Problem } from '../schemas';
 import { isInVocabulary, type VocabularyName } from './catalogue';
 import { CPR_MESSAGE, findCprLikeValues } from './cpr';
 import { isValidCvr } from './cvr';
+import { evidenceDateProblems } from './dates';
 import type { Evidence } from './types';
 
 /**
  * Every problem with a piece of evidence, each with its JSON Pointer: CPR-like values first (named by
  * path only, never echoed), then the JSON Schema, then what a schema cannot say (CVR check digit,
- * municipality, vocabularies, date order, duplicate references).
+ * municipality, vocabularies, date order, duplicate references, nothing dated after the reporting date –
+ * and, given `today`, a reporting date not after it). Date problems carry their code (src/evidence/dates.ts).
  */
-export function validateEvidence(evidence: unknown, options: { shapeChecked?: boolean } = {}): Problem[] {
+export function validateEvidence(evidence: unknown, options: { shapeChecked?: boolean; today?: string } = {}): Problem[] {
   // The HTTP layer has already run the CPR guard over the whole request and validated it against the
   // contract (which includes this schema); it says so, and only the semantic checks are left.
-  if (options.shapeChecked) return semanticProblems(evidence as Evidence);
+  if (options.shapeChecked) return semanticProblems(evidence as Evidence, options.today);
   const cpr = findCprLikeValues(evidence).map((pointer) => ({ pointer, message: CPR_MESSAGE }));
   const schema = validateAgainst('evidence', evidence);
   if (schema.length > 0) return [...cpr, ...schema.filter((p) => !cpr.some((c) => c.pointer === p.pointer))];
-  return [...cpr, ...semanticProblems(evidence as Evidence)];
+  return [...cpr, ...semanticProblems(evidence as Evidence, options.today)];
 }
 
-function semanticProblems(evidence: Evidence): Problem[] {
+function semanticProblems(evidence: Evidence, today: string | undefined): Problem[] {
   const problems: Problem[] = [];
   const vocab = (pointer: string, name: VocabularyName, value: string) => {
     if (!isInVocabulary(name, value)) problems.push({ pointer, message: `'${value}' er ikke en kendt værdi i ordlisten ${name} (se schemas/fact-catalogue.json)` });
@@ -62,6 +64,7 @@ function semanticProblems(evidence: Evidence): Problem[] {
   });
   evidence.organisation?.methods?.forEach((m, i) => vocab(`/organisation/methods/${i}`, 'methods', m));
   evidence.organisation?.targetGroups?.forEach((g, i) => vocab(`/organisation/targetGroups/${i}`, 'targetGroups', g));
+  problems.push(...evidenceDateProblems(evidence, { today }));
   for (const pointer of textNotWellFormed(evidence)) {
     problems.push({ pointer, message: 'teksten indeholder et ugyldigt tegn (en enlig UTF-16-surrogat, fx \\ud800) og kan ikke gemmes, som den er' });
   }

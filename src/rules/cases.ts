@@ -120,10 +120,13 @@ export async function runCase(parsed: ParsedFile, catalogue: RulesCatalogue): Pr
     return errorRun(file, example.name, speciale, [{ file, pointer: example.version !== undefined ? '/version' : '/asOf', message }], base);
   }
 
-  const evidenceProblems = validateEvidence(example.evidence);
-  if (evidenceProblems.length > 0) {
-    return errorRun(file, example.name, speciale, evidenceProblems.map((p) => ({ file, pointer: `/evidence${p.pointer}`, message: p.message })), { ...base, version: ruleset.version });
+  const evidenceProblems = validateEvidence(example.evidence).map((p) => ({ file, pointer: `/evidence${p.pointer}`, message: p.message }));
+  // Evidence describes the provider on its reporting date; a case cannot evaluate it before then.
+  const reportedOn = (example.evidence as Evidence).reportingDate;
+  if (evidenceProblems.length === 0 && example.asOf < reportedOn) {
+    evidenceProblems.push({ file, pointer: '/asOf', message: `vurderingsdatoen ligger før dokumentationens indberetningsdato ${reportedOn}` });
   }
+  if (evidenceProblems.length > 0) return errorRun(file, example.name, speciale, evidenceProblems, { ...base, version: ruleset.version });
 
   let result;
   try {

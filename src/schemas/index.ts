@@ -9,6 +9,8 @@ export interface Problem {
   /** JSON Pointer into the validated document ('' for the root). */
   pointer: string;
   message: string;
+  /** A stable kebab-case code, where the check has one (e.g. `dated-after-reporting-date`). */
+  code?: string;
 }
 
 export type SchemaName = 'ruleset' | 'evidence' | 'case';

@@ -39,12 +39,15 @@ describe('evaluate', () => {
     expect(competence.conditions[0].explanation).toContain('krav: mindst 2 årsværk');
   });
 
-  it('counts a competence only when obtained within the required number of years', async () => {
-    const ev = eligibleEvidence();
-    const atBoundary = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-01' });
+  it('counts a competence only when obtained within the required number of years before the reporting date', async () => {
+    const reported = (reportingDate: string) => ({ ...eligibleEvidence(), reportingDate });
+    const atBoundary = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: reported('2027-01-01'), asOf: '2027-01-01' });
     expect(atBoundary.requirements.find((r) => r.id === 'TST-SF-02')!.conditions[0].actual).toBe(2);
-    const dayAfter = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-02' });
+    const dayAfter = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: reported('2027-01-02'), asOf: '2027-01-02' });
     expect(dayAfter.requirements.find((r) => r.id === 'TST-SF-02')!.conditions[0].actual).toBe(1);
+    // The evaluation date does not move the window: the same evidence evaluated later counts the same.
+    const later = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: reported('2027-01-01'), asOf: '2027-06-01' });
+    expect(later.requirements.find((r) => r.id === 'TST-SF-02')!.conditions[0].actual).toBe(2);
   });
 
   it('is not eligible when a required requirement is not met, and names it', async () => {
@@ -57,12 +60,12 @@ describe('evaluate', () => {
   });
 
   it('meets a threshold exactly at its value and fails just below it', async () => {
-    const ev = eligibleEvidence();
-    // 3 courses started in the 12 months up to asOf: exactly the minimum.
-    const exactly = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-01' });
+    const reported = (reportingDate: string) => ({ ...eligibleEvidence(), reportingDate });
+    // 3 courses started in the 12 months up to the reporting date: exactly the minimum.
+    const exactly = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: reported('2027-01-09'), asOf: '2027-01-09' });
     expect(exactly.requirements.find((r) => r.id === 'TST-SF-03')).toMatchObject({ outcome: 'met', conditions: [{ actual: 3, required: 3 }] });
-    // One day later the course started 2026-01-10 is still inside; on 2027-01-10 it falls out of (asOf − 12 months, asOf].
-    const below = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2027-01-10' });
+    // Reported a day later, the course started 2026-01-10 falls out of (reportingDate − 12 months, reportingDate].
+    const below = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: reported('2027-01-10'), asOf: '2027-01-10' });
     expect(below.requirements.find((r) => r.id === 'TST-SF-03')).toMatchObject({ outcome: 'not-met', conditions: [{ actual: 2 }] });
   });
 
@@ -86,13 +89,13 @@ describe('evaluate', () => {
     expect(result.overall).toBe('not-eligible');
   });
 
-  it('meets an "any" requirement when one alternative holds', async () => {
+  it('meets an "any" requirement when one alternative holds, with the agreement in force on the reporting date', async () => {
     const ev = eligibleEvidence();
-    ev.agreements = [{ partnerType: 'boerne-og-ungdomspsykiatri', partnerName: 'BUP Aarhus', validFrom: '2025-01-01', validTo: '2026-10-01', formal: true }];
+    ev.agreements = [{ partnerType: 'boerne-og-ungdomspsykiatri', partnerName: 'BUP Aarhus', validFrom: '2025-01-01', validTo: '2026-09-01', formal: true }];
     const result = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: AS_OF });
     expect(outcomes(result)['TST-SF-04']).toBe('met');
-    const dayAfterExpiry = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: ev, asOf: '2026-10-02' });
-    expect(outcomes(dayAfterExpiry)['TST-SF-04']).toBe('not-met');
+    const reportedAfterExpiry = await evaluate({ ruleset: ruleset(), level: 'specialfunktion', evidence: { ...ev, reportingDate: '2026-09-02' }, asOf: AS_OF });
+    expect(outcomes(reportedAfterExpiry)['TST-SF-04']).toBe('not-met');
   });
 
   it('treats "not" over a missing fact as insufficient evidence', async () => {

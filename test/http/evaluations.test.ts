@@ -48,11 +48,13 @@ describe('POST /v1/evaluations', () => {
     expect(await svc.store.listAudit({ limit: 10 })).toEqual([]);
   });
 
-  it('uses the given as-of date and version', async () => {
+  it('uses the given as-of date and version; windows count from the reporting date, only the age from asOf', async () => {
     const res = await post(body({ asOf: '2027-01-10', version: '1.0.0' }));
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ asOf: '2027-01-10', overall: 'not-eligible' });
-    expect(res.body.result.unmetRequired).toEqual(['TST-SF-02', 'TST-SF-03']);
+    expect(res.body).toMatchObject({ asOf: '2027-01-10', overall: 'eligible', result: { evidence: { reportingDate: '2026-09-01', ageMonths: 4 } } });
+    // Counted back from asOf, the course started 2026-01-10 and the competence of 2022-01-01 would have fallen out.
+    const actual = (id: string) => res.body.result.requirements.find((r: { id: string }) => r.id === id).conditions[0].actual;
+    expect([actual('TST-SF-02'), actual('TST-SF-03')]).toEqual([2, 3]);
   });
 
   it('answers 401 with a challenge when no token is given', async () => {

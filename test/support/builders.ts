@@ -83,7 +83,11 @@ export function ruleset(overrides: Partial<Ruleset> = {}): Ruleset {
   };
 }
 
-/** Evidence that meets every requirement of the test rule set's specialfunktion. */
+/**
+ * Evidence that meets every requirement of the test rule set's specialfunktion, reported 2026-09-01 (every
+ * window counts back from it): 3 courses started within 12 months (the minimum), and 2 FTE with the
+ * competence within 5 years until a reporting date of 2027-01-01.
+ */
 export function eligibleEvidence(): Evidence {
   return evidence({
     staff: [
@@ -95,7 +99,7 @@ export function eligibleEvidence(): Evidence {
       entries: [
         { ref: 'F-1', startDate: '2026-01-10', targetGroup: 'voksne' },
         { ref: 'F-2', startDate: '2026-03-10', targetGroup: 'voksne' },
-        { ref: 'F-3', startDate: '2026-09-30', targetGroup: 'unge' },
+        { ref: 'F-3', startDate: '2026-08-30', targetGroup: 'unge' },
       ],
     },
     agreements: [{ partnerType: 'regionspsykiatri', partnerName: 'Psykiatrien Region Midtjylland', validFrom: '2025-01-01', formal: true }],

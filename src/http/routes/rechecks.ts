@@ -12,6 +12,7 @@ import { newId } from '../../approvals/ids';
 import type { RecordStore } from '../../approvals/records';
 import { IN_FORCE_STATUSES, isInForce } from '../../approvals/status';
 import type { Clock } from '../../time/clock';
+import { toIsoDate } from '../../time/dates';
 import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { bodyMatchesContract, optionalBodyMatchesContract } from '../validation';
@@ -51,8 +52,10 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
   router.post('/v1/approvals/:id/evidence', decide, bodyMatchesContract('post', '/v1/approvals/{id}/evidence'), async (req, res) => {
     const { actor, approval } = await decidable(res, req.params.id as string);
     const evidence = req.body.evidence as Evidence;
-    const problems = validateEvidence(evidence).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message }));
-    if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems);
+    // Nothing dated after the reporting date, and no reporting date after today (src/evidence/dates.ts).
+    const problems = validateEvidence(evidence, { today: toIsoDate(clock.now()) }).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message, ...(p.code !== undefined ? { code: p.code } : {}) }));
+    const codes = new Set(problems.map((p) => p.code));
+    if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems, codes.size === 1 ? [...codes][0] : undefined);
     // New evidence must be the approved provider's: same tilbud, same CVR, and a municipality under the same socialtilsyn.
     const mismatches = [];
     if (evidence.provider.tilbudId !== approval.provider.tilbudId) {

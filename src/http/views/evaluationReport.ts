@@ -4,6 +4,17 @@ import { CATEGORY_TITLES, LEVEL_TITLES } from '../../rules/render';
 import { escapeHtml, page } from './html';
 
 const OVERALL_DA = { eligible: 'Opfylder kriterierne', 'not-eligible': 'Opfylder ikke kriterierne', incomplete: 'Ufuldstændig dokumentation' };
+
+/**
+ * The banner says what `approvable` says: green "Opfylder kriterierne" only when the evaluation can be the
+ * ground of an approval today; an evaluation meeting every requirement that cannot (evidence out of date,
+ * another version in force) says so, in amber.
+ */
+function banner(view: EvaluationView): { css: string; text: string } {
+  if (view.approvable) return { css: 'eligible', text: OVERALL_DA.eligible };
+  if (view.result.overall === 'eligible') return { css: 'not-approvable', text: 'Opfylder kravene, men kan ikke godkendes i dag' };
+  return { css: view.result.overall, text: OVERALL_DA[view.result.overall] };
+}
 const OUTCOME_DA = { met: 'Opfyldt', 'not-met': 'Ikke opfyldt', 'insufficient-evidence': 'Mangler dokumentation', missing: 'Mangler' };
 
 /** The printable evaluation report an inspector attaches to the decision letter. */
@@ -27,10 +38,17 @@ export function renderEvaluationReport(view: EvaluationView): string {
     })
     .join('\n');
   const p = r.provider;
+  const verdict = banner(view);
   const body = `
 <h1>Evaluering: ${escapeHtml(LEVEL_TITLES[view.level])} – ${escapeHtml(view.speciale)}</h1>
-<p class="verdict ${escapeHtml(r.overall)}">${escapeHtml(OVERALL_DA[r.overall])}</p>
+<p class="verdict ${escapeHtml(verdict.css)}">${escapeHtml(verdict.text)}</p>
 <p>${escapeHtml(r.summary)}</p>
+${
+  view.blockers.length === 0
+    ? ''
+    : `<h2>Kan ikke godkendes i dag</h2>
+<ul class="blockers">${view.blockers.map((b) => `<li data-code="${escapeHtml(b.code)}">${escapeHtml(b.message)}</li>`).join('')}</ul>`
+}
 <h2>Tilbud</h2>
 <dl>
   <dt>Navn</dt><dd>${escapeHtml(p.name)}</dd>
@@ -46,7 +64,7 @@ export function renderEvaluationReport(view: EvaluationView): string {
   <dt>Dokumentationens hash</dt><dd><code>${escapeHtml(view.evidenceHash)}</code></dd>
   <dt>Vurderingsdato</dt><dd>${escapeHtml(view.asOf)}</dd>
   <dt>Dokumentation indberettet</dt><dd>${escapeHtml(r.evidence.reportingDate)} (${escapeHtml(r.evidence.ageMonths)} ${r.evidence.ageMonths === 1 ? 'måned' : 'måneder'} gammel; højst ${escapeHtml(r.evidence.maxAgeMonths)} tilladt)</dd>
-  <dt>Regelmotor</dt><dd>${escapeHtml(r.engine.name)} ${escapeHtml(r.engine.version)}</dd>
+  <dt>Regelmotor</dt><dd>${escapeHtml(r.engine.name)} ${escapeHtml(r.engine.version)}, evaluatorens semantik version ${escapeHtml(view.semanticsVersion)}</dd>
   <dt>Evaluering</dt><dd>${view.id ? `<code>${escapeHtml(view.id)}</code>, ` : ''}${escapeHtml(view.createdAt)} af ${escapeHtml(view.createdBy)}</dd>
 </dl>
 <h2>Krav</h2>
