@@ -20,7 +20,11 @@ afterEach(async () => {
 /** The same evidence, every date moved `years` on: current again later, for a renewal. */
 function evidenceYearsLater(years: number): Evidence {
   const text = JSON.stringify(eligibleEvidence()).replace(/"(\d{4})-(\d{2})-(\d{2})"/g, (_, y: string, m: string, d: string) => `"${Number(y) + years}-${m}-${d}"`);
-  return JSON.parse(text) as Evidence;
+  const evidence = JSON.parse(text) as Evidence;
+  // Three courses well inside the 12 months before both the reporting date and the day of renewal.
+  const year = Number(evidence.reportingDate.slice(0, 4));
+  evidence.citizenCourses = { entries: ['01-10', '03-10', '08-20'].map((md, i) => ({ ref: `F-${i + 1}`, startDate: `${year}-${md}`, targetGroup: 'voksne' })) };
+  return evidence;
 }
 
 async function evaluate(evidence: Evidence = eligibleEvidence()): Promise<{ id: string; evidenceHash: string; rulesetHash: string }> {
