@@ -172,10 +172,16 @@ export class RecordIntegrity {
       this.events.onCommitted?.(outcomes);
       return outcomes;
     };
+    const commitAll = async (changes: RecordChange[]) => {
+      const outcome = await commitThrough(() => store.commitAll(changes));
+      this.events.onCommitted?.(outcome.committed ? outcome.entries.map((entry) => ({ committed: true as const, entry })) : []);
+      return outcome;
+    };
     const guarded = new Proxy(store, {
       get(target, property, receiver) {
         if (property === 'commit') return commit;
         if (property === 'commitMany') return commitMany;
+        if (property === 'commitAll') return commitAll;
         const value: unknown = Reflect.get(target, property, receiver);
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
