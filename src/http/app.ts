@@ -28,6 +28,7 @@ import { impactRoutes } from './routes/impact';
 import { capacityRoutes, registerRoutes } from './routes/publicData';
 import { recheckRoutes } from './routes/rechecks';
 import { replayRoutes } from './routes/replay';
+import { worklistRoutes } from './routes/worklist';
 import { limitJsonDepth, refuseCprInBody, refuseCprInPathAndQuery } from './validation';
 
 export interface AppDeps {
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(recheckRoutes(deps));
   app.use(approvalRoutes(deps.service));
   app.use(decisionRoutes({ ...deps, texts: deps.decisionTexts ?? defaultDecisionTexts() }));
+  app.use(worklistRoutes(deps));
   app.use(advisoryAssignmentRoutes(deps.service));
   app.use(impactRoutes(deps.store, deps.rules, deps.clock));
   app.use(capacityRoutes(deps.store, deps.rules, deps.clock));

@@ -61,6 +61,7 @@ const EXPECTED_ROUTES = [
   'GET /v1/evaluations/{id}/export',
   'GET /v1/approvals/{id}/decision',
   'GET /v1/approvals/{id}/decisions/{n}',
+  'GET /v1/worklist',
 ];
 
 function deref(node: unknown): JsonObject {
