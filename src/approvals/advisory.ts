@@ -8,7 +8,7 @@
  */
 import type { AuditRecord } from '../audit';
 import type { Principal } from '../auth';
-import type { CommitOutcome } from '../store/types';
+import type { CommitOutcome, Refusal } from '../store/types';
 import type { Level } from '../rules/types';
 import { addDays, type IsoDate } from '../time/dates';
 import { canDecide } from './access';
@@ -110,20 +110,6 @@ function flagChange(advisory: ApprovalRecord, flag: ApprovalFlag, by: string): R
   return { approval: { update: next, expectedVersion: advisory.version }, audit };
 }
 
-/**
- * After an ending was committed but a flag with it was refused (the rådgivningsfunktion changed meanwhile):
- * flag again from the stored rådgivningsfunktioner, a few times, so none is left unflagged.
- */
-export async function flagAgain(store: RecordStore, ended: ApprovalRecord, cause: ApprovalFlag['cause'], by: string, at: string): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const changes = await advisoryFlagChanges(store, ended, cause, by, at);
-    if (changes.length === 0) return;
-    const outcomes = await store.commitMany(changes);
-    if (outcomes.every((o) => o.committed)) return;
-  }
-  throw new Error(`could not flag the rådgivningsfunktioner resting on approval ${ended.id}: they kept changing`);
-}
-
 /** An ending (a specialfunktion approval revoked or expired, as it will be stored) and the flags to commit with it. */
 export interface Flagging {
   ended: ApprovalRecord;
@@ -137,21 +123,25 @@ export async function flaggingFor(store: RecordStore, ended: ApprovalRecord, cau
   return { ended, cause, by, at, changes: await advisoryFlagChanges(store, ended, cause, by, at) };
 }
 
+/** What committing changes together came to: all committed, or the one refused (its index) and why. */
+export type TogetherOutcome = { committed: true } | ({ committed: false; index: number } & Refusal);
+
 /**
- * Commits `changes` and the flags of an ending among them in one transaction; outcomes of `changes` in order.
- * A flag refused on its own while the ending committed is raised again at once.
+ * Commits `changes` and the flags of an ending among them in one transaction, all or none. A flag refused
+ * because its rådgivningsfunktion changed meanwhile is planned again from the stored one and everything is
+ * tried again; a refusal of one of `changes` is returned, with its index among them.
  */
-export async function commitWithFlags(store: RecordStore, changes: RecordChange[], flagging?: Flagging): Promise<CommitOutcome[]> {
-  if (!flagging || flagging.changes.length === 0) return changes.length === 1 ? [await store.commit(changes[0])] : store.commitMany(changes);
-  const outcomes = await store.commitMany([...changes, ...flagging.changes]);
-  const ending = changes.findIndex((c) => changedApprovalId(c) === flagging.ended.id);
-  if (outcomes[ending]?.committed && outcomes.slice(changes.length).some((o) => !o.committed)) {
-    await flagAgain(store, flagging.ended, flagging.cause, flagging.by, flagging.at);
+export async function commitWithFlags(store: RecordStore, changes: RecordChange[], flagging?: Flagging): Promise<TogetherOutcome> {
+  let flags = flagging?.changes ?? [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const all = [...changes, ...flags];
+    const outcome: TogetherOutcome = all.length === 1 ? single(await store.commit(all[0])) : await store.commitAll(all);
+    if (outcome.committed || outcome.index < changes.length || !flagging) return outcome;
+    flags = await advisoryFlagChanges(store, flagging.ended, flagging.cause, flagging.by, flagging.at);
   }
-  return outcomes.slice(0, changes.length);
+  throw new Error(`could not flag the rådgivningsfunktioner resting on approval ${flagging?.ended.id}: they kept changing`);
 }
 
-function changedApprovalId(change: RecordChange): string | undefined {
-  if (!change.approval) return undefined;
-  return 'update' in change.approval ? change.approval.update.id : change.approval.insert.id;
+function single(outcome: CommitOutcome): TogetherOutcome {
+  return outcome.committed ? { committed: true } : { ...outcome, index: 0 };
 }

@@ -6,7 +6,7 @@ import type { ApprovalRecord, RecordStore } from './records';
 import { IN_FORCE_STATUSES } from './status';
 import { today, type Clock } from '../time/clock';
 import { dueReason, type PlannedRecheck, type RecheckOutcome, type Rechecker } from './recheck';
-import { flagAgain } from './advisory';
+import { commitWithFlags } from './advisory';
 
 export const BATCH_LEASE = 'recheck-batch';
 export const BATCH_SUBJECT = 'system:recheck';
@@ -168,30 +168,23 @@ export class RecheckBatch {
   }
 
   /**
-   * Commits planned re-checks in one transaction, each with its entry (an expiry with the flags of the
-   * rådgivningsfunktioner resting on it). One refused because its approval changed since it was read (an
-   * inspector's decision) is re-checked again on its own; one refused as a duplicate was done by another run
-   * meanwhile. A flag refused while its expiry committed is raised again at once.
+   * Commits planned re-checks in one transaction, each with its entry. One refused because its approval
+   * changed since it was read (an inspector's decision) is re-checked again on its own; one refused as a
+   * duplicate was done by another run meanwhile. An expiry of a specialfunktion with a rådgivningsfunktion
+   * resting on it commits in a transaction of its own with the flags it raises, all or none.
    */
   private async commitGroup(group: PlannedRecheck[], run: RecheckRun, failed: (approvalId: string, error: unknown) => void): Promise<void> {
     if (group.length === 0) return;
-    const all = await this.deps.store.commitMany(group.flatMap((p) => [p.change, ...(p.flagging?.changes ?? [])]));
-    let position = 0;
-    for (const planned of group) {
-      const { result, again, flagging } = planned;
-      const outcome = all[position];
-      const flagsRefused = all.slice(position + 1, position + 1 + (flagging?.changes.length ?? 0)).some((o) => !o.committed);
-      position += 1 + (flagging?.changes.length ?? 0);
+    const flagging = group.filter((p) => p.flagging?.changes.length);
+    const alone = group.filter((p) => !p.flagging?.changes.length);
+    const outcomes = await this.deps.store.commitMany(alone.map((p) => p.change));
+    const together = [];
+    for (const p of flagging) together.push(await commitWithFlags(this.deps.store, [p.change], p.flagging));
+    const planned = [...alone, ...flagging];
+    for (const [i, outcome] of [...outcomes, ...together].entries()) {
+      const { result, again } = planned[i];
       if (outcome.committed) {
         run.counts[result.outcome] += 1;
-        if (flagging && flagsRefused) {
-          try {
-            await flagAgain(this.deps.store, flagging.ended, flagging.cause, flagging.by, flagging.at);
-          } catch (error) {
-            if (error instanceof StoreUnavailableError || error instanceof StoreIntegrityError) throw error;
-            failed(result.approval.id, error);
-          }
-        }
       } else if (outcome.reason === 'stale-version') {
         try {
           run.counts[(await again()).outcome] += 1;

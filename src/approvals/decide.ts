@@ -63,6 +63,7 @@ export async function recordDecision(
   evaluation: EvaluationRecord,
   request: Omit<DecisionRequest, 'evaluationId'>,
   assignment?: Assignment,
+  attempt = 1,
 ): Promise<ApprovalRecord> {
   const { store, clock } = deps;
   const ruleset = rulesetOf(deps, evaluation);
@@ -150,7 +151,8 @@ export async function recordDecision(
     }),
   };
 
-  // The approval standing in the way has lapsed: recorded as expired (its rådgivningsfunktioner flagged) with this decision.
+  // The approval standing in the way has lapsed: recorded as expired (its rådgivningsfunktioner flagged) with this
+  // decision, all in one transaction or not at all.
   const changes: RecordChange[] = [];
   let flagging: Flagging | undefined;
   if (lapsed) {
@@ -159,8 +161,9 @@ export async function recordDecision(
     flagging = await flaggingFor(store, expiry.next, 'expired', actor.subject, at);
   }
   changes.push(insert);
-  const outcomes = await commitWithFlags(store, changes, flagging);
-  const outcome = outcomes[outcomes.length - 1];
-  if (!outcome.committed) throw await refusalConflict(deps, actor, outcome);
-  return record;
+  const outcome = await commitWithFlags(store, changes, flagging);
+  if (outcome.committed) return record;
+  // The lapsed approval changed meanwhile (a batch run recorded its expiry, say): decide again on what is stored now.
+  if (lapsed && outcome.index === 0 && outcome.reason === 'stale-version' && attempt < 3) return recordDecision(deps, actor, evaluation, request, assignment, attempt + 1);
+  throw await refusalConflict(deps, actor, outcome);
 }

@@ -133,7 +133,7 @@ export class Rechecker {
       if (!approval) throw new Error(`approval ${approvalId} not found`);
       const planned = await this.plan(approval, trigger, options);
       if (!('change' in planned)) return planned;
-      const [outcome] = await commitWithFlags(store, [planned.change], planned.flagging);
+      const outcome = await commitWithFlags(store, [planned.change], planned.flagging);
       if (outcome.committed) return planned.result;
       // Another run did this occasion (its evaluation or due key is stored): done, whoever was first.
       if (outcome.reason === 'duplicate-id') return { approval: (await store.getApproval(approvalId)) ?? approval, outcome: 'skipped' };

@@ -27,7 +27,7 @@ export async function revoke(deps: DecisionDeps, actor: Principal, id: string, r
     approval: { update: next, expectedVersion: current.version },
     audit: decisionEntry(next, { at, subject: actor.subject, action: 'approval.revoked', summary: { fromStatus: current.status, reason: request.reason } }),
   };
-  const [outcome] = await commitWithFlags(deps.store, [change], await flaggingFor(deps.store, next, 'revoked', actor.subject, at));
+  const outcome = await commitWithFlags(deps.store, [change], await flaggingFor(deps.store, next, 'revoked', actor.subject, at));
   if (!outcome.committed) throw await refusalConflict(deps, actor, outcome);
   return next;
 }
