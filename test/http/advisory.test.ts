@@ -1,3 +1,4 @@
+import { ApprovalService } from '../../src/approvals/service';
 import type { Evidence } from '../../src/evidence/types';
 import { addMonths } from '../../src/time/dates';
 import { eligibleEvidence, ruleset } from '../support/builders';
@@ -175,6 +176,42 @@ describe('revoking, re-checking and renewing a rådgivningsfunktion', () => {
     const flag = entries.find((e) => e.action === 'approval.flagged' && e.entityId === rf.id)!;
     expect(flag.seq).toBe(revocation.seq + 1);
     expect(flag.summary).toMatchObject({ flag: 'specialfunktion-ended', specialfunktionApprovalId: sf.id, cause: 'revoked' });
+    expect((await call('get', '/v1/audit/verify', 'admin')).body).toMatchObject({ ok: true });
+  });
+
+  it('is not flagged by a revocation that is refused, and is flagged still when it changed while the revocation was under way', async () => {
+    svc = await startTestService();
+    const sf = await specialfunktion();
+    const rf = (await assign(await evaluation('raadgivningsfunktion', 'socialstyrelsen'))).body;
+    const stale = await call('post', `/v1/approvals/${sf.id}/revoke`, 'midt', { reason: 'x', expectedVersion: 7 });
+    expect([stale.status, codeOf(stale.body)]).toEqual([409, 'approval-changed']);
+    expect((await call('get', `/v1/approvals/${rf.id}`, 'admin')).body.flags).toBeUndefined();
+
+    // A re-check of the rådgivningsfunktion commits between the revocation's reading of it and its commit.
+    let raced = false;
+    const racing = new Proxy(svc.store, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target) as unknown;
+        if (property === 'commitAll') {
+          return async (changes: Parameters<typeof target.commitAll>[0]) => {
+            if (!raced) {
+              raced = true;
+              await svc.rechecker.recheck(rf.id, 'manual', { by: 'inspektoer@midt', reason: 'Samtidig genvurdering' });
+            }
+            return target.commitAll(changes);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const here = new ApprovalService({ store: racing, rules: svc.rules, clock: svc.clock });
+    await here.revoke({ subject: 'inspektoer@midt', role: 'inspector', tilsyn: 'Midt' }, sf.id, { reason: 'Ophørt' });
+    expect(raced).toBe(true);
+    const flagged = (await call('get', `/v1/approvals/${rf.id}`, 'admin')).body;
+    expect(flagged.history.map((h: { type: string }) => h.type)).toEqual(['assignment', 'recheck', 'flag']);
+    expect(flagged.flags).toEqual([expect.objectContaining({ approvalId: sf.id, cause: 'revoked' })]);
+    const actions = (await audit()).map((e) => e.action);
+    expect(actions.filter((a) => a === 'approval.revoked')).toHaveLength(1);
     expect((await call('get', '/v1/audit/verify', 'admin')).body).toMatchObject({ ok: true });
   });
 
