@@ -68,13 +68,15 @@ describe('runCases', () => {
     expect(report.cases.find((c) => c.file.endsWith('udkast.json'))).toMatchObject({ status: 'pass', version: '1.1.0' });
   });
 
-  it('reports cases that cannot run as errors: bad JSON, bad schema, invalid evidence, no version in force, unknown version', async () => {
+  it('reports cases that cannot run as errors: bad JSON, bad schema, invalid evidence, no version in force, unknown version, asOf before the reporting date, evidence dated after it', async () => {
     const tree = validTree();
     tree.write('demo/cases/a-ikke-json.json', '{ "name": "x", }');
     tree.write('demo/cases/b-skema.json', { name: 'uden forventning' });
     tree.write('demo/cases/c-evidens.json', example({ evidence: edited(baseEvidence(), (e) => (e.provider.cvr = '12345678')) }));
     tree.write('demo/cases/d-for-tidligt.json', example({ asOf: '2025-06-01' }));
     tree.write('demo/cases/e-ukendt-version.json', example({ version: '3.0.0' }));
+    tree.write('demo/cases/f-foer-indberetning.json', example({ asOf: '2026-09-29', evidence: edited(baseEvidence(), (e) => (e.reportingDate = '2026-09-30')) }));
+    tree.write('demo/cases/g-efter-indberetning.json', example({ evidence: edited(baseEvidence(), (e) => (e.reportingDate = '2026-01-01')) }));
     const report = await runCases(tree.dir, catalogueOf(tree));
     const errors = report.cases.filter((c) => c.status === 'error').map((c) => [path.basename(c.file), c.problems.map((p) => `${p.pointer}: ${p.message}`)]);
     expect(errors).toEqual([
@@ -83,8 +85,10 @@ describe('runCases', () => {
       ['c-evidens.json', ['/evidence/provider/cvr: CVR-nummeret er ugyldigt (8 cifre med modulus 11-kontrolciffer)']],
       ['d-for-tidligt.json', ["/asOf: ingen udgivet version af 'demo' er i kraft 2025-06-01; angiv \"version\" i sagen eller ret \"asOf\""]],
       ['e-ukendt-version.json', ["/version: version 3.0.0 af 'demo' findes ikke eller har fejl (findes: 1.0.0, 1.1.0); ret \"version\" eller kør `speciale-rules validate`"]],
+      ['f-foer-indberetning.json', ['/asOf: vurderingsdatoen ligger før dokumentationens indberetningsdato 2026-09-30']],
+      ['g-efter-indberetning.json', expect.arrayContaining([expect.stringMatching(/^\/evidence\/.*: .* ligger efter indberetningsdatoen 2026-01-01$/)])],
     ]);
-    expect(report).toMatchObject({ passed: 1, failed: 5 });
+    expect(report).toMatchObject({ passed: 1, failed: 7 });
   });
 
   it('shows per version and level which requirements no passing case makes fail', async () => {
