@@ -75,6 +75,8 @@ export interface DecisionDocument {
     endsOn?: IsoDate;
     /** A renewal: where the period ended before it. */
     previousValidUntil?: IsoDate;
+    /** A rådgivningsfunktion: the tender (udbud) the decision followed. */
+    tender?: string;
   };
   legalBasis: string[];
   ruleset: {
@@ -198,8 +200,14 @@ function validUntilAfter(approval: ApprovalRecord, index: number): IsoDate {
 }
 
 function decisionPart(approval: ApprovalRecord, entry: HistoryEntry, index: number, kind: string, decidedOn: IsoDate): Omit<DecisionDocument['decision'], 'statement'> {
-  const base = { reason: entry.reason ?? null, speciale: approval.speciale, level: approval.level, status: entry.toStatus ?? null };
   const details = entry.details ?? {};
+  const base = {
+    reason: entry.reason ?? null,
+    speciale: approval.speciale,
+    level: approval.level,
+    status: entry.toStatus ?? null,
+    ...(typeof details.tender === 'string' ? { tender: details.tender } : {}),
+  };
   switch (kind) {
     case 'rejection':
       return { ...base, period: null };

@@ -41,6 +41,7 @@ const SCHEMA = {
     legalBasis: {
       type: 'object',
       required: ['default'],
+      properties: { default: paragraphs },
       propertyNames: { pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$' },
       additionalProperties: paragraphs,
     },

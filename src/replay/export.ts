@@ -17,8 +17,8 @@ export interface EvaluationExport {
   format: typeof EXPORT_FORMAT;
   formatVersion: number;
   exportedAt: string;
-  /** The stored evaluation without its evidence (as GET /v1/evaluations/{id} shows it, plus its semantics version when recorded). */
-  evaluation: Omit<EvaluationRecord, 'evidence'> & { semanticsVersion?: number };
+  /** The stored evaluation without its evidence. */
+  evaluation: Omit<EvaluationRecord, 'evidence'>;
   /** The evidence exactly as stored: its canonical JSON hashes to evaluation.evidenceHash. */
   evidence: Evidence;
 }
@@ -30,7 +30,6 @@ export function exportOf(record: EvaluationRecord, exportedAt: string): Evaluati
 
 /** The replay input of a stored record or an export's evaluation and evidence. */
 export function replayInputOf(evaluation: Omit<EvaluationRecord, 'evidence'>, evidence: Evidence): ReplayInput {
-  const semanticsVersion = (evaluation as { semanticsVersion?: unknown }).semanticsVersion;
   return {
     id: evaluation.id,
     speciale: evaluation.speciale,
@@ -39,7 +38,7 @@ export function replayInputOf(evaluation: Omit<EvaluationRecord, 'evidence'>, ev
     rulesetHash: evaluation.rulesetHash,
     evidenceHash: evaluation.evidenceHash,
     engineVersion: evaluation.engineVersion,
-    ...(typeof semanticsVersion === 'number' ? { semanticsVersion } : {}),
+    ...(evaluation.semanticsVersion !== undefined ? { semanticsVersion: evaluation.semanticsVersion } : {}),
     asOf: evaluation.asOf,
     overall: evaluation.overall,
     result: evaluation.result,

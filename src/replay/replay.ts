@@ -1,4 +1,5 @@
 import { evaluate } from '../evaluation/evaluate';
+import { EVALUATOR_SEMANTICS_VERSION, UNRECORDED_SEMANTICS_VERSION } from '../evaluation/semantics';
 import type { EvaluationResult, Overall, RequirementOutcome, RequirementResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import type { RulesCatalogue } from '../rules/catalogue';
@@ -8,9 +9,6 @@ import { periodEnd, type IsoDate } from '../time/dates';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ENGINE_VERSION: string = require('json-rules-engine/package.json').version;
-
-/** Evaluations recorded before the evaluator's semantics were versioned count as version 1. */
-export const UNVERSIONED_SEMANTICS = 1;
 
 /** What a replay needs of a recorded evaluation: the stored record's fields, or those of an export. */
 export interface ReplayInput {
@@ -58,7 +56,7 @@ export interface ReplayReport {
   asOf: IsoDate;
   evidence: { recordedHash: string; recomputedHash: string; identical: boolean };
   ruleset: { version: string; recordedHash: string; currentHash: string | null; identical: boolean };
-  semantics: { recorded: number; current: number | null; identical: boolean };
+  semantics: { recorded: number; current: number; identical: boolean };
   engine: { recorded: string; current: string };
   overall: { recorded: Overall; replayed: Overall | null; identical: boolean };
   requirements: RequirementReplay[];
@@ -94,7 +92,8 @@ export async function replayEvaluation(input: ReplayInput, rules: RulesCatalogue
     });
   }
 
-  const recordedSemantics = input.semanticsVersion ?? semanticsOf(input.result) ?? UNVERSIONED_SEMANTICS;
+  // Evaluations stored before the semantics were recorded were made under the first.
+  const recordedSemantics = input.semanticsVersion ?? input.result.semanticsVersion ?? UNRECORDED_SEMANTICS_VERSION;
   let replayed: EvaluationResult | undefined;
   if (ruleset) {
     const transitional = input.result.transitional ?? [];
@@ -108,8 +107,8 @@ export async function replayEvaluation(input: ReplayInput, rules: RulesCatalogue
         : {}),
     });
   }
-  const currentSemantics = replayed ? (semanticsOf(replayed) ?? UNVERSIONED_SEMANTICS) : null;
-  const semanticsSame = currentSemantics === null || currentSemantics === recordedSemantics;
+  const currentSemantics = replayed?.semanticsVersion ?? EVALUATOR_SEMANTICS_VERSION;
+  const semanticsSame = currentSemantics === recordedSemantics;
   if (!semanticsSame) {
     differences.push({
       what: 'semantics',
@@ -141,12 +140,6 @@ export async function replayEvaluation(input: ReplayInput, rules: RulesCatalogue
     overall: { recorded: input.overall, replayed: replayed?.overall ?? null, identical: overallSame },
     requirements,
   };
-}
-
-/** The semantics version an evaluator result carries (once the evaluator records one). */
-function semanticsOf(result: EvaluationResult): number | undefined {
-  const version = (result as EvaluationResult & { semanticsVersion?: unknown }).semanticsVersion;
-  return typeof version === 'number' ? version : undefined;
 }
 
 function compareRequirements(recorded: readonly RequirementResult[], replayed: readonly RequirementResult[] | undefined): RequirementReplay[] {

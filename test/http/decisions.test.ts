@@ -134,6 +134,34 @@ describe('GET /v1/approvals/{id}/decision (JSON)', () => {
   });
 });
 
+describe('the rådgivningsfunktion', () => {
+  it('writes Socialstyrelsen’s assignment after a tender: Socialstyrelsen as the authority, the tender named, the rule set’s period', async () => {
+    await approve();
+    const evaluation = await call('post', '/v1/evaluations', 'socialstyrelsen', {
+      speciale: 'testspeciale',
+      level: 'raadgivningsfunktion',
+      evidence: { ...eligibleEvidence(), advisory: { outreach: true } },
+    });
+    expect(evaluation.status).toBe(201);
+    const assigned = await call('post', '/v1/advisory-assignments', 'socialstyrelsen', { evaluationId: evaluation.body.id, tender: 'SST-UDBUD-2026-014', reason: 'Tildelt efter udbud' });
+    expect(assigned.status).toBe(201);
+    const doc = (await call('get', `/v1/approvals/${assigned.body.id}/decision`, 'socialstyrelsen')).body;
+    expect(doc).toMatchObject({
+      number: 1,
+      kind: 'assignment',
+      parties: { authority: { name: 'Socialstyrelsen' }, decidedBy: 'analytiker@sst' },
+      decision: { tender: 'SST-UDBUD-2026-014', level: 'raadgivningsfunktion', period: { validFrom: assigned.body.validFrom, validUntil: assigned.body.validUntil } },
+      evaluation: { id: evaluation.body.id },
+    });
+    expect(doc.parties.authority.tilsyn).toBeUndefined();
+    expect(doc.title).toMatch(/tildeling af rådgivningsfunktion/);
+    expect(doc.legalBasis.join(' ')).toMatch(/udbud/);
+    expect(doc.appeal.join(' ')).toContain('Socialstyrelsen');
+    // The provider's own socialtilsyn reads it too.
+    expect((await call('get', `/v1/approvals/${assigned.body.id}/decision`, 'midt')).status).toBe(200);
+  });
+});
+
 describe('numbers, access and media types', () => {
   it('answers 404 decision-not-found past the last decision, and 422 for a number that is not one', async () => {
     const { approvalId } = await approve();

@@ -56,6 +56,7 @@ ${doc.notice ? `<p class="notice"><strong>Illustrativ tekst.</strong> ${escapeHt
 <dl>
   <dt>Speciale og niveau</dt><dd>${escapeHtml(d.speciale)} – ${escapeHtml(LEVEL_TITLES[d.level])}</dd>
   <dt>Periode</dt><dd>${escapeHtml(period)}</dd>
+  ${d.tender ? `<dt>Udbud</dt><dd>${escapeHtml(d.tender)}</dd>` : ''}
   ${d.previousValidUntil ? `<dt>Hidtil gyldig til og med</dt><dd>${escapeHtml(danishDate(d.previousValidUntil))}</dd>` : ''}
   ${d.endsOn ? `<dt>Ophører med virkning fra</dt><dd>${escapeHtml(danishDate(d.endsOn))}</dd>` : ''}
   ${d.status ? `<dt>Status herefter</dt><dd>${escapeHtml(STATUS_DA[d.status] ?? d.status)}</dd>` : ''}
