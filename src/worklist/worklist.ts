@@ -152,7 +152,7 @@ function base(approval: ApprovalRecord, asOf: IsoDate, kind: WorklistKind, dueDa
   };
 }
 
-/** The newest history entry that put the approval in its present status by a re-check. */
+/** The newest re-check that left the approval in `status`. */
 function latestRecheckInto(approval: ApprovalRecord, status: ApprovalStatus) {
   for (let i = approval.history.length - 1; i >= 0; i--) {
     const h = approval.history[i];
@@ -161,19 +161,34 @@ function latestRecheckInto(approval: ApprovalRecord, status: ApprovalStatus) {
   return undefined;
 }
 
+/**
+ * The re-check that put the approval at risk this time: a later re-check that finds it still at risk sets a
+ * deadline of its own, but the inspector's deadline runs from the first (or it could be pushed on for ever).
+ */
+function firstRecheckIntoAtRisk(approval: ApprovalRecord) {
+  let first;
+  for (let i = approval.history.length - 1; i >= 0; i--) {
+    const h = approval.history[i];
+    if (h.toStatus !== undefined && h.toStatus !== 'at-risk') break;
+    if (h.type === 'recheck' && h.toStatus === 'at-risk') first = h;
+  }
+  return first;
+}
+
 /** The tasks one approval in force gives. */
 export function approvalTasks(approval: ApprovalRecord, asOf: IsoDate, rules: RulesCatalogue): WorklistItem[] {
   const items: WorklistItem[] = [];
   if (approval.status === 'at-risk') {
     const entry = latestRecheckInto(approval, 'at-risk');
-    const deadline = isIsoDate(entry?.details?.inspectorDeadline) ? entry.details.inspectorDeadline : undefined;
+    const first = firstRecheckIntoAtRisk(approval) ?? entry;
+    const deadline = isIsoDate(first?.details?.inspectorDeadline) ? first.details.inspectorDeadline : undefined;
     const overdue = deadline !== undefined && asOf > deadline;
     const unmet = Array.isArray(entry?.details?.unmetRequirements) ? entry.details.unmetRequirements : [];
     const message = overdue
       ? `Fristen for at tage stilling til godkendelsen udløb ${deadline}: påkrævede krav er ikke opfyldt (${unmet.join(', ')}); vurdér, om godkendelsen skal tilbagekaldes`
       : `Påkrævede krav er ikke opfyldt (${unmet.join(', ')}); vurdér${deadline ? ` senest ${deadline}` : ''}, om godkendelsen skal tilbagekaldes`;
     items.push({
-      ...base(approval, asOf, 'at-risk', deadline, message, { unmetRequirements: unmet, ...(entry ? { since: entry.at } : {}), ...(entry?.evaluationId ? { evaluationId: entry.evaluationId } : {}) }),
+      ...base(approval, asOf, 'at-risk', deadline, message, { unmetRequirements: unmet, ...(first ? { since: first.at } : {}), ...(entry?.evaluationId ? { evaluationId: entry.evaluationId } : {}) }),
       overdue,
     });
   }

@@ -75,6 +75,17 @@ describe('GET /v1/worklist', () => {
     expect((await call('get', `/v1/approvals/${a}`, 'midt')).body.status).toBe('at-risk');
   });
 
+  it('keeps the deadline of the re-check that put the approval at risk when later re-checks find it still at risk', async () => {
+    const a = await approve('midt', '100');
+    const deadline = await putAtRisk('midt', a, '100');
+    svc.clock.advanceDays(40);
+    const again = await call('post', `/v1/approvals/${a}/recheck`, 'midt');
+    expect(again.body.outcome).toBe('at-risk');
+    svc.clock.advanceDays(30);
+    const [item] = (await call('get', '/v1/worklist', 'midt')).body.items as Item[];
+    expect(item).toMatchObject({ kind: 'at-risk', approvalId: a, dueDate: deadline, overdue: true });
+  });
+
   it('shows an inspector only their own tilsyn; Socialstyrelsen and admins all, filtered by tilsyn, speciale, level and kind', async () => {
     const midt = await approve('midt', '100');
     const nord = await approve('nord', '300', '851');
