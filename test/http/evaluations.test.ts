@@ -150,7 +150,8 @@ describe('POST /v1/evaluations', () => {
     const res = await request(svc.app).put('/v1/evaluations').set('Authorization', bearer('midt')).send({});
     expectResponseMatchesSpec(res);
     expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('POST');
+    // GET lists evaluations (GET /v1/evaluations?tilbudId=…).
+    expect(res.headers.allow).toBe('GET, POST');
   });
 });
 
