@@ -17,6 +17,7 @@ import { conflict, forbidden, notFound } from './errors';
 import { approvalState } from './fold';
 import type { ApprovalRecord, EvaluationRecord, RecordStore } from './records';
 import { inForceConflict } from './sequence';
+import { withCurrentProvider } from '../providers/currentProvider';
 
 export interface DecisionDeps {
   store: RecordStore;
@@ -25,7 +26,9 @@ export interface DecisionDeps {
 }
 
 export async function visibleEvaluation(deps: DecisionDeps, actor: Principal, id: string): Promise<EvaluationRecord> {
-  const record = await deps.store.getEvaluation(id);
+  const stored = await deps.store.getEvaluation(id);
+  // Evaluations follow their provider: read, and decided on, where the register has it now (src/providers/currentProvider.ts).
+  const record = stored && (await withCurrentProvider(deps.store, stored));
   if (!record || !canSee(actor, record.provider.tilsyn)) throw notFound(`Evalueringen ${id}`);
   return record;
 }

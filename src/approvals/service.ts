@@ -21,6 +21,8 @@ import { decide, type DecisionRequest } from './decide';
 import { refusalConflict, tilsynApproval } from './decisionSupport';
 import { renew, type RenewRequest } from './renew';
 import { revoke, type RevokeRequest } from './revoke';
+import { withCurrentProvider } from '../providers/currentProvider';
+import { checkEvidenceProvider, commitRegistering, providerRegistration } from '../providers/evidenceProvider';
 import { conflict, forbidden, invalid, notFound, type InvalidParamError } from './errors';
 
 export interface EvaluationRequest {
@@ -126,7 +128,11 @@ export class ApprovalService {
       throw invalid(problems.every((p) => p.pointer.startsWith('/evidence')) ? 'Dokumentationen er ugyldig' : 'Evalueringen kan ikke foretages som angivet', problems, code);
     }
     const evidence = request.evidence as Evidence;
-    const tilsyn = tilsynOf(evidence.provider.kommunekode) as string;
+    // The register decides who the provider is and where: evidence naming another CVR or municipality for a
+    // registered tilbudId is refused (provider-mismatch), and access goes by the registered tilsyn, not by the
+    // municipality typed (src/providers/evidenceProvider.ts).
+    const registered = await checkEvidenceProvider(this.store, actor, evidence.provider);
+    const tilsyn = registered?.tilsyn ?? (tilsynOf(evidence.provider.kommunekode) as string);
     if (!canSee(actor, tilsyn)) throw forbidden(`Tilbuddet hører under Socialtilsyn ${tilsyn}; du arbejder for Socialtilsyn ${actor.tilsyn}`);
     if (!options.dryRun) assertMayStoreEvaluation(actor, request.level);
     if (!options.dryRun && ruleset.status !== 'published') {
@@ -156,6 +162,8 @@ export class ApprovalService {
     if (options.dryRun) return { ...toView(record, readiness), id: null, stored: false };
     await this.commit(actor, {
       evaluation: record,
+      // A provider not yet in the register is registered with its first stored evaluation, in the same commit.
+      ...(registered ? {} : { provider: { insert: providerRegistration(record.provider, record.id, actor.subject, createdAt) } }),
       audit: {
         at: createdAt,
         subject: actor.subject,
@@ -184,7 +192,9 @@ export class ApprovalService {
   }
 
   private async visibleEvaluation(actor: Principal, id: string): Promise<EvaluationRecord> {
-    const record = await this.store.getEvaluation(id);
+    const stored = await this.store.getEvaluation(id);
+    // Evaluations follow their provider: read where the register has it now (src/providers/currentProvider.ts).
+    const record = stored && (await withCurrentProvider(this.store, stored));
     if (!record || !canSee(actor, record.provider.tilsyn)) throw notFound(`Evalueringen ${id}`);
     return record;
   }
@@ -228,7 +238,8 @@ export class ApprovalService {
 
   /** Commits a change with its audit entry; a refusal (another change came first) becomes the conflict it is. */
   private async commit(actor: Principal, change: RecordChange): Promise<void> {
-    const outcome = await this.store.commit(change);
+    // A change registering its evaluation's provider is compared again if another registered it first.
+    const outcome = await commitRegistering(this.store, actor, change);
     if (!outcome.committed) throw await refusalConflict(this.deps, actor, outcome);
   }
 }

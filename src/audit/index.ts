@@ -16,7 +16,11 @@ export type AuditAction =
   | 'approval.rechecked'
   | 'approval.status-changed'
   | 'approval.evidence-added'
-  | 'provider.capacity-changed';
+  /** The approval followed its provider to another municipality or tilsyn (carries its new state); committed with provider.moved. */
+  | 'approval.provider-moved'
+  | 'provider.capacity-changed'
+  /** An admin moved a provider, or a reassignment run did after the geography data changed (src/providers/relocate.ts). */
+  | 'provider.moved';
 
 /**
  * An entry of the tamper-evident audit log, committed with the change it describes (Store.commit). Summaries carry identifiers, outcomes and reasons only:

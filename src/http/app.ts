@@ -11,6 +11,7 @@ import { requireAuth, type Authenticator } from '../auth';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { StoreIntegrityError } from '../store/errors';
 import type { RecordStore } from '../approvals/records';
+import type { LocationLookup } from '../providers/location';
 import type { Clock } from '../time/clock';
 import { defaultDecisionTexts, type DecisionTexts } from '../decisions/texts';
 import { errorHandler, methodNotAllowed, notFoundHandler, storeIntegrityProblem } from './errors';
@@ -26,6 +27,7 @@ import { evaluationListRoutes } from './routes/evaluationList';
 import { evaluationRoutes } from './routes/evaluations';
 import { impactRoutes } from './routes/impact';
 import { capacityRoutes, registerRoutes } from './routes/publicData';
+import { providerRoutes } from './routes/providers';
 import { recheckRoutes } from './routes/rechecks';
 import { replayRoutes } from './routes/replay';
 import { worklistRoutes } from './routes/worklist';
@@ -44,6 +46,8 @@ export interface AppDeps {
   signer: AuditSigner;
   /** Legal basis, duties and klagevejledning of the written decisions (DECISION_TEXTS_FILE); default: the illustrative texts. */
   decisionTexts?: DecisionTexts;
+  /** Municipality → region and socialtilsyn for the provider register's moves and reassignments; default: the shipped data. */
+  geography?: LocationLookup;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -109,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(evaluationRoutes(deps.service));
   app.use(replayRoutes(deps));
   app.use(recheckRoutes(deps));
+  app.use(providerRoutes({ store: deps.store, clock: deps.clock, ...(deps.geography ? { geography: deps.geography } : {}) }));
   app.use(approvalRoutes(deps.service));
   app.use(decisionRoutes({ ...deps, texts: deps.decisionTexts ?? defaultDecisionTexts() }));
   app.use(worklistRoutes(deps));

@@ -295,20 +295,25 @@ describe('re-checks on demand and with new evidence', () => {
     expect(await recheckEntries(a.id)).toHaveLength(0);
   });
 
-  it("refuses new evidence from another provider's CVR or a municipality under another socialtilsyn", async () => {
+  it("refuses new evidence naming another CVR or municipality than the provider register (409 provider-mismatch), until an admin moves the provider", async () => {
     const a = await approved();
     const provider = eligibleEvidence().provider;
     const otherCvr = await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: { ...eligibleEvidence(), provider: { ...provider, cvr: '12345674' } } });
-    expect(otherCvr.status).toBe(422);
-    expect(otherCvr.body.errors).toEqual([{ pointer: '/evidence/provider/cvr', message: expect.stringContaining(provider.cvr) }]);
+    expect(otherCvr.status).toBe(409);
+    expect(otherCvr.body.type).toBe('https://specialfunktion.dk/problems/provider-mismatch');
+    expect(otherCvr.body.errors).toEqual([{ pointer: '/evidence/provider/cvr', code: 'provider-mismatch', message: expect.stringContaining(provider.cvr) }]);
     // København is under Socialtilsyn Hovedstaden; the approval is Midt's.
     const otherTilsyn = await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: { ...eligibleEvidence(), provider: { ...provider, kommunekode: '101' } } });
-    expect(otherTilsyn.status).toBe(422);
-    expect(otherTilsyn.body.errors).toEqual([{ pointer: '/evidence/provider/kommunekode', message: expect.stringContaining('Hovedstaden') }]);
+    expect(otherTilsyn.status).toBe(409);
+    expect(otherTilsyn.body.errors).toEqual([{ pointer: '/evidence/provider/kommunekode', code: 'provider-mismatch', message: expect.stringContaining(provider.kommunekode) }]);
+    // Another municipality under the same socialtilsyn (Silkeborg, Midt) is a move too: an admin makes it in the register.
+    const silkeborg = { ...eligibleEvidence(), provider: { ...provider, kommunekode: '740' } };
+    expect((await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: silkeborg })).status).toBe(409);
     expect(await recheckEntries(a.id)).toHaveLength(0);
-    // Another municipality under the same socialtilsyn (Silkeborg, Midt) is the same provider having moved.
-    const moved = await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: { ...eligibleEvidence(), provider: { ...provider, kommunekode: '740' } } });
-    expect(moved.status).toBe(200);
+    const move = await request(svc.app).patch(`/v1/providers/${provider.tilbudId}`).set('Authorization', bearer('admin')).send({ kommunekode: '740', reason: 'Flyttet til Silkeborg' });
+    expectResponseMatchesSpec(move);
+    expect(move.status).toBe(200);
+    expect((await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: silkeborg })).status).toBe(200);
   });
 });
 

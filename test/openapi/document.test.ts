@@ -61,6 +61,10 @@ const EXPECTED_ROUTES = [
   'GET /v1/evaluations/{id}/export',
   'GET /v1/approvals/{id}/decision',
   'GET /v1/approvals/{id}/decisions/{n}',
+  'GET /v1/providers',
+  'GET /v1/providers/{tilbudId}',
+  'PATCH /v1/providers/{tilbudId}',
+  'POST /v1/providers/reassignments',
   'GET /v1/worklist',
 ];
 

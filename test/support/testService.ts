@@ -19,6 +19,7 @@ import { ManualClock } from '../../src/time/clock';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { ruleset } from './builders';
 import { withContractGuard } from './contractGuard';
+import type { LocationLookup } from '../../src/providers/location';
 
 /** One bearer token per kind of user the service knows. */
 export const TOKENS = {
@@ -26,6 +27,7 @@ export const TOKENS = {
   socialstyrelsen: 'test-sst-token-0123456789',
   midt: 'test-inspector-midt-0123456789',
   nord: 'test-inspector-nord-0123456789',
+  oest: 'test-inspector-oest-0123456789',
 } as const;
 
 export const bearer = (who: keyof typeof TOKENS) => `Bearer ${TOKENS[who]}`;
@@ -68,6 +70,8 @@ export async function startTestService(
     contractGuard?: boolean;
     /** Another test service's data directory (left in place by this one's close): the same record under other rule files. */
     dataDir?: string;
+    /** Municipality → socialtilsyn data for the provider register's moves and reassignments (default: the shipped data). */
+    geography?: LocationLookup;
   } = {},
 ): Promise<TestService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-http-'));
@@ -80,6 +84,7 @@ export async function startTestService(
       { sha256: tokenHash(TOKENS.socialstyrelsen), subject: 'analytiker@sst', role: 'socialstyrelsen' },
       { sha256: tokenHash(TOKENS.midt), subject: 'inspektoer@midt', role: 'inspector', tilsyn: 'Midt' },
       { sha256: tokenHash(TOKENS.nord), subject: 'inspektoer@nord', role: 'inspector', tilsyn: 'Nord' },
+      { sha256: tokenHash(TOKENS.oest), subject: 'inspektoer@oest', role: 'inspector', tilsyn: 'Øst' },
     ]),
   );
   const store = createRecordStore({ dataDir });
@@ -95,7 +100,7 @@ export async function startTestService(
   const service = new ApprovalService({ store: guarded, rules, clock });
   const rechecker = new Rechecker({ store: guarded, rules, clock });
   const batch = new RecheckBatch({ store: guarded, rules, clock, rechecker, holder: 'test-instance' });
-  const inner = createApp({ service, rules, store: guarded, authenticator: loadTokensFile(tokensFile), logger, clock, rechecker, batch, integrity, signer });
+  const inner = createApp({ service, rules, store: guarded, authenticator: loadTokensFile(tokensFile), logger, clock, rechecker, batch, integrity, signer, ...(options.geography ? { geography: options.geography } : {}) });
   // Every response in every test is checked against openapi.yaml; close() fails the test on a drift.
   const checked = options.contractGuard === false ? { app: inner, violations: [] as string[] } : withContractGuard(inner);
   return {

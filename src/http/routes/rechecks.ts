@@ -7,8 +7,8 @@ import type { ApprovalService } from '../../approvals/service';
 import { principalOf, requireRole } from '../../auth';
 import type { Evidence } from '../../evidence/types';
 import { validateEvidence } from '../../evidence/validate';
-import { tilsynOf } from '../../geography';
 import { newId } from '../../approvals/ids';
+import { assertSameProvider, checkEvidenceProvider } from '../../providers/evidenceProvider';
 import type { RecordStore } from '../../approvals/records';
 import { IN_FORCE_STATUSES, isInForce } from '../../approvals/status';
 import type { Clock } from '../../time/clock';
@@ -56,19 +56,14 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     const problems = validateEvidence(evidence, { today: toIsoDate(clock.now()) }).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message, ...(p.code !== undefined ? { code: p.code } : {}) }));
     const codes = new Set(problems.map((p) => p.code));
     if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems, codes.size === 1 ? [...codes][0] : undefined);
-    // New evidence must be the approved provider's: same tilbud, same CVR, and a municipality under the same socialtilsyn.
-    const mismatches = [];
+    // New evidence must be the approved provider's (tilbudId), with the CVR and municipality it is registered with:
+    // otherwise 409 provider-mismatch, as for a new evaluation (an admin moves a provider that has moved).
     if (evidence.provider.tilbudId !== approval.provider.tilbudId) {
-      mismatches.push({ pointer: '/evidence/provider/tilbudId', message: `skal være ${approval.provider.tilbudId}` });
+      throw invalid('Dokumentationen gælder et andet tilbud', [{ pointer: '/evidence/provider/tilbudId', message: `skal være ${approval.provider.tilbudId}` }]);
     }
-    if (evidence.provider.cvr !== approval.provider.cvr) {
-      mismatches.push({ pointer: '/evidence/provider/cvr', message: `skal være ${approval.provider.cvr} (godkendelsens tilbud)` });
-    }
-    const tilsyn = tilsynOf(evidence.provider.kommunekode);
-    if (tilsyn !== approval.tilsyn) {
-      mismatches.push({ pointer: '/evidence/provider/kommunekode', message: `kommunen hører under socialtilsyn ${tilsyn ?? '(ukendt)'}; godkendelsen hører under socialtilsyn ${approval.tilsyn}` });
-    }
-    if (mismatches.length > 0) throw invalid('Dokumentationen gælder et andet tilbud', mismatches);
+    const registered = await checkEvidenceProvider(store, actor, evidence.provider);
+    // A provider approved before the register existed is held to its approval's CVR and municipality.
+    if (!registered) assertSameProvider(actor, approval.provider, evidence.provider, '/evidence/provider');
     const result = await rechecker.recheck(approval.id, 'evidence', { by: actor.subject, evidence, reason: 'Ny dokumentation modtaget' });
     res.json({ outcome: result.outcome, evaluationId: result.evaluationId ?? null, approval: result.approval });
   });
