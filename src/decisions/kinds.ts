@@ -1,20 +1,30 @@
 import type { HistoryEntry } from '../approvals/records';
 
 /**
- * Which entries of an approval's history are decisions, and what kind. The history also keeps what happened
- * between decisions (evaluations, re-checks, expiry, reported capacity changes, new evidence, flags raised
- * for the decision-maker's attention): those are listed here and are not decisions. Every other entry type
- * is a decision, so a kind of decision added later gets its written decision without a change here; a new
- * entry type that is *not* a decision must be added to RECORD_KEEPING.
+ * Which entries of an approval's history are decisions. The history also keeps what happened between
+ * decisions (evaluations, re-checks, expiry, reported capacity changes, new evidence, flags raised for the
+ * decision-maker's attention). Every entry type is classified here, by type: a type added to HistoryEntry
+ * does not compile until it is, and a new kind of decision then gets its written decision with nothing more.
  */
-export const RECORD_KEEPING: ReadonlySet<string> = new Set(['evaluation', 'status-change', 'recheck', 'capacity-change', 'evidence', 'flag']);
+export const ENTRY_TYPES: Record<HistoryEntry['type'], 'decision' | 'record'> = {
+  decision: 'decision',
+  assignment: 'decision',
+  renewal: 'decision',
+  revocation: 'decision',
+  evaluation: 'record',
+  'status-change': 'record',
+  recheck: 'record',
+  'capacity-change': 'record',
+  evidence: 'record',
+  flag: 'record',
+};
 
 /** The kinds of decision the texts file names (legalBasis.<kind>); any other entry type is its own kind. */
 export const DECISION_KINDS = ['approval', 'rejection', 'revocation', 'renewal', 'assignment'] as const;
 export type KnownDecisionKind = (typeof DECISION_KINDS)[number];
 
 export function isDecision(entry: Pick<HistoryEntry, 'type'>): boolean {
-  return !RECORD_KEEPING.has(entry.type);
+  return ENTRY_TYPES[entry.type] === 'decision';
 }
 
 /** The kind of a decision entry: the first decision approves or rejects; others are named by their type. */
