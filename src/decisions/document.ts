@@ -1,6 +1,6 @@
-import type { ApprovalRecord, EvaluationRecord, HistoryEntry } from '../approvals/records';
+import type { ApprovalRecord, EvaluationRecord, HistoryEntry, ProviderLocation, ProviderRecord } from '../approvals/records';
 import type { ConditionResult, RequirementResult } from '../evaluation/types';
-import { municipality, tilsynInfo } from '../geography';
+import { municipality, tilsynInfo, type Tilsyn } from '../geography';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { formatValue, requirementPhrase } from '../rules/describe';
 import { danishDate, LEVEL_TITLES } from '../rules/render';
@@ -102,6 +102,8 @@ export interface DecisionSources {
   number: number;
   /** Reads the evaluation a decision names (from the store). */
   evaluation: (id: string) => Promise<EvaluationRecord | null>;
+  /** The provider in the register (null when not registered): where it was when it moved. */
+  provider: ProviderRecord | null;
   rules: RulesCatalogue;
   texts: DecisionTexts;
 }
@@ -125,7 +127,8 @@ export async function decisionDocument(sources: DecisionSources): Promise<Decisi
   const rulesetVersion = evaluation?.rulesetVersion ?? approval.rulesetVersion;
   const ruleset = rules.get(approval.speciale, rulesetVersion);
   const policy = ruleset?.levels[approval.level].approvalPolicy;
-  const authority = authorityOf(kind, approval);
+  const location = locationOn(entry.at, approval, sources.provider);
+  const authority = authorityOf(kind, approval.level, location.tilsyn);
   const levelWord = LEVEL_TITLES[approval.level].toLowerCase();
   const fill = (text: string) =>
     fillText(text, { authority: authority.name, level: levelWord, recheckIntervalMonths: policy ? String(policy.recheckIntervalMonths) : '–' });
@@ -147,9 +150,9 @@ export async function decisionDocument(sources: DecisionSources): Promise<Decisi
         name: p.name,
         tilbudId: p.tilbudId,
         cvr: p.cvr,
-        kommunekode: p.kommunekode,
-        municipality: municipality(p.kommunekode)?.navn ?? p.kommunekode,
-        region: p.region,
+        kommunekode: location.kommunekode,
+        municipality: municipality(location.kommunekode)?.navn ?? location.kommunekode,
+        region: location.region,
       },
       authority,
       decidedBy: entry.by,
@@ -228,12 +231,21 @@ function decisionPart(approval: ApprovalRecord, entry: HistoryEntry, index: numb
   }
 }
 
-function authorityOf(kind: string, approval: ApprovalRecord): DecisionDocument['parties']['authority'] {
+/**
+ * Where the provider was when the decision was made: before the first move in the register after it, else
+ * where the approval says it is now. A decision stays the one the socialtilsyn of that day made.
+ */
+function locationOn(at: string, approval: ApprovalRecord, provider: ProviderRecord | null): ProviderLocation {
+  const later = provider?.moves.find((m) => m.at > at);
+  return later ? later.from : { kommunekode: approval.provider.kommunekode, region: approval.provider.region, tilsyn: approval.tilsyn };
+}
+
+function authorityOf(kind: string, level: ApprovalRecord['level'], tilsyn: string): DecisionDocument['parties']['authority'] {
   // The rådgivningsfunktion is assigned, renewed and revoked by Socialstyrelsen (seed 002, section 2).
-  if (kind === 'assignment' || (approval.level === 'raadgivningsfunktion' && (kind === 'revocation' || kind === 'renewal'))) {
+  if (kind === 'assignment' || (level === 'raadgivningsfunktion' && (kind === 'revocation' || kind === 'renewal'))) {
     return { name: 'Socialstyrelsen' };
   }
-  return { name: tilsynInfo(approval.tilsyn)?.navn ?? `Socialtilsyn ${approval.tilsyn}`, tilsyn: approval.tilsyn };
+  return { name: tilsynInfo(tilsyn)?.navn ?? `Socialtilsyn ${tilsyn}`, tilsyn: tilsyn as Tilsyn };
 }
 
 function statement(kind: string, name: string, level: string, speciale: string, d: Omit<DecisionDocument['decision'], 'statement'>): string {

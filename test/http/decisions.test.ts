@@ -134,6 +134,24 @@ describe('GET /v1/approvals/{id}/decision (JSON)', () => {
   });
 });
 
+describe('a provider that moved', () => {
+  it('keeps each decision as the socialtilsyn of its day made it, and follows the provider for who may read it', async () => {
+    const { approvalId } = await approve();
+    svc.clock.advanceDays(1);
+    const request = (await import('supertest')).default;
+    const moved = await request(svc.app).patch('/v1/providers/4711').set('Authorization', 'Bearer test-admin-token-0123456789').send({ kommunekode: '851', reason: 'Kommunen var registreret forkert' });
+    expect(moved.status).toBe(200);
+    svc.clock.advanceDays(1);
+    expect((await call('post', `/v1/approvals/${approvalId}/revoke`, 'nord', { reason: 'Kriterierne er ikke længere opfyldt' })).status).toBe(200);
+
+    const revocation = (await call('get', `/v1/approvals/${approvalId}/decision`, 'nord')).body;
+    expect(revocation).toMatchObject({ number: 2, kind: 'revocation', parties: { authority: { name: 'Socialtilsyn Nord', tilsyn: 'Nord' }, provider: { kommunekode: '851', municipality: 'Aalborg' } } });
+    const approval = (await call('get', `/v1/approvals/${approvalId}/decisions/1`, 'nord')).body;
+    expect(approval).toMatchObject({ number: 1, kind: 'approval', parties: { authority: { name: 'Socialtilsyn Midt', tilsyn: 'Midt' }, provider: { kommunekode: '751', municipality: 'Aarhus' } } });
+    expect((await call('get', `/v1/approvals/${approvalId}/decisions/1`, 'midt')).status).toBe(404);
+  });
+});
+
 describe('the rådgivningsfunktion', () => {
   it('writes Socialstyrelsen’s assignment after a tender: Socialstyrelsen as the authority, the tender named, the rule set’s period', async () => {
     await approve();
