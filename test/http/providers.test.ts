@@ -12,6 +12,8 @@ import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence, VALID_CVR } from '../support/builders';
 import { apiCaller, bearer, startTestService, type TestService, type Who } from '../support/testService';
 import type { LocationLookup } from '../../src/providers/location';
+import { approval, provider } from '../store/support/fixtures';
+import { seedApproval } from '../support/seed';
 
 let svc: TestService;
 afterEach(async () => {
@@ -122,6 +124,19 @@ describe('the provider register', () => {
     expect((await call('get', '/v1/providers/4711', 'nord')).status).toBe(404);
     expect((await call('get', '/v1/providers/123', 'admin')).status).toBe(404);
     expect((await call('get', '/v1/providers/not-a-number', 'admin')).body.errors).toEqual([expect.objectContaining({ pointer: 'path:tilbudId' })]);
+  });
+
+  it('registers a provider once when its first evaluations arrive together, and refuses the one that names another municipality', async () => {
+    const same = await Promise.all([evaluate('midt', evidenceFor('4711', AARHUS)), evaluate('midt', evidenceFor('4711', AARHUS))]);
+    expect(same.map((r) => r.status)).toEqual([201, 201]);
+    const registeredWith = (await call('get', '/v1/providers/4711', 'admin')).body.evaluationId;
+    expect(same.map((r) => r.body.id)).toContain(registeredWith);
+    expect((await auditEntries()).filter((e) => e.summary.providerRegistered !== undefined)).toHaveLength(1);
+
+    const apart = await Promise.all([evaluate('midt', evidenceFor('4712', AARHUS)), evaluate('midt', evidenceFor('4712', SILKEBORG))]);
+    expect(apart.map((r) => r.status).sort()).toEqual([201, 409]);
+    expectMismatch(apart.find((r) => r.status === 409)!, 'kommunekode');
+    await verifies();
   });
 
   it('lists the register by tilsyn, a page at a time: an inspector their own, Socialstyrelsen and admins all', async () => {
@@ -261,6 +276,25 @@ describe('PATCH /v1/providers/{tilbudId}: an admin moves a provider', () => {
     // New evidence names where the provider is now: Aalborg, not Aarhus.
     expectMismatch(await evaluate('nord', evidenceFor('4711', AARHUS)), 'kommunekode');
     expect((await call('post', `/v1/approvals/${approval.id}/evidence`, 'nord', { evidence: evidenceFor('4711', AALBORG) })).status).toBe(200);
+    await verifies();
+  });
+
+  it('brings along an approval decided on the old location while the provider moved', async () => {
+    const evaluationId = await stored('midt', evidenceFor('4711', AARHUS));
+    expect((await patch('/v1/providers/4711', 'admin', { kommunekode: AALBORG, reason: 'Flyttet' })).status).toBe(200);
+    // A decision that read the register just before the move commits after it, still in Aarhus under Midt.
+    const straggler = approval({
+      provider: provider({ tilbudId: '4711', cvr: VALID_CVR, kommunekode: AARHUS, region: 'Midtjylland', tilsyn: 'Midt' }),
+      tilsyn: 'Midt',
+      speciale: 'testspeciale',
+      evaluationId,
+    });
+    await seedApproval(svc.store, straggler);
+    const again = await patch('/v1/providers/4711', 'admin', { kommunekode: AALBORG, reason: 'Flyttet' });
+    expect(again.status).toBe(200);
+    expect(again.body.version).toBe(2);
+    expect((await call('get', `/v1/approvals/${straggler.id}`, 'nord')).body).toMatchObject({ tilsyn: 'Nord', provider: { kommunekode: AALBORG }, version: 2 });
+    expect((await auditEntries()).at(-1)).toMatchObject({ action: 'approval.provider-moved', entityId: straggler.id });
     await verifies();
   });
 
