@@ -9,6 +9,7 @@ import { ADVISORY_LEVEL, assertMayDecideAt, commitWithFlags, flaggingFor, type F
 import {
   assertEligible,
   assertEvidenceCurrent,
+  assertVersionInForce,
   decisionEntry,
   evidenceOfEvaluationCurrentThrough,
   refusalConflict,
@@ -74,6 +75,7 @@ export async function recordDecision(
   if (approving) {
     assertEligible(evaluation);
     assertEvidenceCurrent(evaluation, todayIso);
+    assertVersionInForce(deps, evaluation, todayIso);
     const standing = await approvalWithStatusInForce(store, evaluation);
     if (standing && !hasLapsed(standing, todayIso)) throw inForceConflict(deps, actor, standing);
     lapsed = standing;

@@ -92,6 +92,21 @@ export function assertEvidenceCurrent(evaluation: EvaluationRecord, today: IsoDa
   }
 }
 
+/**
+ * A decision or renewal rests on the criteria in force today: an evaluation under an earlier (or not yet
+ * effective) version is not approvable, whatever it concluded then.
+ */
+export function assertVersionInForce(deps: DecisionDeps, evaluation: EvaluationRecord, today: IsoDate): void {
+  const inForce = deps.rules.inForceOn(evaluation.speciale, today);
+  if (inForce?.version === evaluation.rulesetVersion) return;
+  const now = inForce ? `version ${inForce.version}, der gælder i dag` : 'den version, der gælder i dag';
+  throw conflict(
+    `Evalueringen er lavet under version ${evaluation.rulesetVersion} af ${evaluation.speciale}, som ikke gælder i dag; evaluér på ny under ${now}`,
+    { rulesetVersion: evaluation.rulesetVersion, ...(inForce ? { versionInForce: inForce.version } : {}) },
+    'version-not-in-force',
+  );
+}
+
 export function assertEligible(evaluation: EvaluationRecord): void {
   if (evaluation.overall === 'eligible') return;
   const unmet = evaluation.result.requirements

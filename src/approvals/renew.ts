@@ -12,6 +12,7 @@ import {
   approvalForDecision,
   assertEligible,
   assertEvidenceCurrent,
+  assertVersionInForce,
   decisionEntry,
   refusalConflict,
   rulesetOf,
@@ -49,6 +50,7 @@ export async function renew(deps: DecisionDeps, actor: Principal, id: string, re
   }
   assertEligible(evaluation);
   assertEvidenceCurrent(evaluation, todayIso);
+  assertVersionInForce(deps, evaluation, todayIso);
   const policy = rulesetOf(deps, evaluation).levels[evaluation.level].approvalPolicy;
   // Renewing long before the end would stack a new full period on the old one; the window is the granting version's.
   const opensOn = renewalWindowOpensOn(current, rules) ?? addMonths(current.validUntil, -policy.renewalWindowMonths);
