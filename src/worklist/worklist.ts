@@ -22,7 +22,7 @@ import { evaluationTasks } from './evaluationTasks';
  * - `evidence-dates`: a stored evaluation whose evidence breaks the date rules (a date after its reporting
  *   date, a reporting date after the day it was evaluated or stored). Listed, never rewritten.
  */
-export const WORKLIST_KINDS = ['at-risk', 'evidence-overdue', 'failed-recheck', 'renewal-window', 'ending', 'evidence-dates'] as const;
+export const WORKLIST_KINDS = ['at-risk', 'specialfunktion-ended', 'evidence-overdue', 'failed-recheck', 'renewal-window', 'ending', 'evidence-dates'] as const;
 export type WorklistKind = (typeof WORKLIST_KINDS)[number];
 
 /** Approvals whose period ends within this many days are listed as `ending`. */
@@ -73,7 +73,7 @@ export interface WorklistDeps {
   clock: Clock;
 }
 
-const RANK: Record<WorklistKind, number> = { 'at-risk': 1, 'evidence-overdue': 2, 'failed-recheck': 3, 'renewal-window': 4, ending: 5, 'evidence-dates': 6 };
+const RANK: Record<WorklistKind, number> = { 'at-risk': 1, 'specialfunktion-ended': 2, 'evidence-overdue': 3, 'failed-recheck': 4, 'renewal-window': 5, ending: 6, 'evidence-dates': 7 };
 
 /** The worklist as the actor may see it: an inspector their own tilsyn only; Socialstyrelsen and admins all. */
 export async function buildWorklist(deps: WorklistDeps, actor: Principal, filter: WorklistFilter): Promise<Worklist> {
@@ -191,6 +191,18 @@ export function approvalTasks(approval: ApprovalRecord, asOf: IsoDate, rules: Ru
       ...base(approval, asOf, 'at-risk', deadline, message, { unmetRequirements: unmet, ...(first ? { since: first.at } : {}), ...(entry?.evaluationId ? { evaluationId: entry.evaluationId } : {}) }),
       overdue,
     });
+  }
+  // A rådgivningsfunktion whose specialfunktion has ended: Socialstyrelsen decides (revoke, or renew once it is one again).
+  for (const flag of approval.flags ?? []) {
+    if (flag.code !== 'specialfunktion-ended') continue;
+    const how = flag.cause === 'revoked' ? 'blev tilbagekaldt' : 'udløb';
+    items.push(
+      base(approval, asOf, 'specialfunktion-ended', undefined, `Specialfunktionen, som rådgivningsfunktionen hviler på, ${how} ${flag.endedOn}; Socialstyrelsen skal tage stilling til rådgivningsfunktionen`, {
+        specialfunktionId: flag.approvalId,
+        cause: flag.cause,
+        endedOn: flag.endedOn,
+      }),
+    );
   }
   if (approval.status === 'evidence-overdue') {
     const entry = latestRecheckInto(approval, 'evidence-overdue');

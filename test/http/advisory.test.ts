@@ -177,6 +177,10 @@ describe('revoking, re-checking and renewing a rådgivningsfunktion', () => {
     expect(flag.seq).toBe(revocation.seq + 1);
     expect(flag.summary).toMatchObject({ flag: 'specialfunktion-ended', specialfunktionApprovalId: sf.id, cause: 'revoked' });
     expect((await call('get', '/v1/audit/verify', 'admin')).body).toMatchObject({ ok: true });
+    // Socialstyrelsen finds it at the top of its worklist, after anything at risk.
+    const worklist = (await call('get', '/v1/worklist', 'socialstyrelsen')).body;
+    expect(worklist.items[0]).toMatchObject({ kind: 'specialfunktion-ended', approvalId: rf.id, level: 'raadgivningsfunktion', details: { specialfunktionId: sf.id, cause: 'revoked' } });
+    expect(worklist.counts['specialfunktion-ended']).toBe(1);
   });
 
   it('is not flagged by a revocation that is refused, and is flagged still when it changed while the revocation was under way', async () => {

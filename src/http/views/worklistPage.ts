@@ -4,6 +4,7 @@ import { escapeHtml, page } from './html';
 
 export const KIND_TITLES: Record<WorklistKind, string> = {
   'at-risk': 'Godkendelser i risiko',
+  'specialfunktion-ended': 'Rådgivningsfunktioner uden specialfunktion (Socialstyrelsen)',
   'evidence-overdue': 'Dokumentation for gammel',
   'failed-recheck': 'Mislykkede genvurderinger',
   'renewal-window': 'Fornyelsesvindue åbent',
