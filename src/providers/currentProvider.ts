@@ -7,7 +7,11 @@ import type { EvaluationRecord, ProviderRef, RecordStore } from '../approvals/re
 
 /** The provider as evaluated, placed where the register has it now (unchanged when it is not registered). */
 export async function currentProvider(store: RecordStore, provider: ProviderRef): Promise<ProviderRef> {
-  const registered = await store.getProvider(provider.tilbudId);
+  return placedAsRegistered(provider, await store.getProvider(provider.tilbudId));
+}
+
+/** The provider placed where `registered` (its register entry, if any) has it. */
+export function placedAsRegistered(provider: ProviderRef, registered: Pick<ProviderRef, 'kommunekode' | 'region' | 'tilsyn'> | null): ProviderRef {
   if (!registered) return provider;
   return { ...provider, kommunekode: registered.kommunekode, region: registered.region, tilsyn: registered.tilsyn };
 }

@@ -1,6 +1,7 @@
 import type { EvaluationRecord, RecordStore } from '../approvals/records';
 import type { Principal } from '../auth';
 import type { Tilsyn } from '../geography';
+import { placedAsRegistered } from '../providers/currentProvider';
 import type { Page, PageRequest } from '../store/types';
 
 export interface EvaluationListFilter {
@@ -39,8 +40,17 @@ export async function listEvaluations(store: RecordStore, actor: Principal, filt
     filter = { ...filter, tilsyn: actor.tilsyn };
   }
   const listed = await store.listEvaluations(filter, page);
+  // Where the provider is now (the register), not where its evidence placed it when the evaluation was made;
+  // one lookup per provider on the page.
+  const registered = new Map<string, ReturnType<RecordStore['getProvider']>>();
+  const current = await Promise.all(
+    listed.items.map(async (e) => {
+      if (!registered.has(e.provider.tilbudId)) registered.set(e.provider.tilbudId, store.getProvider(e.provider.tilbudId));
+      return { ...e, provider: placedAsRegistered(e.provider, (await registered.get(e.provider.tilbudId)) ?? null) };
+    }),
+  );
   return {
-    items: listed.items.map((e) => ({
+    items: current.map((e) => ({
       id: e.id,
       speciale: e.speciale,
       level: e.level,

@@ -279,6 +279,14 @@ describe('PATCH /v1/providers/{tilbudId}: an admin moves a provider', () => {
     await verifies();
   });
 
+  it('lists a moved provider\'s evaluations under its new place: the new tilsyn finds them with the municipality it has now, the old one no longer', async () => {
+    const evaluationId = await stored('midt', evidenceFor('4711', AARHUS));
+    expect((await patch('/v1/providers/4711', 'admin', { kommunekode: AALBORG, reason: 'Flyttet' })).status).toBe(200);
+    const listedForNord = (await call('get', '/v1/evaluations?tilbudId=4711', 'nord')).body.items;
+    expect(listedForNord).toEqual([expect.objectContaining({ id: evaluationId, provider: expect.objectContaining({ tilbudId: '4711', kommunekode: AALBORG, tilsyn: 'Nord' }) })]);
+    expect((await call('get', '/v1/evaluations?tilbudId=4711', 'midt')).body.items).toEqual([]);
+  });
+
   it('brings along an approval decided on the old location while the provider moved', async () => {
     const evaluationId = await stored('midt', evidenceFor('4711', AARHUS));
     expect((await patch('/v1/providers/4711', 'admin', { kommunekode: AALBORG, reason: 'Flyttet' })).status).toBe(200);
