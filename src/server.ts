@@ -11,7 +11,7 @@ import { combineAuthenticators, createJwtAuthenticator, ensureGeneratedTokens, l
 import { ConfigError, loadConfig, type Config } from './config';
 import { createApp } from './http/app';
 import { RulesCatalogue } from './rules/catalogue';
-import { checkRulesTree } from './rules/validate';
+import { checkRulesTree, noRulesetsMessage } from './rules/validate';
 import { createRecordStore } from './approvals/records';
 import { StoreIntegrityError, StoreUnavailableError } from './store/errors';
 import type { CommitOutcome } from './store/types';
@@ -175,6 +175,31 @@ export function recordIntegrity(store: RecordStore, clock: Clock, signer: AuditS
   });
 }
 
+/** The service cannot start, for a reason one line tells the operator (printed as it is, exit 1). */
+export class StartRefusedError extends Error {
+  override readonly name = 'StartRefusedError';
+}
+
+/**
+ * Listen on the port, or refuse with one line naming it. Express 5's app.listen hands a listen error
+ * to its callback, so the callback must not take every call for success.
+ */
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    s.once('error', reject);
+  }).catch((error: NodeJS.ErrnoException) => {
+    const why = error.code === 'EADDRINUSE' ? 'er allerede i brug af en anden proces' : error.code === 'EACCES' ? 'må ikke bruges af denne proces' : `kan ikke bruges (${error.code ?? error.message})`;
+    throw new StartRefusedError(`PORT ${port} på ${host} ${why}; vælg en anden port (PORT) eller stop den anden proces`);
+  });
+}
+
+/** A host to put in a URL: a wildcard address is reached as localhost. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** Start the service: validated configuration, valid rules, a store (open, or opening in the background), then the listener. */
 export async function startService(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<RunningService> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'specialfunktion' } });
@@ -184,6 +209,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
   if (problems.length > 0) {
     throw new ConfigError(problems.map((p) => `RULES_DIR: ${p.file}:${p.pointer}: ${p.message}`));
   }
+  if (rulesets.length === 0) throw new StartRefusedError(noRulesetsMessage(config.rulesDir));
   const rules = new RulesCatalogue(rulesets.map((r) => r.ruleset));
 
   const signing = loadAuditSigner({ keyFile: config.auditSigningKeyFile, dataDir: config.dataDir });
@@ -203,10 +229,15 @@ export async function startService(config: Config, options: { clock?: Clock; log
   const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: `${hostname()}:${process.pid}` });
   const app = createApp({ service, rules, store, authenticator, logger, clock, rechecker, batch, integrity, signer: signing.signer, decisionTexts: config.decisionTexts });
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: Server;
+  try {
+    server = await listen(app, config.port, config.host);
+  } catch (error) {
+    integrity.stop();
+    await opening.stop();
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   // Requests Node rejects before express sees them (oversized headers, garbage) still get problem+json.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) {
@@ -220,7 +251,8 @@ export async function startService(config: Config, options: { clock?: Clock; log
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, store: config.mongodbUri ? 'mongodb' : 'embedded', storeOpen: opening.isOpen(), specialer: rules.specialer().length }, 'listening');
+  const docs = `http://${displayHost(config.host)}:${port}/docs`;
+  logger.info({ port, docs, store: config.mongodbUri ? 'mongodb' : 'embedded', storeOpen: opening.isOpen(), specialer: rules.specialer().length }, 'listening');
 
   // The scheduler: a batch run every N minutes; with several instances the lease lets one run at a time.
   let batchInFlight: Promise<unknown> | undefined;
@@ -279,7 +311,7 @@ async function main(): Promise<void> {
   try {
     running = await startService(config, { logger });
   } catch (error) {
-    if (error instanceof ConfigError) console.error(error.message);
+    if (error instanceof ConfigError || error instanceof StartRefusedError) console.error(error.message);
     else logger.fatal({ err: { type: (error as Error)?.constructor?.name, message: (error as Error)?.message } }, 'could not start');
     process.exit(1);
   }

@@ -88,7 +88,9 @@ export function loadRulesTree(dir: string): RulesTree {
   for (const entry of sortedEntries(dir)) {
     const full = path.join(dir, entry.name);
     if (entry.name.startsWith('.')) continue;
-    if (!entry.isDirectory()) {
+    // What the entry is after following links: a speciale folder mounted from a ConfigMap is a symlink.
+    const kind = kindOf(full);
+    if (kind !== 'directory') {
       if (entry.name.endsWith('.json') && entry.name !== LOCK_FILE_NAME) {
         tree.problems.push({ file: full, pointer: '', message: `regelfiler skal ligge i en mappe pr. speciale; flyt filen til ${path.join(dir, '<speciale>', entry.name)}` });
       }
@@ -98,11 +100,17 @@ export function loadRulesTree(dir: string): RulesTree {
     const versions: ParsedFile[] = [];
     for (const file of sortedEntries(full)) {
       const filePath = path.join(full, file.name);
-      if (file.isDirectory()) {
+      if (file.name.startsWith('.')) continue;
+      const fileKind = kindOf(filePath);
+      if (fileKind === 'directory') {
         if (file.name === CASES_DIR) tree.cases.push(...readCases(filePath, folder, tree.problems));
         continue;
       }
       if (!file.name.endsWith('.json')) continue;
+      if (fileKind !== 'file') {
+        tree.problems.push(notAFile(filePath, fileKind));
+        continue;
+      }
       const name = file.name.slice(0, -'.json'.length);
       if (!isSemver(name)) {
         tree.problems.push({
@@ -125,13 +133,47 @@ export function loadRulesTree(dir: string): RulesTree {
 function readCases(dir: string, folder: string, problems: FileProblem[]): ParsedFile[] {
   const cases: ParsedFile[] = [];
   for (const entry of sortedEntries(dir)) {
-    if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
+    if (entry.name.startsWith('.') || !entry.name.endsWith('.json')) continue;
     const file = path.join(dir, entry.name);
+    const kind = kindOf(file);
+    if (kind === 'directory') continue;
+    if (kind !== 'file') {
+      problems.push(notAFile(file, kind));
+      continue;
+    }
     const read = readJsonFile(file);
     problems.push(...read.problems);
     if (read.value !== undefined) cases.push({ file, folder, name: entry.name.slice(0, -'.json'.length), value: read.value });
   }
   return cases;
+}
+
+type EntryKind = 'file' | 'directory' | 'other' | 'missing';
+
+/**
+ * What a path is after following symbolic links (`stat`, not the directory entry's type): a link to a
+ * folder is a folder, a link to a file a file, and a FIFO, socket or device is neither and is never
+ * opened (reading a FIFO would wait for a writer for ever).
+ */
+function kindOf(file: string): EntryKind {
+  try {
+    const stat = statSync(file);
+    return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+function notAFile(file: string, kind: EntryKind): FileProblem {
+  return {
+    file,
+    pointer: '',
+    code: 'not-a-file',
+    message:
+      kind === 'missing'
+        ? 'er et symbolsk link til noget, der ikke findes (eller ikke kan læses); ret linket eller fjern det'
+        : 'er ikke en almindelig fil (fx en FIFO, en socket eller en enhed) og læses ikke; læg regelsættet i en almindelig fil',
+  };
 }
 
 function sortedEntries(dir: string) {

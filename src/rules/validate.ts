@@ -181,6 +181,11 @@ function publishedOrder(loaded: LoadedRuleset[]): FileProblem[] {
   return problems;
 }
 
+/** For programs that need rule sets to work with (the service, the re-check job): one line. */
+export function noRulesetsMessage(dir: string): string {
+  return `RULES_DIR ${dir} indeholder ingen regelsæt (<speciale>/<version>.json); angiv stien til rules-mappen`;
+}
+
 export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTreeCheck {
   const tree = loadRulesTree(dir);
   const problems: FileProblem[] = [...tree.problems];
