@@ -22,7 +22,12 @@ export interface RecheckRun extends StoredDocument {
   finishedAt?: string;
   durationMs?: number;
   examined: number;
-  counts: Record<Exclude<RecheckOutcome, 'skipped'>, number> & { skipped: number };
+  /**
+   * What became of the approvals examined: the re-check outcomes, `skipped` (done already, by another
+   * run or a person) and `notDue` (not yet due on asOf); with the failures they add up to `examined`.
+   * Runs recorded before notDue was counted lack it.
+   */
+  counts: Record<Exclude<RecheckOutcome, 'skipped'>, number> & { skipped: number; notDue: number };
   /** The first MAX_LISTED_FAILURES failures; failureCount counts them all. */
   failures: { approvalId: string; message: string }[];
   failureCount?: number;
@@ -84,7 +89,7 @@ export class RecheckBatch {
       holder,
       startedAt: clock.now().toISOString(),
       examined: 0,
-      counts: { compliant: 0, 'at-risk': 0, 'evidence-overdue': 0, expired: 0, skipped: 0 },
+      counts: { compliant: 0, 'at-risk': 0, 'evidence-overdue': 0, expired: 0, skipped: 0, notDue: 0 },
       failures: [],
     };
     await store.putRun(run);
@@ -136,6 +141,8 @@ export class RecheckBatch {
               failed(approval.id, error);
             }
             if (group.length >= COMMIT_GROUP) await this.commitGroup(group.splice(0), run, failed);
+          } else {
+            run.counts.notDue += 1;
           }
           // Renewed by time, not by count: slow approvals must not let the lease run out under a live run.
           if (clock.now().getTime() - leaseRenewedAt >= this.ttl / 3) {
