@@ -1,12 +1,19 @@
 /**
  * The CPR guard: a CPR number must never be accepted anywhere in a payload.
  *
- * Something is CPR-like when it contains `ddmmyy-xxxx` or `ddmmyyxxxx` (ASCII digits, the only
- * separator being `-` or nothing) where ddmmyy is a real calendar date, and the match is not part of
- * a longer run of digits: "borger 010190-1234 har" and "x0101901234y" are CPR-like; "2024-01-15",
- * an 8-digit CVR or phone number and a 12-digit number are not. 29 February counts when some century
- * the CPR scheme uses makes yy a leap year (1900+yy or 2000+yy, so any yy divisible by 4, 00 included).
- * The modulus 11 check is deliberately not used: CPR numbers issued since 2007 need not satisfy it.
+ * Something is CPR-like when it contains a CPR number as people write it: `ddmmyy-xxxx`, `ddmmyyxxxx`,
+ * `ddmmyy xxxx`, `dd.mm.yy-xxxx`, `dd/mm/yy xxxx`, `ddmmyy – xxxx`, … where ddmmyy is a real calendar
+ * date and the match is not part of a longer run of digits. The text is normalised first:
+ * full-width digits (U+FF10–FF19) become ASCII digits, zero-width characters (U+200B–200D, U+2060,
+ * U+FEFF) are removed, and every run of separators (white space, `-`, the Unicode dashes and minus,
+ * `/`, `.`) becomes one space. Then a separator may stand between the date and the serial, and
+ * between day, month and year when it stands at both places (`01 01 90` but not `0101 90`); the serial
+ * is four digits together. So "borger 010190-1234 har", "x0101901234y" and "01.01.90 - 1234" are
+ * CPR-like; "2024-01-15", an 8-digit CVR or phone number, "+45 12 34 56 78", a 12-digit number and
+ * "10 11 12 13 14" (a run of small counts: its last four digits are not together) are not.
+ * 29 February counts when some century the CPR scheme uses makes yy a leap year (1900+yy or 2000+yy,
+ * so any yy divisible by 4, 00 included). The modulus 11 check is deliberately not used: CPR numbers
+ * issued since 2007 need not satisfy it.
  *
  * Findings are reported as JSON Pointers (RFC 6901) and never contain the CPR-like text itself. A
  * CPR-like object KEY would be repeated by its own pointer, so it is reported as the pointer of the
@@ -14,12 +21,19 @@
  * would repeat the key too).
  */
 
+/** The code of every finding of the guard (problem items, CLI findings): `cpr-refused`. */
+export const CPR_CODE = 'cpr-refused';
+
 export const CPR_MESSAGE =
   'Værdien eller et feltnavn her ligner et CPR-nummer; CPR-numre må ikke indsendes ' +
   '(the value or a field name here looks like a CPR number; CPR numbers are never accepted)';
 
-// ddmmyy, an optional dash, xxxx; not preceded or followed by another digit.
-const CANDIDATE = /(?<![0-9])([0-9]{2})([0-9]{2})([0-9]{2})-?[0-9]{4}(?![0-9])/g;
+// dd, mm and yy with the same (possibly empty) separator between them, an optional separator, xxxx;
+// not preceded or followed by another digit. Runs on normalised text (see normaliseForCpr).
+const CANDIDATE = /(?<![0-9])([0-9]{2})( ?)([0-9]{2})\2([0-9]{2}) ?[0-9]{4}(?![0-9])/g;
+const FULL_WIDTH_DIGIT = /[\uFF10-\uFF19]/g;
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+const SEPARATORS = /[\s\-\u2010-\u2015\u2212/.]+/g;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 /** Whether dd/mm/yy is a date in 1900+yy or 2000+yy (the centuries of CPR numbers in use). */
@@ -30,12 +44,26 @@ function isCalendarDate(dd: number, mm: number, yy: number): boolean {
   return true;
 }
 
-/** Whether the text contains a CPR-like substring. */
+/**
+ * The text as the guard reads it: full-width digits as ASCII digits, zero-width characters removed and
+ * every run of separators as one space. Only for matching: never shown, stored or logged.
+ */
+export function normaliseForCpr(text: string): string {
+  let out = text;
+  // Non-ASCII is rare in the values the guard sees; the replacements below are skipped for it.
+  if (/[^\x00-\x7f]/.test(out)) {
+    out = out.replace(ZERO_WIDTH, '').replace(FULL_WIDTH_DIGIT, (d) => String.fromCharCode(d.charCodeAt(0) - 0xff10 + 0x30));
+  }
+  return out.replace(SEPARATORS, ' ');
+}
+
+/** Whether the text contains a CPR-like substring (as people write CPR numbers; see the top of this file). */
 export function containsCprLike(text: string): boolean {
   if (text.length < 10) return false;
+  const normalised = normaliseForCpr(text);
   CANDIDATE.lastIndex = 0;
-  for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
-    if (isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+  for (let m = CANDIDATE.exec(normalised); m !== null; m = CANDIDATE.exec(normalised)) {
+    if (isCalendarDate(Number(m[1]), Number(m[3]), Number(m[4]))) {
       CANDIDATE.lastIndex = 0;
       return true;
     }

@@ -1,7 +1,7 @@
 import { municipality } from '../geography';
 import { escapePointer, validateAgainst, type Problem } from '../schemas';
 import { isInVocabulary, type VocabularyName } from './catalogue';
-import { CPR_MESSAGE, findCprLikeValues } from './cpr';
+import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from './cpr';
 import { isValidCvr } from './cvr';
 import { evidenceDateProblems } from './dates';
 import type { Evidence } from './types';
@@ -16,16 +16,19 @@ export function validateEvidence(evidence: unknown, options: { shapeChecked?: bo
   // The HTTP layer has already run the CPR guard over the whole request and validated it against the
   // contract (which includes this schema); it says so, and only the semantic checks are left.
   if (options.shapeChecked) return semanticProblems(evidence as Evidence, options.today);
-  const cpr = findCprLikeValues(evidence).map((pointer) => ({ pointer, message: CPR_MESSAGE }));
+  const cpr: Problem[] = findCprLikeValues(evidence).map((pointer) => ({ pointer, message: CPR_MESSAGE, code: CPR_CODE }));
   const schema = validateAgainst('evidence', evidence);
   if (schema.length > 0) return [...cpr, ...schema.filter((p) => !cpr.some((c) => c.pointer === p.pointer))];
-  return [...cpr, ...semanticProblems(evidence as Evidence, options.today)];
+  // A CPR-like value is named once, by the guard's finding: no other message about it (which might quote it).
+  return [...cpr, ...semanticProblems(evidence as Evidence, options.today).filter((p) => !cpr.some((c) => c.pointer === p.pointer))];
 }
 
 function semanticProblems(evidence: Evidence, today: string | undefined): Problem[] {
   const problems: Problem[] = [];
   const vocab = (pointer: string, name: VocabularyName, value: string) => {
-    if (!isInVocabulary(name, value)) problems.push({ pointer, message: `'${value}' er ikke en kendt værdi i ordlisten ${name} (se schemas/fact-catalogue.json)` });
+    // The value is quoted to help, unless it looks like a CPR number: then only the pointer names it.
+    const quoted = containsCprLike(value) ? 'Værdien' : `'${value}'`;
+    if (!isInVocabulary(name, value)) problems.push({ pointer, message: `${quoted} er ikke en kendt værdi i ordlisten ${name} (se schemas/fact-catalogue.json)` });
   };
   const order = (pointer: string, from: string, to: string | undefined, what: string) => {
     if (to !== undefined && to < from) problems.push({ pointer, message: `${what} ligger før startdatoen ${from}` });

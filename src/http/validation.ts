@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { containsCprLike, CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
+import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
 import { escapePointer } from '../schemas';
 import { validateRequestBody } from './openapi';
 import { HttpProblem, validationProblem } from './problem';
@@ -22,7 +22,7 @@ export const refuseCprInBody: RequestHandler = (req, _res, next) => {
 
 function refuse(next: Parameters<RequestHandler>[2], pointers: string[]): void {
   if (pointers.length > 0) {
-    next(validationProblem('Forespørgslen indeholder noget, der ligner et CPR-nummer', pointers.map((pointer) => ({ pointer, message: CPR_MESSAGE }))));
+    next(validationProblem('Forespørgslen indeholder noget, der ligner et CPR-nummer', pointers.map((pointer) => ({ pointer, code: CPR_CODE, message: CPR_MESSAGE }))));
     return;
   }
   next();
@@ -42,14 +42,24 @@ function rawQuery(url: string): string {
 const DECODE_PASSES = 4;
 
 /**
- * Every valid %XX escape of an ASCII character decoded, invalid ones left as they are, repeated a few
+ * Every valid %XX escape of an ASCII character and every run of escapes that is valid UTF-8 decoded,
+ * invalid ones left as they are, repeated a few
  * times (so %2530 becomes 0 too). Unlike decodeURIComponent it never throws: one malformed escape
  * elsewhere in the path must not hide an encoded CPR number.
  */
 export function lenientlyDecoded(text: string): string {
   let current = text;
   for (let pass = 0; pass < DECODE_PASSES && current.includes('%'); pass++) {
-    const next = current.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const next = current
+      .replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+      // UTF-8 sequences too (full-width digits, zero-width characters): a run that is not valid UTF-8 stays as it is.
+      .replace(/(?:%[89A-Fa-f][0-9A-Fa-f])+/g, (run) => {
+        try {
+          return decodeURIComponent(run);
+        } catch {
+          return run;
+        }
+      });
     if (next === current) break;
     current = next;
   }

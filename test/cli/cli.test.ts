@@ -204,6 +204,33 @@ describe('speciale-rules test', () => {
     expect(lines(run.stdout).at(-1)).toBe('✓ 1 eksempelsag bestået');
   });
 
+  it.each([
+    ['010190-1234', 'with a dash'],
+    ['010190 1234', 'with a space'],
+    ['01.01.90\u20131234', 'with dots and an en dash'],
+    ['\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff13\uff14', 'in full-width digits'],
+    ['0101\u200b901234', 'with a zero-width space'],
+  ])('refuses a CPR number %j (%s) in a vocabulary field of a case, naming the pointer, never the value', async (cpr) => {
+    const tree = validTree();
+    tree.write('demo/cases/cpr.json', {
+      name: 'Et CPR-nummer som fagbetegnelse',
+      level: 'specialfunktion',
+      asOf: '2026-09-30',
+      evidence: edited(baseEvidence(), (e) => (e.staff[0].profession = cpr)),
+      expected: { overall: 'eligible' },
+    });
+    for (const args of [['test'], ['test', '--json']]) {
+      const run = await cli(tree.root, args);
+      expect(run.code).toBe(1);
+      const output = run.stdout + run.stderr;
+      expect(output).toContain('/evidence/staff/0/profession');
+      expect(output).toContain('CPR');
+      expect(output).not.toContain(cpr);
+      expect(output.normalize('NFKC').replace(/[^0-9]/g, ' ')).not.toMatch(/1234/);
+      expect(output).not.toContain('er ikke en kendt værdi i ordlisten');
+    }
+  });
+
   it('writes the report as JSON with --json', async () => {
     const run = await cli(treeWithCases().root, ['test', '--json']);
     expect(run.code).toBe(1);

@@ -47,14 +47,77 @@ describe('what counts as CPR-like', () => {
     ['01019012345', 'an 11-digit number'],
     ['1010190-1234', 'seven digits before the dash'],
     ['010190-12345', 'five digits after the dash'],
-    ['010190 1234', 'a space as separator'],
-    ['010190/1234', 'a slash as separator'],
-    ['010190--1234', 'two dashes'],
-    ['01-01-90-1234', 'a dashed date'],
     ['101901234', 'nine digits in a string (only numbers lose their leading zero)'],
     ['', 'empty'],
   ])('leaves %j alone (%s)', (text) => {
     expect(containsCprLike(text)).toBe(false);
+  });
+
+  describe('as people write them', () => {
+    it.each([
+      ['010190 1234', 'a space as separator'],
+      ['010190/1234', 'a slash as separator'],
+      ['010190--1234', 'two dashes'],
+      ['010190 - 1234', 'a dash between spaces'],
+      ['010190\u20131234', 'an en dash'],
+      ['010190 \u2014 1234', 'an em dash between spaces'],
+      ['010190\u22121234', 'a minus sign'],
+      ['010190.1234', 'a dot'],
+      ['010190\u00a01234', 'a no-break space'],
+      ['010190\t1234', 'a tab'],
+      ['01-01-90-1234', 'a dashed date'],
+      ['01.01.90-1234', 'a dotted date'],
+      ['01/01/90 1234', 'a date with slashes'],
+      ['01 01 90 1234', 'a spaced date'],
+      ['01. 01. 90 - 1234', 'dots and spaces'],
+      ['\uff10\uff11\uff10\uff11\uff19\uff10\uff11\uff12\uff13\uff14', 'full-width digits'],
+      ['\uff10\uff11\uff10\uff11\uff19\uff10-1234', 'full-width date, ASCII serial'],
+      ['0101\u200b90\u200c1234', 'zero-width spaces and non-joiners inside'],
+      ['010190\u200d-\u20601234', 'a zero-width joiner and word joiner by the dash'],
+      ['\ufeff0101901234', 'a byte order mark in front'],
+      ['01\u200b01\u200b90\u200b12\u200b34', 'zero-width spaces between every pair'],
+      ['begrundelse: borgeren (cpr 010190 – 1234) er flyttet', 'inside a decision reason'],
+    ])('flags %j (%s)', (text) => {
+      expect(containsCprLike(text)).toBe(true);
+    });
+
+    it.each([
+      ['3102 90 1234', 'an impossible date stays refused as a date (31 February)'],
+      ['0101 90 1234', 'a separator after the month but not after the day'],
+      ['01 0190 1234', 'a separator after the day but not after the month'],
+      ['010190 12 34', 'a split serial'],
+    ])('leaves %j alone (%s)', (text) => {
+      expect(containsCprLike(text)).toBe(false);
+    });
+  });
+
+  /** Values that must stay accepted however CPR numbers are written: each a kind of data the service holds. */
+  describe('false positives that must stay accepted', () => {
+    it.each([
+      ['2026-10-01', 'an ISO date'],
+      ['2026-10-01T08:00:00.000Z', 'an ISO timestamp'],
+      ['fra 2026-10-01 til 2030-09-30', 'a period'],
+      ['2026-10-01/2027-09-30', 'an ISO interval'],
+      ['01-10-2026', 'a Danish date'],
+      ['01.10.2026 kl. 10.30', 'a Danish date and time'],
+      ['+45 12 34 56 78', 'a +45 phone number'],
+      ['+4512345678', 'a +45 phone number without spaces'],
+      ['12345678', 'a phone number'],
+      ['tlf. 12 34 56 78 / 87 65 43 21', 'two phone numbers'],
+      ['29403473', 'a CVR number'],
+      ['10 11 12 13 14', 'a run of small counts'],
+      ['10, 11, 12, 13, 14', 'a run of small counts with commas'],
+      ['10 11 12 13 14 15 16', 'a longer run of small counts'],
+      ['5b2e8f7a-1c3d-4e5f-8a9b-0c1d2e3f4a5b', 'a UUID issued as a record id'],
+      ['12345678-1010-1990-1234-567812345678', 'a UUID of digits'],
+      ['9c1f0e2d3b4a59687766554433221100ffeeddccbbaa99887766554433221100', 'a SHA-256 hash'],
+      ['sha256:9c1f0e2d3b4a5968776655443322110 0ffeeddccbbaa99887766554433221100', 'a hash broken by a space'],
+      ['1.2.3', 'a version'],
+      ['kommunekode 101, 147 og 151', 'municipality codes'],
+    ])('accepts %j (%s)', (text) => {
+      expect(containsCprLike(text)).toBe(false);
+      expect(findCprLikeValues({ text })).toEqual([]);
+    });
   });
 
   it('is not confused by repeated calls (no regular expression state leaks between calls)', () => {
