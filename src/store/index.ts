@@ -1,4 +1,3 @@
-import { DEFAULT_DB_NAME, MongoStore } from './mongo';
 import { SqliteStore } from './sqlite';
 import type { RecordTypes, Store, StoreOptions } from './types';
 
@@ -16,11 +15,13 @@ export interface StoreConfig extends StoreOptions {
  */
 export function createStore<R extends RecordTypes = RecordTypes>(config: StoreConfig): Store<R> {
   const options: StoreOptions = { inForceStatuses: config.inForceStatuses };
-  return config.mongodbUri ? new MongoStore<R>(config.mongodbUri, config.mongodbDb || DEFAULT_DB_NAME, options) : new SqliteStore<R>(config.dataDir, options);
+  if (!config.mongodbUri) return new SqliteStore<R>(config.dataDir, options);
+  // Loaded only when used: the driver costs every process that opens the embedded store ~14 MB otherwise.
+  const { DEFAULT_DB_NAME, MongoStore } = require('./mongo') as typeof import('./mongo');
+  return new MongoStore<R>(config.mongodbUri, config.mongodbDb || DEFAULT_DB_NAME, options);
 }
 
 export { SqliteStore } from './sqlite';
-export { MongoStore } from './mongo';
 export { StoreUnavailableError, StoreIntegrityError, LegacyStoreError, DuplicateIdError, InvalidCursorError, ApprovalInForceError } from './errors';
 export { auditEntryHash } from './auditHash';
 export type * from './types';
