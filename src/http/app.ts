@@ -30,6 +30,7 @@ import { capacityRoutes, registerRoutes } from './routes/publicData';
 import { providerRoutes } from './routes/providers';
 import { recheckRoutes } from './routes/rechecks';
 import { replayRoutes } from './routes/replay';
+import { refuseUnknownQueryParameters } from './routes/query';
 import { worklistRoutes } from './routes/worklist';
 import { limitJsonDepth, refuseCprInBody, refuseCprInPathAndQuery } from './validation';
 
@@ -105,10 +106,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(refuseCprInBody);
   app.use(limitJsonDepth);
 
+  // An unknown query parameter is a 400 (openapi.yaml lists the known ones): public routes here, the rest once authenticated.
+  app.use(refuseUnknownQueryParameters('public'));
   app.use(criteriaRoutes(deps.rules, deps.clock));
   app.use(registerRoutes(deps.store, deps.clock));
   app.use(auditHeadRoutes(deps));
   app.use('/v1', requireAuth(deps.authenticator));
+  app.use(refuseUnknownQueryParameters('all'));
   app.use(evaluationListRoutes(deps.store));
   app.use(evaluationRoutes(deps.service));
   app.use(replayRoutes(deps));

@@ -374,6 +374,36 @@ export function matchRoute(method: string, actualPath: string): RouteMatch | und
   return { routePath: match.routePath, params: match.params };
 }
 
+export interface QueryContract {
+  /** The query parameters the operation documents (its own and its path's), in the order written. */
+  names: string[];
+  /** Whether the operation is public (`security: []`): answered before authentication. */
+  public: boolean;
+}
+
+const queryContracts = new Map<string, QueryContract>();
+
+/** The query parameters an operation documents and whether it is public; undefined if the contract has no such operation. */
+export function queryContract(method: string, routePath: string): QueryContract | undefined {
+  const op = findOperation(method, routePath);
+  if (!op) return undefined;
+  const key = `${op.method} ${routePath}`;
+  const known = queryContracts.get(key);
+  if (known) return known;
+  const item = (openapiDocument().paths as JsonObject)[routePath] as JsonObject;
+  const names: string[] = [];
+  for (const list of [item.parameters, op.operation.parameters]) {
+    for (const raw of Array.isArray(list) ? list : []) {
+      const { node } = deref(raw, '');
+      if (isObject(node) && node.in === 'query' && typeof node.name === 'string' && !names.includes(node.name)) names.push(node.name);
+    }
+  }
+  const security = op.operation.security ?? openapiDocument().security;
+  const contract = { names, public: Array.isArray(security) && security.length === 0 };
+  queryContracts.set(key, contract);
+  return contract;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Request bodies
 
