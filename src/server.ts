@@ -166,6 +166,8 @@ const DECISIONS = new Set(['approval.approved', 'approval.rejected', 'approval.r
 export function recordIntegrity(store: RecordStore, clock: Clock, signer: AuditSigner, logger: Logger): RecordIntegrity {
   return new RecordIntegrity(store, clock, {
     onDegraded: (report) => logger.error({ integrity: report }, 'the record is in doubt: decisions and other writes are refused until an operator has examined it (GET /v1/audit/verify)'),
+    onDamaged: (record) =>
+      logger.error({ damagedRecord: record }, 'a stored record is damaged and cannot be read; restore it from the latest backup (npm run backup) with the service stopped'),
     onCommitted: (outcomes: CommitOutcome[]) => {
       const committed = outcomes.flatMap((o) => (o.committed ? [o.entry] : []));
       const last = committed[committed.length - 1];

@@ -5,11 +5,22 @@
  * write that appends an audit entry is refused with StoreIntegrityError: an operator must act, nothing
  * is repaired or dropped to make it pass.
  */
-import { StoreIntegrityError } from '../store/errors';
+import { RecordDamagedError, StoreIntegrityError } from '../store/errors';
 import type { AuditHead, AuditVerifyOptions, CommitOutcome } from '../store/types';
 import type { RecordChange, RecordStore } from './records';
 import type { Clock } from '../time/clock';
 import { ApprovalFold, type ApprovalDiscrepancy } from './fold';
+
+/** A stored record that could not be read (collection and id; never its content), and when that was first met. */
+export interface DamagedRecord {
+  collection: string;
+  id: string;
+  reason: string;
+  at: string;
+}
+
+/** Damaged records listed in a report (the first met). */
+export const MAX_LISTED_DAMAGED = 100;
 
 /** Discrepancies listed in a report; all are counted. */
 export const MAX_LISTED_DISCREPANCIES = 100;
@@ -27,6 +38,8 @@ export type IntegrityReport =
       /** Approvals whose stored state differs from their entries (the first MAX_LISTED_DISCREPANCIES). */
       approvals?: ApprovalDiscrepancy[];
       discrepancyCount?: number;
+      /** Records that could not be read since the process started (the first MAX_LISTED_DAMAGED). */
+      damagedRecords?: DamagedRecord[];
     };
 
 export interface VerifyOutcome {
@@ -86,6 +99,8 @@ export async function verifyRecord(store: RecordStore, clock: Clock, options: Au
 export interface IntegrityEvents {
   /** The record was found in doubt (a full check, or an append whose link did not hold). */
   onDegraded?(report: IntegrityReport): void;
+  /** A read met a damaged record (once per record). */
+  onDamaged?(record: DamagedRecord): void;
   /** A change committed; `entries` are its audit entries in order. */
   onCommitted?(entries: CommitOutcome[]): void;
 }
@@ -93,6 +108,7 @@ export interface IntegrityEvents {
 /** The last known state of the record, kept by each process that writes to it. */
 export class RecordIntegrity {
   private report: IntegrityReport = { status: 'unchecked' };
+  private readonly damaged = new Map<string, DamagedRecord>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<VerifyOutcome> | undefined;
 
@@ -102,17 +118,45 @@ export class RecordIntegrity {
     private readonly events: IntegrityEvents = {},
   ) {}
 
+  /**
+   * The last full check's result; with a damaged record met since start, `degraded` listing it (writes to
+   * the rest of the record go on: one unreadable record does not put the others in doubt).
+   */
   last(): IntegrityReport {
-    return this.report;
+    if (this.damaged.size === 0) return this.report;
+    const damagedRecords = [...this.damaged.values()];
+    const base = this.report.status === 'degraded' ? this.report : { status: 'degraded' as const, checkedAt: damagedRecords[0].at };
+    return { ...base, damagedRecords };
+  }
+
+  /**
+   * A read met a damaged record: logged once (by `onDamaged`) and listed in `last()` until the process
+   * restarts (restoring the record is an operator's work, done with the service stopped).
+   */
+  noteDamaged(error: RecordDamagedError): void {
+    const key = `${error.collection}/${error.id}`;
+    if (this.damaged.has(key) || this.damaged.size >= MAX_LISTED_DAMAGED) return;
+    const record: DamagedRecord = { collection: error.collection, id: error.id, reason: error.reason, at: this.clock.now().toISOString() };
+    this.damaged.set(key, record);
+    this.events.onDamaged?.(record);
   }
 
   /** The full check (one at a time: a caller arriving while one runs shares it); the result becomes the state. */
   verify(): Promise<VerifyOutcome> {
     this.running ??= verifyRecord(this.store, this.clock)
-      .then((outcome) => {
-        this.record(outcome.report);
-        return outcome;
-      })
+      .then(
+        (outcome) => {
+          this.record(outcome.report);
+          return outcome;
+        },
+        (error: unknown) => {
+          // A record the check cannot read is the check's finding, not its failure; the last full result
+          // stays what it was (writes to the rest of the record go on).
+          if (!(error instanceof RecordDamagedError)) throw error;
+          this.noteDamaged(error);
+          return { ok: false, report: this.last() };
+        },
+      )
       .finally(() => (this.running = undefined));
     return this.running;
   }

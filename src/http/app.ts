@@ -127,6 +127,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(auditRoutes(deps));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, (damaged) => deps.integrity.noteDamaged(damaged)));
   return app;
 }

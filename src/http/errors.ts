@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../approvals/errors';
-import { InvalidCursorError, StoreIntegrityError, StoreUnavailableError } from '../store/errors';
+import { InvalidCursorError, RecordDamagedError, StoreIntegrityError, StoreUnavailableError } from '../store/errors';
 import { HttpProblem, validationProblem } from './problem';
 import { isStackOverflow, pathLooksLikeCpr, tooDeepProblem } from './validation';
 
@@ -22,6 +22,7 @@ export function toProblem(error: unknown): HttpProblem {
   if (error instanceof InvalidCursorError) return validationProblem('Parameteren cursor er ugyldig', [{ pointer: 'query:cursor', message: 'er ikke en cursor fra en tidligere side' }]);
   // Never with Retry-After: waiting does not help, an operator must act.
   if (error instanceof StoreIntegrityError) return storeIntegrityProblem(error);
+  if (error instanceof RecordDamagedError) return recordDamagedProblem(error);
   if (error instanceof StoreUnavailableError) {
     return new HttpProblem(503, 'Datalageret er midlertidigt utilgængeligt; prøv igen om lidt', { headers: { 'Retry-After': '5' } });
   }
@@ -51,8 +52,19 @@ export function storeIntegrityProblem(error: StoreIntegrityError): HttpProblem {
   return new HttpProblem(503, error.message, { type: 'https://specialfunktion.dk/problems/store-integrity', extensions: { ...error.details } });
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** One stored record cannot be read: 500 store-integrity naming it (collection and id, never its content). */
+export function recordDamagedProblem(error: RecordDamagedError): HttpProblem {
+  return new HttpProblem(
+    500,
+    `Den gemte post ${error.collection}/${error.id} er beskadiget og kan ikke læses; en driftsansvarlig skal genskabe den fra den seneste sikkerhedskopi`,
+    { type: 'https://specialfunktion.dk/problems/store-integrity', extensions: { record: { collection: error.collection, id: error.id } } },
+  );
+}
+
+/** `onDamaged`: told of each damaged record a request met (the record's integrity state lists it for /ready). */
+export function errorHandler(logger: Logger, onDamaged?: (error: RecordDamagedError) => void): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    if (error instanceof RecordDamagedError) onDamaged?.(error);
     // Backstop for the depth limit: a body deep enough to exhaust a recursive validator is the
     // client's mistake, not a 500. The limit itself names where; here only the body as a whole.
     const overflowed = isStackOverflow(error) && req.body !== undefined;

@@ -42,6 +42,7 @@ import {
 } from './common';
 import { StoreUnavailableError } from './errors';
 import { AtomicRefusal, ChangeWriter, withoutMongoId } from './mongoCommit';
+import { checkStoredRecord } from './recordShape';
 import { guarded, isDuplicateKey, mapError } from './mongoErrors';
 import { HEAD_ID, collectionsOf, prepareDatabase, type MongoCollections, type MongoEvaluation } from './mongoSchema';
 import { COMMIT_BUDGET_MS, runTransaction } from './mongoTransaction';
@@ -256,7 +257,8 @@ export class MongoStore<R extends RecordTypes = RecordTypes> implements Store<R>
 
   async getApproval(id: string): Promise<R['approval'] | null> {
     assertId(id);
-    return guarded(() => this.c.approvals.findOne<R['approval']>({ id }, { projection: APPROVAL_FIELDS }));
+    const doc = await guarded(() => this.c.approvals.findOne<R['approval']>({ id }, { projection: APPROVAL_FIELDS }));
+    return doc === null ? null : checkStoredRecord<R['approval']>('approvals', id, doc);
   }
 
   async listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<R['approval']>> {
@@ -270,7 +272,10 @@ export class MongoStore<R extends RecordTypes = RecordTypes> implements Store<R>
     const rows = await guarded(() =>
       this.c.approvals.find<R['approval']>(query, { projection: APPROVAL_FIELDS, sort: { createdAt: 1, id: 1 }, limit: page.limit + 1 }).toArray(),
     );
-    return toPage(rows, page.limit);
+    return toPage(
+      rows.map((doc) => checkStoredRecord<R['approval']>('approvals', typeof doc?.id === 'string' ? doc.id : '(uden id)', doc)),
+      page.limit,
+    );
   }
 
   async countApprovals(filter: ApprovalFilter): Promise<number> {

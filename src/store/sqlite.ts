@@ -56,6 +56,7 @@ import { storeError } from './sqliteErrors';
 import { GroupCommit } from './sqliteGroupCommit';
 import { importRows, writeImport, type ImportedRecords } from './sqliteImport';
 import { auditEntryFrom, evaluationFrom, evidenceFrom, prepareChange, type AuditRow } from './sqliteRows';
+import { parseStoredRecord } from './recordShape';
 import type {
   ApprovalFilter,
   AtomicOutcome,
@@ -204,7 +205,7 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
   async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord<R['evaluation']['evidence']> | null> {
     assertId(id);
     const row = this.use('read evidence', (c) => c.sql.evidence.get(id));
-    return row ? { evaluationId: row.id, evidence: evidenceFrom(row.evidence) as R['evaluation']['evidence'] } : null;
+    return row ? { evaluationId: row.id, evidence: evidenceFrom(row.evidence, row.id) as R['evaluation']['evidence'] } : null;
   }
 
   async listEvaluations(filter: EvaluationFilter, page: PageRequest): Promise<Page<ListedEvaluation<R['evaluation']>>> {
@@ -216,10 +217,10 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
       where.clauses.push('(created_at, id) > (?, ?)');
       where.params.push(after.createdAt, after.id);
     }
-    const sql = `SELECT record FROM evaluations ${whereSql(where.clauses)} ORDER BY created_at, id LIMIT ?`;
-    const rows = this.use('list evaluations', (c) => c.statement<{ record: string }>(sql).all(...where.params, page.limit + 1));
+    const sql = `SELECT id, record FROM evaluations ${whereSql(where.clauses)} ORDER BY created_at, id LIMIT ?`;
+    const rows = this.use('list evaluations', (c) => c.statement<{ id: string; record: string }>(sql).all(...where.params, page.limit + 1));
     return toPage(
-      rows.map((row) => JSON.parse(row.record) as ListedEvaluation<R['evaluation']>),
+      rows.map((row) => parseStoredRecord<ListedEvaluation<R['evaluation']>>('evaluations', row.id, row.record)),
       page.limit,
     );
   }
@@ -229,7 +230,7 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
   async getProvider(tilbudId: string): Promise<R['provider'] | null> {
     assertId(tilbudId, 'tilbudId');
     const row = this.use('read a provider', (c) => c.sql.provider.get(tilbudId));
-    return row ? (JSON.parse(row.record) as R['provider']) : null;
+    return row ? parseStoredRecord<R['provider']>('providers', tilbudId, row.record) : null;
   }
 
   async listProviders(filter: ProviderFilter, page: PageRequest): Promise<Page<R['provider']>> {
@@ -250,10 +251,10 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
       clauses.push('(created_at, tilbud_id) > (?, ?)');
       params.push(after.createdAt, after.id);
     }
-    const sql = `SELECT record FROM providers ${whereSql(clauses)} ORDER BY created_at, tilbud_id LIMIT ?`;
-    const rows = this.use('list providers', (c) => c.statement<{ record: string }>(sql).all(...params, page.limit + 1));
+    const sql = `SELECT tilbud_id AS id, record FROM providers ${whereSql(clauses)} ORDER BY created_at, tilbud_id LIMIT ?`;
+    const rows = this.use('list providers', (c) => c.statement<{ id: string; record: string }>(sql).all(...params, page.limit + 1));
     return toProviderPage(
-      rows.map((row) => JSON.parse(row.record) as R['provider']),
+      rows.map((row) => parseStoredRecord<R['provider']>('providers', row.id, row.record)),
       page.limit,
     );
   }
@@ -263,7 +264,7 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
   async getApproval(id: string): Promise<R['approval'] | null> {
     assertId(id);
     const row = this.use('read an approval', (c) => c.sql.approval.get(id));
-    return row ? (JSON.parse(row.record) as R['approval']) : null;
+    return row ? parseStoredRecord<R['approval']>('approvals', id, row.record) : null;
   }
 
   async listApprovals(filter: ApprovalFilter, page: PageRequest): Promise<Page<R['approval']>> {
@@ -275,10 +276,10 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
       where.clauses.push('(created_at, id) > (?, ?)');
       where.params.push(after.createdAt, after.id);
     }
-    const sql = `SELECT record FROM approvals ${whereSql(where.clauses)} ORDER BY created_at, id LIMIT ?`;
-    const rows = this.use('list approvals', (c) => c.statement<{ record: string }>(sql).all(...where.params, page.limit + 1));
+    const sql = `SELECT id, record FROM approvals ${whereSql(where.clauses)} ORDER BY created_at, id LIMIT ?`;
+    const rows = this.use('list approvals', (c) => c.statement<{ id: string; record: string }>(sql).all(...where.params, page.limit + 1));
     return toPage(
-      rows.map((row) => JSON.parse(row.record) as R['approval']),
+      rows.map((row) => parseStoredRecord<R['approval']>('approvals', row.id, row.record)),
       page.limit,
     );
   }
@@ -371,7 +372,7 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
     assertCollection(collection);
     assertId(id);
     const row = this.use('read a document', (c) => c.sql.document.get(collection, id));
-    return row ? (JSON.parse(row.record) as T) : null;
+    return row ? parseStoredRecord<T>(collection, id, row.record) : null;
   }
 
   async findDocuments<T extends StoredDocument = StoredDocument>(collection: DocumentCollection, query: DocumentQuery): Promise<T[]> {
@@ -380,11 +381,11 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
     // Narrowed in SQL on the keys that make a plain JSON path; equality there is loose (true = 1), so
     // every document is checked again with strict equality.
     const narrowed = Object.entries(query).filter(([key]) => SIMPLE_KEY.test(key));
-    const sql = `SELECT record FROM documents WHERE collection = ?${narrowed.map(() => ' AND json_extract(record, ?) = ?').join('')}`;
+    const sql = `SELECT id, record FROM documents WHERE collection = ?${narrowed.map(() => ' AND json_extract(record, ?) = ?').join('')}`;
     const params = narrowed.flatMap(([key, value]) => [`$.${key}`, typeof value === 'boolean' ? Number(value) : value]);
-    const rows = this.use('find documents', (c) => c.statement<{ record: string }>(sql).all(collection, ...params));
+    const rows = this.use('find documents', (c) => c.statement<{ id: string; record: string }>(sql).all(collection, ...params));
     return rows
-      .map((row) => JSON.parse(row.record) as T)
+      .map((row) => parseStoredRecord<T>(collection, row.id, row.record))
       .filter((doc) => matchesQuery(doc, query))
       .sort(byId);
   }

@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { approvalOf, assertChange, deepFreeze, providerOf, type InForce } from './common';
+import { RecordDamagedError } from './errors';
+import { parseStoredRecord } from './recordShape';
 import type { StoredApproval, AuditEntry, AuditInput, Change, DocumentCollection, StoredEvaluation, StoredProvider } from './types';
 
 export interface EvidenceRow {
@@ -125,14 +127,20 @@ export function approvalRow(record: StoredApproval, inForce: InForce): ApprovalR
 }
 
 /** An evaluation read back: a fresh record, its evidence (when it has any) frozen. */
-export function evaluationFrom<E extends StoredEvaluation = StoredEvaluation>(row: { record: string; evidence: string | null }): E {
-  const record = JSON.parse(row.record) as E;
-  if (row.evidence !== null) record.evidence = deepFreeze(JSON.parse(row.evidence));
+export function evaluationFrom<E extends StoredEvaluation = StoredEvaluation>(row: { id: string; record: string; evidence: string | null }): E {
+  const record = parseStoredRecord<E>('evaluations', row.id, row.record);
+  if (row.evidence !== null) record.evidence = evidenceFrom(row.evidence, row.id) as E['evidence'];
   return record;
 }
 
-export function evidenceFrom(json: string | null): unknown {
-  return json === null ? undefined : deepFreeze(JSON.parse(json));
+/** The evidence of evaluation `evaluationId`, frozen. */
+export function evidenceFrom(json: string | null, evaluationId: string): unknown {
+  if (json === null) return undefined;
+  try {
+    return deepFreeze(JSON.parse(json));
+  } catch {
+    throw new RecordDamagedError('evidence', evaluationId, 'its JSON does not parse');
+  }
 }
 
 export interface AuditRow {
@@ -149,5 +157,5 @@ export function auditRow(entry: AuditEntry): AuditRow {
 
 export function auditEntryFrom(row: AuditRow): AuditEntry {
   // The columns are the entry's seq and hash, whatever the JSON beside them says.
-  return { ...(JSON.parse(row.entry) as Omit<AuditEntry, 'seq' | 'hash'>), seq: row.seq, hash: row.hash };
+  return { ...parseStoredRecord<Omit<AuditEntry, 'seq' | 'hash'>>('audit', String(row.seq), row.entry), seq: row.seq, hash: row.hash };
 }

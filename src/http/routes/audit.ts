@@ -69,6 +69,7 @@ export function auditRoutes(deps: AuditRouteDeps): Router {
       ...(r.status === 'degraded' && r.chain ? { firstBrokenSeq: r.chain.firstBrokenSeq, reason: r.chain.reason } : {}),
       ...(!(r.status === 'degraded' && r.chain) && givenHeadBroken ? { firstBrokenSeq: givenHeadBroken.firstBrokenSeq, reason: givenHeadBroken.reason } : {}),
       ...(r.status === 'degraded' && r.approvals ? { approvals: r.approvals, discrepancyCount: r.discrepancyCount } : {}),
+      ...(r.status === 'degraded' && r.damagedRecords ? { damagedRecords: r.damagedRecords } : {}),
       ...(outcome.head ? { givenHead: { ...head, ...outcome.head } } : {}),
     });
   });
