@@ -285,6 +285,23 @@ describe('findCprLikeValues (properties)', () => {
     );
   });
 
+  it('finds a valid CPR number however it is written (separators, full-width digits, zero-width characters) and never echoes it', () => {
+    const separator = fc.constantFrom('', ' ', '-', '\u2013', '\u2014', '/', '.', ' - ', '. ', '\u00a0', '--');
+    const zeroWidth = fc.constantFrom('', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff');
+    fc.assert(
+      fc.property(cpr, separator, separator, zeroWidth, fc.boolean(), noDigits, noDigits, (c, inDate, beforeSerial, zw, fullWidth, before, after) => {
+        const d = c.digits;
+        let written = `${d.slice(0, 2)}${inDate}${d.slice(2, 4)}${inDate}${d.slice(4, 6)}${beforeSerial}${d.slice(6, 8)}${zw}${d.slice(8)}`;
+        if (fullWidth) written = written.replace(/[0-9]/g, (x) => String.fromCharCode(0xff10 + Number(x)));
+        const text = `${before}${written}${after}`;
+        expect(containsCprLike(text)).toBe(true);
+        const out = JSON.stringify(findCprLikeValues({ [`k ${written}`]: text, v: text }));
+        expect(out).toBe('["","/v"]');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('does not flag a valid CPR that is part of a longer run of digits', () => {
     fc.assert(
       fc.property(cpr, fc.integer({ min: 0, max: 9 }), fc.boolean(), noDigits, noDigits, (c, extra, front, before, after) => {
