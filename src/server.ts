@@ -38,6 +38,7 @@ async function buildAuthenticator(config: Config, logger: Logger): Promise<Authe
         publicKeyPem: jwt.publicKeyFile ? readFileSync(jwt.publicKeyFile, 'utf8') : undefined,
         roleClaim: jwt.roleClaim,
         tilsynClaim: jwt.tilsynClaim,
+        maxLifetimeMinutes: jwt.maxLifetimeMinutes,
       }),
     );
   }
@@ -53,6 +54,17 @@ async function buildAuthenticator(config: Config, logger: Logger): Promise<Authe
   }
   for (const a of authenticators) logger.info({ auth: a.describe() }, 'authentication');
   return combineAuthenticators(...authenticators);
+}
+
+/** The whole header block must arrive within this; a client trickling headers holds no connection longer. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** The whole request, body included, must arrive within this (a 1 MiB body at 20 KB/s); Node answers 408 after. */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+/** Bound how long a slow client can hold a connection before its request is complete (and before authentication). */
+export function limitSlowClients(server: Server): void {
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
 }
 
 /** Pause between attempts to open a store that was unavailable at start. */
@@ -229,7 +241,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
   const service = new ApprovalService({ store, rules, clock });
   const rechecker = new Rechecker({ store, rules, clock });
   const batch = new RecheckBatch({ store, rules, clock, rechecker, holder: `${hostname()}:${process.pid}` });
-  const app = createApp({ service, rules, store, authenticator, logger, clock, rechecker, batch, integrity, signer: signing.signer, decisionTexts: config.decisionTexts });
+  const app = createApp({ service, rules, store, authenticator, logger, clock, rechecker, batch, integrity, signer: signing.signer, decisionTexts: config.decisionTexts, publicRateLimitPerMinute: config.publicRateLimitPerMinute, trustProxy: config.trustProxy });
 
   let server: Server;
   try {
@@ -240,14 +252,15 @@ export async function startService(config: Config, options: { clock?: Clock; log
     await store.close().catch(() => undefined);
     throw error;
   }
+  limitSlowClients(server);
   // Requests Node rejects before express sees them (oversized headers, garbage) still get problem+json.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) {
       socket.destroy();
       return;
     }
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const title = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const title = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
     const body = JSON.stringify({ type: `https://specialfunktion.dk/problems/${status}`, title, status });
     socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });

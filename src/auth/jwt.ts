@@ -17,7 +17,11 @@ export interface JwtAuthenticatorOptions {
   roleClaim?: string;
   tilsynClaim?: string;
   clockToleranceSec?: number;
+  /** The longest a token may be valid: `exp − iat` (without `iat`, `exp − now`); longer ones are refused. Default 720 (12 h). */
+  maxLifetimeMinutes?: number;
 }
+
+export const DEFAULT_JWT_MAX_LIFETIME_MINUTES = 720;
 
 export const JWT_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
 type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
@@ -101,6 +105,10 @@ export async function createJwtAuthenticator(opts: JwtAuthenticatorOptions): Pro
   } else {
     problems.push('a JWKS URL or a public key (PEM, SPKI) is required');
   }
+  const maxLifetimeMinutes = opts.maxLifetimeMinutes ?? DEFAULT_JWT_MAX_LIFETIME_MINUTES;
+  if (!Number.isInteger(maxLifetimeMinutes) || maxLifetimeMinutes < 1 || maxLifetimeMinutes > 7 * 24 * 60) {
+    problems.push('maxLifetimeMinutes: must be a whole number of minutes from 1 to 10080');
+  }
   if (problems.length > 0) throw new AuthConfigError(problems, 'JWT authentication is configured wrongly');
 
   const j = await loadJose();
@@ -124,7 +132,7 @@ export async function createJwtAuthenticator(opts: JwtAuthenticatorOptions): Pro
     verify = (token) => j.jwtVerify(token, key, options);
     source = `a configured ${alg} public key`;
   }
-  const description = `JWT (issuer ${opts.issuer}, audience ${opts.audience}, ${source}; role claim "${roleClaim}", tilsyn claim "${tilsynClaim}")`;
+  const description = `JWT (issuer ${opts.issuer}, audience ${opts.audience}, ${source}; role claim "${roleClaim}", tilsyn claim "${tilsynClaim}"; tokens valid at most ${maxLifetimeMinutes} minutes)`;
 
   return {
     async authenticate(token: string): Promise<Principal | null> {
@@ -139,6 +147,11 @@ export async function createJwtAuthenticator(opts: JwtAuthenticatorOptions): Pro
         }
         return null;
       }
+      // A token valid for longer than allowed is refused, even while it lasts: a leaked long-lived token is
+      // a standing key. jwtVerify has required `exp`; a token without `iat` counts from now.
+      if (typeof payload.exp !== 'number') return null;
+      const issuedAt = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
+      if (payload.exp - issuedAt > maxLifetimeMinutes * 60) return null;
       const tilsyn = payload[tilsynClaim];
       return makePrincipal(payload.sub, payload[roleClaim], tilsyn === null || tilsyn === '' ? undefined : tilsyn);
     },

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { defaultDecisionTexts, loadDecisionTexts, type DecisionTexts } from '../decisions/texts';
 
@@ -12,7 +13,7 @@ export interface Config {
   mongodbDb: string;
   auth: {
     tokensFile?: string;
-    jwt?: { issuer: string; audience: string; jwksUrl?: string; publicKeyFile?: string; roleClaim: string; tilsynClaim: string };
+    jwt?: { issuer: string; audience: string; jwksUrl?: string; publicKeyFile?: string; roleClaim: string; tilsynClaim: string; maxLifetimeMinutes: number };
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Minutes between scheduled re-check runs; 0 turns the scheduler off. */
@@ -24,6 +25,10 @@ export interface Config {
   auditSigningKeyFile?: string;
   /** Legal basis, duties and klagevejledning of the written decisions: DECISION_TEXTS_FILE, else the illustrative default. */
   decisionTexts: DecisionTexts;
+  /** Requests per client and minute on the public routes (PUBLIC_RATE_LIMIT_PER_MINUTE); 0 turns the limit off. */
+  publicRateLimitPerMinute: number;
+  /** Express's `trust proxy` (TRUST_PROXY): false, true, a number of proxies, or addresses/subnets of trusted proxies. */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const logLevel = (str('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)}: must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const publicRateLimitPerMinute = int('PUBLIC_RATE_LIMIT_PER_MINUTE', 120, 0, 1_000_000);
+  const trustProxy = parseTrustProxy(str('TRUST_PROXY'), problems);
+  const maxLifetimeMinutes = int('AUTH_JWT_MAX_LIFETIME_MINUTES', 720, 1, 7 * 24 * 60);
+
   const tokensFile = existingFile('AUTH_TOKENS_FILE');
   const issuer = str('AUTH_JWT_ISSUER');
   const audience = str('AUTH_JWT_AUDIENCE');
@@ -103,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       publicKeyFile,
       roleClaim: str('AUTH_JWT_ROLE_CLAIM') ?? 'role',
       tilsynClaim: str('AUTH_JWT_TILSYN_CLAIM') ?? 'tilsyn',
+      maxLifetimeMinutes,
     };
   }
 
@@ -121,5 +131,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     auditVerifyIntervalMinutes,
     ...(auditSigningKeyFile ? { auditSigningKeyFile } : {}),
     decisionTexts,
+    publicRateLimitPerMinute,
+    trustProxy,
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY as express takes it: true/false, a number of proxies in front, or trusted addresses, subnets and names. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) {
+    if (Number(raw) > 10) problems.push(`TRUST_PROXY=${JSON.stringify(raw)}: at most 10 proxies`);
+    return Number(raw);
+  }
+  const parts = raw.split(',').map((p) => p.trim());
+  const bad = parts.filter((p) => {
+    if (PROXY_NAMES.has(p)) return false;
+    const [address, mask, ...rest] = p.split('/');
+    const version = isIP(address ?? '');
+    if (version === 0 || rest.length > 0) return true;
+    return mask !== undefined && !(/^\d+$/.test(mask) && Number(mask) <= (version === 4 ? 32 : 128));
+  });
+  if (bad.length > 0) {
+    problems.push(`TRUST_PROXY=${JSON.stringify(raw)}: use true, false, a number of proxies, or addresses/subnets (e.g. 10.0.0.0/8) and loopback, linklocal, uniquelocal, separated by commas`);
+  }
+  return raw;
 }

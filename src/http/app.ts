@@ -17,6 +17,7 @@ import { defaultDecisionTexts, type DecisionTexts } from '../decisions/texts';
 import { errorHandler, methodNotAllowed, notFoundHandler, storeIntegrityProblem } from './errors';
 import { openapiDocument, openapiYaml } from './openapi';
 import { HttpProblem } from './problem';
+import { publicRateLimit } from './rateLimit';
 import { accessLog, requestId } from './requestContext';
 import { approvalRoutes } from './routes/approvals';
 import { advisoryAssignmentRoutes } from './routes/advisoryAssignments';
@@ -32,6 +33,7 @@ import { recheckRoutes } from './routes/rechecks';
 import { replayRoutes } from './routes/replay';
 import { refuseUnknownQueryParameters } from './routes/query';
 import { worklistRoutes } from './routes/worklist';
+import { refuseUnsupportedCharset } from './charset';
 import { limitJsonDepth, refuseCprInBody, refuseCprInPathAndQuery } from './validation';
 
 export interface AppDeps {
@@ -49,6 +51,10 @@ export interface AppDeps {
   decisionTexts?: DecisionTexts;
   /** Municipality → region and socialtilsyn for the provider register's moves and reassignments; default: the shipped data. */
   geography?: LocationLookup;
+  /** Requests per client and minute on the public routes (PUBLIC_RATE_LIMIT_PER_MINUTE); absent or 0: no limit. */
+  publicRateLimitPerMinute?: number;
+  /** Express's `trust proxy` (TRUST_PROXY), so the client's address is seen behind a load balancer; default false. */
+  trustProxy?: boolean | number | string;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -59,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestId);
   // Conditional GETs are answered for resources that carry an ETag; "If-None-Match: *" names none.
   app.use((req, _res, next) => {
@@ -69,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accessLog(deps.logger));
   // Before every route, health and the contract included: a CPR number in the path or query is never answered 2xx.
   app.use(refuseCprInPathAndQuery);
+  if (deps.publicRateLimitPerMinute) app.use(publicRateLimit(deps.publicRateLimitPerMinute));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -99,13 +107,8 @@ export function createApp(deps: AppDeps): Express {
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
   }));
 
-  // Only methods with a route that reads a body parse one: a body sent with GET, HEAD, DELETE, … is
-  // ignored (never stored or logged), so it cannot turn a read into an undocumented 400/413/415.
-  const parseJson = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  app.use((req, res, next) => (BODY_METHODS.has(req.method) ? parseJson(req, res, next) : next()));
-  app.use(refuseCprInBody);
-  app.use(limitJsonDepth);
-
+  // The public routes (GET only) come before authentication; every other /v1 route checks the token
+  // before its body is read, parsed or scanned for CPR numbers: an anonymous body costs nothing.
   // An unknown query parameter is a 400 (openapi.yaml lists the known ones): public routes here, the rest once authenticated.
   app.use(refuseUnknownQueryParameters('public'));
   app.use(criteriaRoutes(deps.rules, deps.clock));
@@ -113,6 +116,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(auditHeadRoutes(deps));
   app.use('/v1', requireAuth(deps.authenticator));
   app.use(refuseUnknownQueryParameters('all'));
+
+  // Only methods with a route that reads a body parse one: a body sent with GET, HEAD, DELETE, … is
+  // ignored (never stored or logged), so it cannot turn a read into an undocumented 400/413/415.
+  // (Only /v1 routes read bodies; elsewhere, as on a path no route has, the body is never parsed.)
+  app.use(refuseUnsupportedCharset(BODY_METHODS));
+  const parseJson = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.use((req, res, next) => (BODY_METHODS.has(req.method) && req.path.startsWith('/v1/') ? parseJson(req, res, next) : next()));
+  app.use(refuseCprInBody);
+  app.use(limitJsonDepth);
+
   app.use(evaluationListRoutes(deps.store));
   app.use(evaluationRoutes(deps.service));
   app.use(replayRoutes(deps));

@@ -23,6 +23,7 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -56,9 +57,32 @@ export class HttpProblem extends Error {
       status: this.status,
       ...(this.detail !== undefined ? { detail: this.detail } : {}),
       ...(instance !== undefined ? { instance } : {}),
-      ...this.extensions,
+      ...boundedLists(this.extensions),
     };
   }
+}
+
+/** A problem lists at most this many items (errors, unmet requirements, …), so no error answer grows with the request. */
+export const MAX_PROBLEM_ITEMS = 100;
+
+/**
+ * Every list in a problem cut to its first MAX_PROBLEM_ITEMS; `errors` always comes with `errorCount`, the
+ * number found, and any other list that was cut with `<name>Count`.
+ */
+function boundedLists(extensions: Record<string, unknown>): Record<string, unknown> {
+  const bounded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(extensions)) {
+    if (!Array.isArray(value)) {
+      bounded[name] = value;
+      continue;
+    }
+    bounded[name] = value.length > MAX_PROBLEM_ITEMS ? value.slice(0, MAX_PROBLEM_ITEMS) : value;
+    // A count the thrower gave (it may have cut the list itself) is kept.
+    const count = name === 'errors' ? 'errorCount' : `${name}Count`;
+    if (extensions[count] !== undefined) continue;
+    if (name === 'errors' || value.length > MAX_PROBLEM_ITEMS) bounded[count] = value.length;
+  }
+  return bounded;
 }
 
 /** An error item in a 422: where (JSON Pointer into the request body) and what. */

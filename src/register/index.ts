@@ -70,6 +70,64 @@ export function sharedRegisterReader(store: RecordStore, clock: Clock): () => Pr
   };
 }
 
+/** One representation of the register: JSON, or CSV with its separator. */
+export type RegisterRepresentation = { kind: 'json' } | { kind: 'csv'; separator: ',' };
+
+export interface SerialisedRegister {
+  body: string;
+  etag: string;
+  contentType: string;
+}
+
+function representationKey(r: RegisterRepresentation): string {
+  return r.kind === 'csv' ? `csv;${r.separator}` : 'json';
+}
+
+/**
+ * The register's serialised bodies, kept until the data changes. A body is keyed by the day (the register
+ * means "in force today"), the newest audit entry (every change to an approval has one, and several
+ * processes may share the store, so a local write counter would not do) and the representation; a
+ * request then costs one auditHead read and a map lookup. Only the current generation is kept.
+ */
+export function cachedRegister(store: RecordStore, clock: Clock): (representation: RegisterRepresentation) => Promise<SerialisedRegister> {
+  let generation: string | undefined;
+  let reading: Promise<{ entries: RegisterEntry[]; etag: string }> | undefined;
+  let bodies = new Map<string, Promise<SerialisedRegister>>();
+  return async (representation) => {
+    const head = await store.auditHead();
+    const day = today(clock);
+    const key = `${day}|${head ? `${head.seq}:${head.hash}` : '0'}`;
+    if (key !== generation) {
+      generation = key;
+      reading = undefined;
+      bodies = new Map();
+    }
+    const current = bodies;
+    const name = representationKey(representation);
+    let body = current.get(name);
+    if (body === undefined) {
+      // Read under this generation once, for every representation; a reading that fails is not kept.
+      // Not sharedRegisterReader: a reading begun before this generation's change must not be kept under it.
+      const entries = (reading ??= registerEntries(store, day).then((items) => ({ entries: items, etag: registerEtag(items) })));
+      body = entries.then(({ entries: items, etag }) => serialise(items, etag, representation));
+      current.set(name, body);
+      body.catch(() => {
+        if (current.get(name) === body) current.delete(name);
+        if (bodies === current) reading = undefined;
+      });
+    }
+    return body;
+  };
+}
+
+function serialise(entries: RegisterEntry[], etag: string, representation: RegisterRepresentation): SerialisedRegister {
+  if (representation.kind === 'csv') {
+    // One strong ETag per representation: a cached CSV's If-None-Match never answers 304 to a JSON request.
+    return { body: registerCsv(entries), etag: `${etag.slice(0, -1)}-csv"`, contentType: 'text/csv; charset=utf-8' };
+  }
+  return { body: JSON.stringify({ items: entries, count: entries.length }), etag, contentType: 'application/json; charset=utf-8' };
+}
+
 /** A strong validator for the register's content, so Tilbudsportalen can poll with If-None-Match cheaply. */
 export function registerEtag(entries: RegisterEntry[]): string {
   return `"${contentHash(entries).slice('sha256:'.length, 'sha256:'.length + 32)}"`;

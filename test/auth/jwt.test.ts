@@ -34,6 +34,8 @@ interface SignOptions {
   aud?: string | null;
   exp?: number | null;
   sub?: string | null;
+  /** Issued at (seconds); default now, null for none. */
+  iat?: number | null;
 }
 
 /** A JWT with sensible defaults; pass null to leave a registered claim out. */
@@ -41,10 +43,9 @@ async function sign(claims: Record<string, unknown>, o: SignOptions = {}): Promi
   const payload: Record<string, unknown> = { ...claims };
   const registered = { iss: o.iss === undefined ? ISSUER : o.iss, aud: o.aud === undefined ? AUDIENCE : o.aud, sub: o.sub === undefined ? 'person-123' : o.sub, exp: o.exp === undefined ? now() + 300 : o.exp };
   for (const [name, value] of Object.entries(registered)) if (value !== null) payload[name] = value;
-  return new jose.SignJWT(payload)
-    .setProtectedHeader({ alg: o.alg ?? 'ES256', typ: 'JWT', ...(o.kid ? { kid: o.kid } : {}) })
-    .setIssuedAt()
-    .sign(o.key ?? es256.privateKey);
+  const jwt = new jose.SignJWT(payload).setProtectedHeader({ alg: o.alg ?? 'ES256', typ: 'JWT', ...(o.kid ? { kid: o.kid } : {}) });
+  if (o.iat !== null) jwt.setIssuedAt(o.iat);
+  return jwt.sign(o.key ?? es256.privateKey);
 }
 
 const inspectorMidt = { role: 'inspector', tilsyn: 'Midt' };
@@ -170,7 +171,7 @@ describe('JWT with a configured public key (SPKI PEM)', () => {
   });
 
   it('describes itself without key material', () => {
-    expect(auth.describe()).toBe(`JWT (issuer ${ISSUER}, audience ${AUDIENCE}, a configured ES256 public key; role claim "role", tilsyn claim "tilsyn")`);
+    expect(auth.describe()).toBe(`JWT (issuer ${ISSUER}, audience ${AUDIENCE}, a configured ES256 public key; role claim "role", tilsyn claim "tilsyn"; tokens valid at most 720 minutes)`);
   });
 
   it('gives a generic 401 through the middleware, without the library message', async () => {
@@ -185,6 +186,46 @@ describe('JWT with a configured public key (SPKI PEM)', () => {
     const ok = await request(tinyApp(auth)).get('/v1/me').set('Authorization', `Bearer ${await sign(inspectorMidt)}`);
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ subject: 'person-123', role: 'inspector', tilsyn: 'Midt' });
+  });
+});
+
+describe('JWT lifetime', () => {
+  let auth: Authenticator;
+  beforeAll(async () => {
+    auth = await createJwtAuthenticator({ publicKeyPem: pem, issuer: ISSUER, audience: AUDIENCE });
+  });
+  const HOUR = 3600;
+
+  it('takes a token valid for 12 hours, the default maximum', async () => {
+    await expect(auth.authenticate(await sign(inspectorMidt, { iat: now(), exp: now() + 12 * HOUR }))).resolves.toMatchObject({ role: 'inspector' });
+  });
+
+  it('refuses a token whose exp − iat is longer than 12 hours, though it is still valid', async () => {
+    await expect(auth.authenticate(await sign(inspectorMidt, { iat: now() - 60, exp: now() + 12 * HOUR }))).resolves.toBeNull();
+    await expect(auth.authenticate(await sign(inspectorMidt, { iat: now() - 30 * 24 * HOUR, exp: now() + 60 }))).resolves.toBeNull();
+  });
+
+  it('refuses a token without exp', async () => {
+    await expect(auth.authenticate(await sign(inspectorMidt, { exp: null }))).resolves.toBeNull();
+  });
+
+  it('counts from now for a token without iat', async () => {
+    await expect(auth.authenticate(await sign(inspectorMidt, { iat: null, exp: now() + HOUR }))).resolves.toMatchObject({ role: 'inspector' });
+    await expect(auth.authenticate(await sign(inspectorMidt, { iat: null, exp: now() + 13 * HOUR }))).resolves.toBeNull();
+  });
+
+  it('takes another maximum from the configuration, and refuses one that is not whole minutes from 1 to 10080', async () => {
+    const short = await createJwtAuthenticator({ publicKeyPem: pem, issuer: ISSUER, audience: AUDIENCE, maxLifetimeMinutes: 15 });
+    await expect(short.authenticate(await sign(inspectorMidt, { exp: now() + 10 * 60 }))).resolves.toMatchObject({ role: 'inspector' });
+    await expect(short.authenticate(await sign(inspectorMidt, { exp: now() + HOUR }))).resolves.toBeNull();
+    for (const bad of [0, 1.5, 10081]) {
+      await expect(createJwtAuthenticator({ publicKeyPem: pem, issuer: ISSUER, audience: AUDIENCE, maxLifetimeMinutes: bad })).rejects.toThrow(AuthConfigError);
+    }
+  });
+
+  it('answers 401 through the middleware for a token valid too long', async () => {
+    const res = await request(tinyApp(auth)).get('/v1/me').set('Authorization', `Bearer ${await sign(inspectorMidt, { exp: now() + 24 * HOUR })}`);
+    expect(res.status).toBe(401);
   });
 });
 

@@ -91,6 +91,9 @@ function answerProblems(res: Response, s: Sent): string[] {
       }
     }
   }
+  // Issue 13.1: no answer grows with the request (the contract and Swagger UI's scripts are static files).
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_ANSWER && !/^\/(openapi\.yaml|docs\/)/.test(s.path)) problems.push(`answer of ${bytes} bytes, over ${MAX_ANSWER}`);
   const checkStack = res.status >= 400 || /json|text\/html|text\/csv|text\/markdown/.test(type);
   const m = checkStack ? STACK_TRACE.exec(text) : null;
   if (m && !`${s.path}${JSON.stringify(s.headers ?? {})}${String(s.body ?? '')}`.includes(m[0])) problems.push(`stack-trace text in the body: '${m[0]}'`);
@@ -115,6 +118,9 @@ async function exchange(s: Sent): Promise<Response> {
   }
   return res;
 }
+
+/** No answer is larger than this, however large or wrong the request. */
+const MAX_ANSWER = 256 * 1024;
 
 /** Request bodies stop a little over 2 MiB: larger ones are refused unread (413) all the same. */
 const MAX_BODY = 2 * 1024 * 1024;
@@ -225,7 +231,7 @@ describe('POST /v1/evaluations', () => {
     );
   });
 
-  it('answers 413 problem+json for a body over 1 MiB, on any route', async () => {
+  it('answers 413 problem+json for a body over 1 MiB on any route that reads one (401 first without a token; unread elsewhere)', async () => {
     const route = fc.constantFrom('/v1/evaluations', '/v1/approvals', `/v1/approvals/${'a'.repeat(8)}/revoke`, '/v1/specialer/testspeciale/impact', '/v1/providers/4711/capacity-changes', '/v1/register', '/nowhere');
     await checkProperty(
       counter,
@@ -234,7 +240,8 @@ describe('POST /v1/evaluations', () => {
         const padding = fill.repeat(Math.ceil(size / Buffer.byteLength(fill)));
         const body = `{"speciale":"testspeciale","padding":"${padding}"}`;
         const res = await exchange({ method: 'POST', path, headers: json(who), body });
-        expect(res.status).toBe(413);
+        // The public register takes no body and /nowhere is no route: neither reads it.
+        expect(res.status).toBe(path === '/v1/register' ? 405 : path === '/nowhere' ? 404 : who === undefined ? 401 : 413);
       }),
       { numRuns: 25 },
     );
@@ -418,6 +425,38 @@ describe('GET routes', () => {
         await exchange({ method, path, headers: json(who), body: method === 'POST' ? '{}' : undefined });
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+// ---- no work before authentication (issue 13.1) ----
+
+const PROTECTED_BODY_ROUTES = [
+  '/v1/evaluations', '/v1/evaluations?dryRun=true', '/v1/approvals', '/v1/advisory-assignments', '/v1/specialer/testspeciale/impact',
+  '/v1/providers/4711/capacity-changes', '/v1/rechecks/runs', '/v1/approvals/x/revoke', '/v1/approvals/x/renew', '/v1/approvals/x/recheck', '/v1/approvals/x/evidence',
+];
+
+describe('protected routes without a valid token', () => {
+  it('answer 401 to any body, read or not: malformed, CPR-laden, deep, huge or in another charset', async () => {
+    const cprLike = fc.tuple(fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 9999 }))
+      .map(([d, m, y, n]) => [d, m, y].map((v) => String(v).padStart(2, '0')).join('') + String(n).padStart(4, '0'));
+    const body = fc.oneof(
+      fc.jsonValue().map((v) => toJsonText(v, MAX_BODY)),
+      fc.tuple(cprLike, fc.integer({ min: 1, max: 80_000 })).map(([cpr, n]) => JSON.stringify({ evidence: Array.from({ length: n }, () => cpr) })),
+      fc.constantFrom('{"not json', '', 'null', '[[[[[[[[[[', `{"a":"${'x'.repeat(1_100_000)}"}`),
+      fc.integer({ min: 100, max: 5000 }).map((depth) => toJsonText(nested(depth, 'array'))),
+    );
+    const authorization = fc.constantFrom<string | undefined>(undefined, '', 'Bearer', 'Bearer nope-not-a-token', 'Basic YWRtaW46YWRtaW4=', `Bearer ${TOKENS.admin}x`);
+    const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/merge-patch+json');
+    await checkProperty(
+      counter,
+      'protected routes: bodies without a token',
+      fc.asyncProperty(fc.constantFrom(...PROTECTED_BODY_ROUTES), fc.constantFrom<Method>('POST', 'PUT', 'PATCH'), body, authorization, contentType, async (path, method, text, auth, type) => {
+        const headers: Record<string, string> = { 'Content-Type': type, ...(auth !== undefined ? { Authorization: auth } : {}) };
+        const res = await exchange({ method, path, headers, body: text });
+        expect(res.status).toBe(401);
+      }),
+      { numRuns: 120 },
     );
   });
 });

@@ -172,7 +172,7 @@ describe('openapi.yaml: the document', () => {
       for (const [status, raw] of Object.entries(op.operation.responses as JsonObject)) {
         const response = deref(raw);
         if (header(response, 'X-Request-Id')?.required !== true) problems.push(`${label(op)} ${status}: X-Request-Id`);
-        const need: Record<string, string> = { '401': 'WWW-Authenticate', '405': 'Allow' };
+        const need: Record<string, string> = { '401': 'WWW-Authenticate', '405': 'Allow', '429': 'Retry-After' };
         if (need[status] && header(response, need[status])?.required !== true) problems.push(`${label(op)} ${status}: ${need[status]}`);
         // Documented, not required: a store-integrity 503 has none, since waiting does not help.
         if (status === '503' && !header(response, 'Retry-After')) problems.push(`${label(op)} 503: Retry-After`);
@@ -182,7 +182,7 @@ describe('openapi.yaml: the document', () => {
     expect(problems).toEqual([]);
   });
 
-  it('has reusable error responses for 400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 500 and 503', () => {
+  it('has reusable error responses for 400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 429, 500 and 503', () => {
     expect(Object.keys(doc.components.responses).sort()).toEqual(
       [
         'BadRequest',
@@ -195,6 +195,7 @@ describe('openapi.yaml: the document', () => {
         'ContentTooLarge',
         'UnsupportedMediaType',
         'ValidationFailed',
+        'RateLimited',
         'InternalError',
         'ServiceUnavailable',
       ].sort(),

@@ -72,6 +72,10 @@ export async function startTestService(
     dataDir?: string;
     /** Municipality → socialtilsyn data for the provider register's moves and reassignments (default: the shipped data). */
     geography?: LocationLookup;
+    /** The public rate limit (requests per client and minute); default none, so tests can call freely. */
+    publicRateLimitPerMinute?: number;
+    /** Express's `trust proxy`. */
+    trustProxy?: boolean | number | string;
   } = {},
 ): Promise<TestService> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-http-'));
@@ -100,7 +104,7 @@ export async function startTestService(
   const service = new ApprovalService({ store: guarded, rules, clock });
   const rechecker = new Rechecker({ store: guarded, rules, clock });
   const batch = new RecheckBatch({ store: guarded, rules, clock, rechecker, holder: 'test-instance' });
-  const inner = createApp({ service, rules, store: guarded, authenticator: loadTokensFile(tokensFile), logger, clock, rechecker, batch, integrity, signer, ...(options.geography ? { geography: options.geography } : {}) });
+  const inner = createApp({ service, rules, store: guarded, authenticator: loadTokensFile(tokensFile), logger, clock, rechecker, batch, integrity, signer, ...(options.geography ? { geography: options.geography } : {}), publicRateLimitPerMinute: options.publicRateLimitPerMinute, trustProxy: options.trustProxy });
   // Every response in every test is checked against openapi.yaml; close() fails the test on a drift.
   const checked = options.contractGuard === false ? { app: inner, violations: [] as string[] } : withContractGuard(inner);
   return {

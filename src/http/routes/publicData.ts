@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { capacityReport } from '../../capacity';
 import { requireRole } from '../../auth';
-import { registerCsv, sharedRegisterReader } from '../../register';
+import { cachedRegister } from '../../register';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import type { RecordStore } from '../../approvals/records';
 import { today, type Clock } from '../../time/clock';
@@ -12,27 +12,20 @@ import { renderCapacityPage } from '../views/capacityPage';
 /** The public register for Tilbudsportalen: no token, no personal data, cacheable with ETag. */
 export function registerRoutes(store: RecordStore, clock: Clock): Router {
   const router = Router();
-  const readRegister = sharedRegisterReader(store, clock);
+  const register = cachedRegister(store, clock);
   router.get('/v1/register', async (req, res) => {
-    const { entries, etag: contentEtag } = await readRegister();
     res.setHeader('Vary', 'Accept');
     const type = req.accepts(['application/json', 'text/csv']);
     if (!type) throw new HttpProblem(406, 'Registret kan leveres som application/json eller text/csv');
-    // One strong ETag per representation: the CSV one carries a suffix, so a cached CSV's
-    // If-None-Match never answers 304 to a JSON request (or the other way round).
-    const etag = type === 'text/csv' ? `${contentEtag.slice(0, -1)}-csv"` : contentEtag;
+    const { body, etag, contentType } = await register(type === 'text/csv' ? { kind: 'csv', separator: ',' } : { kind: 'json' });
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'public, max-age=300');
     if (req.fresh || req.get('If-None-Match') === etag) {
       res.status(304).end();
       return;
     }
-    if (type === 'text/csv') {
-      res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="specialfunktioner.csv"');
-      res.send(registerCsv(entries));
-      return;
-    }
-    res.json({ items: entries, count: entries.length });
+    if (type === 'text/csv') res.setHeader('Content-Disposition', 'inline; filename="specialfunktioner.csv"');
+    res.type(contentType).send(body);
   });
   router.all('/v1/register', methodNotAllowed(['GET']));
   return router;
