@@ -1,10 +1,8 @@
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import Database from 'better-sqlite3';
-import pino from 'pino';
+import type Database from 'better-sqlite3';
 import { RecordDamagedError } from '../../src/store/errors';
 import { parseStoredRecord } from '../../src/store/recordShape';
 import { eligibleEvidence } from '../support/builders';
+import { behindTheBack as changedBehindTheBack, capturedLogger } from '../support/behindTheBack';
 import { apiCaller, startTestService, type TestService } from '../support/testService';
 
 /**
@@ -18,27 +16,16 @@ let logLines: string[];
 const call = apiCaller(() => svc);
 
 beforeEach(async () => {
-  logLines = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logLines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  svc = await startTestService({ logger: pino({ level: 'info' }, sink) });
+  const captured = capturedLogger();
+  logLines = captured.lines;
+  svc = await startTestService({ logger: captured.logger });
 });
 afterEach(async () => {
   await svc.close();
 });
 
-function behindTheBack<T>(work: (db: Database.Database) => T): T {
-  const db = new Database(path.join(svc.dataDir, 'specialfunktion.sqlite'));
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
+/** Someone with access to the database file, working behind the service's back. */
+const behindTheBack = <T>(work: (db: Database.Database) => T): T => changedBehindTheBack(svc.dataDir, work);
 
 async function approve(tilbudId: string): Promise<string> {
   const evidence = { ...eligibleEvidence(), provider: { ...eligibleEvidence().provider, tilbudId } };
