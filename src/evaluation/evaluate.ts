@@ -13,8 +13,9 @@ import { wholeMonthsBetween, type IsoDate } from '../time/dates';
 import { evidenceOverdueOn } from './currency';
 import type { ConditionOutcome, ConditionResult, EvaluationResult, Overall, RequirementOutcome, RequirementResult } from './types';
 
+/** The installed json-rules-engine's version, recorded with every evaluation. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const ENGINE_VERSION: string = require('json-rules-engine/package.json').version;
+export const ENGINE_VERSION: string = require('json-rules-engine/package.json').version;
 
 export interface EvaluationInput {
   ruleset: Ruleset;

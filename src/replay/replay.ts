@@ -1,31 +1,17 @@
-import { evaluate } from '../evaluation/evaluate';
+import type { EvaluationRecord } from '../approvals/records';
+import { ENGINE_VERSION, evaluate } from '../evaluation/evaluate';
 import { EVALUATOR_SEMANTICS_VERSION, UNRECORDED_SEMANTICS_VERSION } from '../evaluation/semantics';
 import type { EvaluationResult, Overall, RequirementOutcome, RequirementResult } from '../evaluation/types';
-import type { Evidence } from '../evidence/types';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { canonicalJson, contentHash, rulesetHash } from '../rules/hash';
 import type { Level } from '../rules/types';
 import { periodEnd, type IsoDate } from '../time/dates';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ENGINE_VERSION: string = require('json-rules-engine/package.json').version;
-
 /** What a replay needs of a recorded evaluation: the stored record's fields, or those of an export. */
-export interface ReplayInput {
-  id: string;
-  speciale: string;
-  level: Level;
-  rulesetVersion: string;
-  rulesetHash: string;
-  evidenceHash: string;
-  engineVersion: string;
-  /** The evaluator-semantics version recorded with the evaluation, if any. */
-  semanticsVersion?: number;
-  asOf: IsoDate;
-  overall: Overall;
-  result: EvaluationResult;
-  evidence: Evidence;
-}
+export type ReplayInput = Pick<
+  EvaluationRecord,
+  'id' | 'speciale' | 'level' | 'rulesetVersion' | 'rulesetHash' | 'evidenceHash' | 'engineVersion' | 'semanticsVersion' | 'asOf' | 'overall' | 'result' | 'evidence'
+>;
 
 /** What may differ between a recorded evaluation and its replay. `result`: the outcome differs though nothing recorded explains it. */
 export const REPLAY_DIFFERENCES = ['evidence', 'rule-file', 'semantics', 'result'] as const;
