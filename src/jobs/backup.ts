@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config';
-import { verifyChain } from '../store/common';
+import { verifyChain } from '../store/auditChain';
 import { BUSY_TIMEOUT_MS, databaseFile } from '../store/sqliteDatabase';
 import { auditEntryFrom, type AuditRow } from '../store/sqliteRows';
 import type { AuditEntry, AuditHead } from '../store/types';

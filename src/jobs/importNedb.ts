@@ -8,7 +8,7 @@ import { GENERATED_KEY_FILE } from '../audit/signing';
 import { GENERATED_TOKENS_FILE, HASHES_FILE } from '../auth/generated';
 import { ConfigError, loadConfig } from '../config';
 import { LegacyReadError, readLegacyStore, type LegacyStore } from '../store/legacyNedb';
-import { verifyChain } from '../store/common';
+import { verifyChain } from '../store/auditChain';
 import { SqliteStore } from '../store/sqlite';
 import { databaseFile, openDatabase } from '../store/sqliteDatabase';
 import { ImportRefusedError, tablesHoldingRecords } from '../store/sqliteImport';

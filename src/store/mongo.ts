@@ -19,27 +19,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MongoClient, type Db, type Filter, type MongoClientOptions } from 'mongodb';
-import {
-  assertChange,
-  assertDocumentQuery,
-  assertEvaluationFilter,
-  assertFilter,
-  assertId,
-  assertPageRequest,
-  assertProviderFilter,
-  assertStoredDocument,
-  byId,
-  createdAtRange,
-  decodeCursor,
-  deepFreeze,
-  inForcePredicate,
-  iterateApprovals,
-  matchesQuery,
-  nextAuditEntry,
-  toPage,
-  toProviderPage,
-  verifyChain,
-} from './common';
+import { assertChange, assertDocumentQuery, assertEvaluationFilter, assertFilter, assertId, assertPageRequest, assertProviderFilter, assertStoredDocument, byId, createdAtRange, decodeCursor, deepFreeze, inForcePredicate, iterateApprovals, matchesQuery, toPage, toProviderPage } from './common';
+import { nextAuditEntry, verifyChain } from './auditChain';
 import { StoreUnavailableError } from './errors';
 import { AtomicRefusal, ChangeWriter, withoutMongoId } from './mongoCommit';
 import { checkStoredRecord } from './recordShape';

@@ -16,7 +16,8 @@
  * aborted and none of them is written; the store answers with that refusal.
  */
 import type { ClientSession, Collection, Filter } from 'mongodb';
-import { approvalOf, brokenLink, nextAuditEntry, providerOf } from './common';
+import { approvalOf, providerOf } from './common';
+import { brokenLink, nextAuditEntry } from './auditChain';
 import { StoreIntegrityError } from './errors';
 import { refusalOf, type ChangeFacts } from './mongoRefusals';
 import { HEAD_ID, storedApproval, storedEvaluation, type MongoCollections, type MongoApproval } from './mongoSchema';

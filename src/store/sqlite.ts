@@ -29,26 +29,8 @@
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  assertDocumentQuery,
-  assertEvaluationFilter,
-  assertFilter,
-  assertId,
-  assertPageRequest,
-  assertProviderFilter,
-  assertStoredDocument,
-  byId,
-  createdAtRange,
-  decodeCursor,
-  DOCUMENT_COLLECTIONS,
-  iterateApprovals,
-  matchesQuery,
-  inForcePredicate,
-  toPage,
-  toProviderPage,
-  verifyChain,
-  type InForce,
-} from './common';
+import { assertDocumentQuery, assertEvaluationFilter, assertFilter, assertId, assertPageRequest, assertProviderFilter, assertStoredDocument, byId, createdAtRange, decodeCursor, DOCUMENT_COLLECTIONS, iterateApprovals, matchesQuery, inForcePredicate, toPage, toProviderPage, type InForce } from './common';
+import { verifyChain } from './auditChain';
 import { StoreUnavailableError } from './errors';
 import { connect, sameFile, type Connection } from './sqliteConnection';
 import { assertNotLegacy, BUSY_TIMEOUT_MS, databaseFile, DB_FILE_NAME, identityOf } from './sqliteDatabase';

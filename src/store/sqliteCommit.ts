@@ -14,7 +14,7 @@
  * With synchronous=FULL, the COMMIT has reached the disk when the transaction function returns.
  */
 import type Database from 'better-sqlite3';
-import { brokenLink, nextAuditEntry } from './common';
+import { brokenLink, nextAuditEntry } from './auditChain';
 import { StoreIntegrityError } from './errors';
 import { errorKind } from './sqliteErrors';
 import { auditEntryFrom, auditRow, type ApprovalRow, type AuditRow, type PreparedChange } from './sqliteRows';

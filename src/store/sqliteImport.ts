@@ -6,7 +6,7 @@
  */
 import type { InForce } from './common';
 import type Database from 'better-sqlite3';
-import { verifyChain } from './common';
+import { verifyChain } from './auditChain';
 import { approvalRow, auditRow, prepareChange, type ApprovalRow, type AuditRow, type DocumentRow, type EvaluationRow, type EvidenceRow } from './sqliteRows';
 import type { StoredApproval, AuditEntry, AuditInput, DocumentCollection, StoredEvaluation, StoredDocument } from './types';
 

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoDriverError, MongoServerError, type Db } from 'mongodb';
-import { nextAuditEntry } from '../../src/store/common';
+import { nextAuditEntry } from '../../src/store/auditChain';
 import { StoreIntegrityError, StoreUnavailableError } from '../../src/store/errors';
 import { isUnavailableError, MongoStore, violatesLiveUnique } from '../../src/store/mongo';
 import { type AuditEntry } from '../../src/store/types';

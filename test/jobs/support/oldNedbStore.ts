@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { approvalState } from '../../../src/approvals/fold';
-import { nextAuditEntry } from '../../../src/store/common';
+import { nextAuditEntry } from '../../../src/store/auditChain';
 import { type AuditEntry, type AuditInput, type DocumentCollection, type StoredDocument } from '../../../src/store/types';
 import type { ApprovalRecord } from '../../../src/approvals/records';
 import { IN_FORCE_STATUSES, isInForce } from '../../../src/approvals/status';

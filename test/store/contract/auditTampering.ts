@@ -3,7 +3,7 @@
  * a head kept elsewhere, and that the store writes nothing on a chain whose newest link is broken.
  */
 import { auditEntryHash } from '../../../src/store/auditHash';
-import { nextAuditEntry } from '../../../src/store/common';
+import { nextAuditEntry } from '../../../src/store/auditChain';
 import { StoreIntegrityError } from '../../../src/store/errors';
 import type { AuditEntry } from '../../../src/store/types';
 import { approval, type ContractStore } from '../support/fixtures';
