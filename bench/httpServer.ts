@@ -12,7 +12,7 @@ import { loadTokensFile, tokenHash } from '../src/auth';
 import { createApp } from '../src/http/app';
 import { RulesCatalogue } from '../src/rules/catalogue';
 import { checkRulesTree } from '../src/rules/validate';
-import { recordIntegrity } from '../src/server';
+import { recordIntegrity } from '../src/storeOpening';
 import { systemClock } from '../src/time/clock';
 import { observeTransactions } from './transactions';
 

@@ -14,7 +14,7 @@ import { loadTokensFile, tokenHash } from '../../src/auth';
 import { createApp } from '../../src/http/app';
 import { RulesCatalogue } from '../../src/rules/catalogue';
 import type { Ruleset } from '../../src/rules/types';
-import { recordIntegrity } from '../../src/server';
+import { recordIntegrity } from '../../src/storeOpening';
 import { ManualClock } from '../../src/time/clock';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { ruleset } from './builders';
