@@ -3,7 +3,8 @@
  * a sharded cluster). Its parts: the collections and init (mongoSchema.ts), the commit transaction's body
  * (mongoCommit.ts) and its refusal rules (mongoRefusals.ts), the transaction runner and the server check
  * (mongoTransaction.ts), error classification (mongoErrors.ts). Here: the client, commits, reads, the
- * audit log's head and verification, leases and documents.
+ * audit log's head and verification, leases and documents. The file is long because the port is wide (a
+ * few lines per method, each a query); the parts with logic of their own live in the files above.
  *
  * - A change and its audit entry commit in one multi-document transaction (commit, commitMany), so a
  *   replica set is required: init refuses a standalone server. Every writing transaction writes the one
