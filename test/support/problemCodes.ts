@@ -1,4 +1,4 @@
-import { isProblemCode, PROBLEM_TYPE_BASE, statusOf } from '../../src/problems/codes';
+import { isProblemCode, PROBLEM_TYPE_BASE, statusOf, type ProblemCode } from '../../src/problems/codes';
 
 /**
  * What is wrong with a problem+json answer by the code table (src/problems/codes.ts): its `type` must be
@@ -20,4 +20,14 @@ export function problemCodeViolations(status: number, body: unknown): string[] {
     });
   }
   return violations;
+}
+
+/**
+ * A problem answer as tests assert it: its status, its code (the `type`) and, when given, the pointers of its
+ * invalid parameters (with their codes: `'<pointer> <code>'`, in order).
+ */
+export function expectProblem(res: { status: number; body: unknown }, status: number, code: ProblemCode, items?: string[]): void {
+  const body = res.body as { type?: unknown; errors?: { pointer: string; code: string }[] };
+  expect({ status: res.status, type: body?.type }).toEqual({ status, type: `${PROBLEM_TYPE_BASE}${code}` });
+  if (items !== undefined) expect((body.errors ?? []).map((e) => `${e.pointer} ${e.code}`)).toEqual(items);
 }
