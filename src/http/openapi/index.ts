@@ -490,7 +490,7 @@ function pointerOf(error: ErrorObject): string {
   return error.instancePath;
 }
 
-/** Ajv's errors as {pointer, message}, without duplicates and without the `if` bookkeeping errors. */
+/** Ajv's errors as {pointer, message, code}, without duplicates and without the `if` bookkeeping errors. */
 export function toInvalidParams(errors: readonly ErrorObject[] | null | undefined): InvalidParam[] {
   const out: InvalidParam[] = [];
   const seen = new Set<string>();
