@@ -9,10 +9,6 @@ export const LEVELS = ['specialfunktion', 'raadgivningsfunktion'] as const;
 export type Level = (typeof LEVELS)[number];
 export const LEVEL_TITLES: Record<Level, string> = { specialfunktion: 'Specialfunktion', raadgivningsfunktion: 'Rådgivningsfunktion' };
 
-export function isLevel(value: unknown): value is Level {
-  return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
-}
-
 export type RulesetStatus = 'draft' | 'published' | 'retired';
 export type Category = 'competence' | 'education' | 'activePractice' | 'collaboration' | 'organisation';
 export const CATEGORIES: readonly Category[] = ['competence', 'education', 'activePractice', 'collaboration', 'organisation'];
