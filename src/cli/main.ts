@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { runCases, type CaseReport } from '../rules/cases';
+import { runCases, type CaseReport } from '../evaluation/cases';
 import { RulesCatalogue } from '../rules/catalogue';
 import { requirementPhrase, factPhrase, capitalize } from '../rules/describe';
 import { diffRulesets, type Direction, type LevelDiff, type RulesetDiff, type ThresholdChange } from '../rules/diff';
