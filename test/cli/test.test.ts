@@ -1,4 +1,5 @@
-import { baseEvidence, baseRuleset, cleanupTrees, edited, validTree, type TempTree } from '../rules/helpers';
+import path from 'node:path';
+import { baseEvidence, baseRuleset, cleanupTrees, edited, makeTree, validTree, type TempTree } from '../rules/helpers';
 import { cli, lines } from './support';
 
 afterEach(() => {
@@ -34,15 +35,33 @@ describe('speciale-rules test', () => {
       '  demo 1.1.0 specialfunktion: 0 af 6 krav dækket; ikke dækket: DEM-SF-01, DEM-SF-02, DEM-SF-03, DEM-SF-04, DEM-SF-05, DEM-SF-06',
       '  demo 1.1.0 rådgivningsfunktion: 0 af 2 krav dækket; ikke dækket: DEM-RF-01, DEM-RF-02',
       '',
+      ...Array.from({ length: 16 }, () => expect.stringMatching(/^rules\/demo\/1\.[01]\.0\.json:\/levels\/\w+\/requirements\/\d: ingen bestået eksempelsag får kravet 'DEM-(SF|RF)-0\d' til at fejle/)),
+      '',
       '✗ 1 af 2 eksempelsager fejlede',
+      '✗ 16 krav uden en eksempelsag, der får kravet til at fejle',
       '',
     ]);
   });
 
-  it('exits 0 when every case passes', async () => {
-    const run = await cli(validTree().root, ['test', 'rules']);
+  it('exits 0 when every case passes and each requirement is made to fail by some case (the shipped rules)', async () => {
+    const run = await cli(path.resolve(__dirname, '../..'), ['test', 'rules']);
     expect(run.code).toBe(0);
-    expect(lines(run.stdout).at(-1)).toBe('✓ 1 eksempelsag bestået');
+    expect(lines(run.stdout).at(-1)).toMatch(/^✓ \d+ eksempelsager bestået$/);
+  });
+
+  it('fails a version whose requirements no case makes fail, naming each uncovered requirement by pointer', async () => {
+    const tree = makeTree({ 'demo/1.0.0.json': baseRuleset({ status: 'draft' }) });
+    const run = await cli(tree.root, ['test', '--json']);
+    expect(run.code).toBe(1);
+    const { findings } = JSON.parse(run.stdout) as { findings: { file: string; pointer: string; code: string }[] };
+    expect(findings.map((f) => [f.file, f.pointer, f.code])).toEqual([
+      ...[0, 1, 2, 3, 4, 5].map((i) => ['rules/demo/1.0.0.json', `/levels/specialfunktion/requirements/${i}`, 'requirement-not-covered']),
+      ...[0, 1].map((i) => ['rules/demo/1.0.0.json', `/levels/raadgivningsfunktion/requirements/${i}`, 'requirement-not-covered']),
+    ]);
+    const text = await cli(tree.root, ['test']);
+    expect(text.code).toBe(1);
+    expect(lines(text.stdout)).toContain("rules/demo/1.0.0.json:/levels/specialfunktion/requirements/0: ingen bestået eksempelsag får kravet 'DEM-SF-01' til at fejle; tilføj en sag i demo/cases/ med \"version\": \"1.0.0\", hvor kravet ikke er opfyldt");
+    expect(lines(text.stdout).at(-1)).toBe('✗ 8 krav uden en eksempelsag, der får kravet til at fejle');
   });
 
   it.each([
@@ -65,6 +84,7 @@ describe('speciale-rules test', () => {
       expect(run.code).toBe(1);
       const output = run.stdout + run.stderr;
       expect(output).toContain('/evidence/staff/0/profession');
+      if (args.includes('--json')) expect(JSON.parse(run.stdout).cases[0].problems).toContainEqual(expect.objectContaining({ pointer: '/evidence/staff/0/profession', code: 'cpr-refused' }));
       expect(output).toContain('CPR');
       expect(output).not.toContain(cpr);
       expect(output.normalize('NFKC').replace(/[^0-9]/g, ' ')).not.toMatch(/1234/);
@@ -85,7 +105,7 @@ describe('speciale-rules test', () => {
     const tree = validTree();
     tree.write('demo/1.1.0.json', edited(baseRuleset({ version: '1.1.0', status: 'draft' }), (r) => (r.levels.specialfunktion.requirements[0].id = 'DEM-SF-02')));
     const run = await cli(tree.root, ['test']);
-    expect(run.code).toBe(0);
+    expect(lines(run.stdout)).toContain('✓ 1 eksempelsag bestået');
     expect(run.stderr).toBe('! 1 problem i regelfilerne; regelsæt med fejl er sprunget over (se `speciale-rules validate`)\n');
   });
 });
