@@ -7,23 +7,32 @@ afterEach(() => {
 });
 
 describe('speciale-rules render', () => {
-  it('renders the version in force today as Markdown by default', async () => {
+  it('renders the newest version by default, a draft included, and says on stderr which version and status it shows', async () => {
+    const tree = validTree();
+    const run = await cli(tree.root, ['render', 'demo']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('- **Version:** 1.1.0');
+    expect(run.stdout).toContain('- **Status:** udkast');
+    expect(run.stderr).toBe('viser demo 1.1.0 (udkast), den nyeste version; angiv en version for en anden (findes også: 1.0.0)\n');
+  });
+
+  it('refuses the newest version when it has problems, listing them, rather than showing an older one', async () => {
+    const tree = validTree();
+    tree.write('demo/1.2.0.json', edited(baseRuleset({ version: '1.2.0', status: 'draft' }), (r) => (r.levels.specialfunktion.requirements[0].conditions.all[0].fact = 'x')));
+    const run = await cli(tree.root, ['render', 'demo']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^speciale-rules: version 1\.2\.0 af 'demo' har fejl/);
+  });
+
+  it('renders a named version with its period in force, and renders HTML', async () => {
     const tree = validTree();
     tree.write('demo/1.1.0.json', baseRuleset({ version: '1.1.0', effectiveFrom: '2027-07-01', title: { da: 'Demo 1.1' } }));
     await cli(tree.root, ['lock']);
-    const before = await cli(tree.root, ['render', 'demo'], '2027-06-30');
-    expect(before.code).toBe(0);
-    expect(before.stdout).toMatch(/^# Demo – kriterier/);
-    expect(before.stdout).toContain('- **I kraft til og med:** 30. juni 2027');
-    expect((await cli(tree.root, ['render', 'demo'], '2027-07-01')).stdout).toMatch(/^# Demo 1\.1\n/);
-  });
-
-  it('falls back to the latest published version, renders a named version, and renders HTML', async () => {
-    const tree = validTree();
-    expect((await cli(tree.root, ['render', 'demo'], '2020-01-01')).stdout).toContain('- **Version:** 1.0.0');
-    const draft = await cli(tree.root, ['render', 'demo', '1.1.0']);
-    expect(draft.stdout).toContain('- **Status:** udkast');
-    expect(draft.stdout).toContain('**Betingelse:** Borgerforløb startet inden for 12 måneder skal være mindst 5 borgerforløb.');
+    const named = await cli(tree.root, ['render', 'demo', '1.0.0']);
+    expect(named.stdout).toMatch(/^# Demo – kriterier/);
+    expect(named.stdout).toContain('- **I kraft til og med:** 30. juni 2027');
+    expect(named.stderr).toBe('');
     const html = await cli(tree.root, ['render', 'demo', '1.0.0', '--format', 'html']);
     expect(html.code).toBe(0);
     expect(html.stdout).toMatch(/^<!DOCTYPE html>/);
@@ -42,8 +51,10 @@ describe('speciale-rules render', () => {
     ]);
   });
 
-  it('says when a speciale has no published version', async () => {
+  it('names the specialer that exist when the speciale has no rule sets', async () => {
     const tree = makeTree({ 'demo/1.0.0.json': baseRuleset({ status: 'draft' }) });
-    expect((await cli(tree.root, ['render', 'demo'])).stderr).toBe("speciale-rules: 'demo' har ingen udgivet version; angiv versionen (findes: 1.0.0)\n");
+    const run = await cli(tree.root, ['render', 'autisme']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("speciale-rules: specialet 'autisme' har ingen gyldige regelsæt i rules (findes: demo); se `speciale-rules validate`\n");
   });
 });
