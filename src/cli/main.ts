@@ -7,9 +7,11 @@ import { diffRulesets, type Direction, type LevelDiff, type RulesetDiff, type Th
 import { updateLock } from '../rules/lock';
 import { CATEGORY_TITLES, LEVEL_TITLES, renderHtml, renderMarkdown } from '../rules/render';
 import type { Category, Ruleset } from '../rules/types';
+import { editorSchemaProblems } from '../rules/editorSchemaCheck';
 import { checkRulesTree, type RulesTreeCheck } from '../rules/validate';
 import { systemClock, today as todayOf } from '../time/clock';
 import { isIsoDate } from '../time/dates';
+import { schemaCommand } from './commands/schema';
 import { count, displayPath, oneLine, problemLine, table } from './format';
 import { impactCommand } from './impact';
 import { replayCommand } from './replay';
@@ -139,6 +141,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       })(),
     );
 
+  program.addCommand(schemaCommand({ io, out, run: async (body) => run(body)() }).copyInheritedSettings(program));
+
   try {
     await program.parseAsync(argv, { from: 'node' });
     return exitCode;
@@ -166,7 +170,8 @@ type Out = (line?: string) => void;
 // ---- validate ----
 
 function validateCommand(dir: string, options: { json?: boolean }, io: CliIo, out: Out): number {
-  const check = checkRulesTree(dir);
+  const tree = checkRulesTree(dir);
+  const check = { ...tree, problems: [...tree.problems, ...editorSchemaProblems(dir)] };
   if (options.json) {
     out(JSON.stringify(check.problems.map((p) => ({ file: displayPath(p.file, io.cwd), pointer: p.pointer, message: p.message })), null, 2));
     return check.problems.length > 0 ? 1 : 0;
