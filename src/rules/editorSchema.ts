@@ -1,6 +1,5 @@
 import {
   allFacts,
-  knownOperators,
   operatorsFor,
   resolvedParamsSchema,
   vocabulary,
@@ -54,7 +53,6 @@ const OPERATOR_WORDS: Record<string, string> = {
 /** The editor schema as a value; `serializeEditorSchema` gives the file's text. */
 export function editorSchema(): Schema {
   const facts = allFacts();
-  const operators = [...knownOperators()];
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `https://specialfunktion.dk/schemas/${EDITOR_SCHEMA_NAME}`,
@@ -84,8 +82,8 @@ export function editorSchema(): Schema {
       leaf: {
         properties: {
           fact: { enum: facts.map((f) => f.id), ...enumTexts(facts.map(factText)) },
-          operator: operatorSchema(operators),
         },
+        // The operators come with the fact (below), so an editor offers only those that fit it.
         allOf: facts.map((f) => ({ if: { properties: { fact: { const: f.id } }, required: ['fact'] }, then: { $ref: `#/$defs/${factDefName(f)}` } })),
       },
       ...Object.fromEntries(facts.map((f) => [factDefName(f), factSchema(f)])),
@@ -141,7 +139,7 @@ function factSchema(fact: FactDefinition): Schema {
       const one = vocabularyEnum(vocab);
       conditional.push({
         if: { properties: { operator: { enum: ['in', 'notIn'] } }, required: ['operator'] },
-        then: { properties: { value: { type: 'array', minItems: 1, uniqueItems: true, items: one, description: `${value} En liste af værdier fra ordlisten ${vocab}.` } } },
+        then: { properties: { value: { type: 'array', minItems: 1, items: one, description: `${value} En liste af værdier fra ordlisten ${vocab}.` } } },
         else: { properties: { value: { ...one, description: `${value} En værdi fra ordlisten ${vocab}.` } } },
       });
     } else {
