@@ -1,9 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import fc from 'fast-check';
 import { getLanguageService, TextDocument, type Diagnostic } from 'vscode-json-languageservice';
-import { allFacts, vocabulary } from '../../src/evidence/catalogue';
-import { EDITOR_SCHEMA_REFERENCE } from '../../src/rules/editorSchema';
+import rulesetSchema from '../../schemas/ruleset.schema.json';
+import { allFacts, knownOperators, operatorsFor, resolvedParamsSchema, vocabulary, type FactDefinition } from '../../src/evidence/catalogue';
+import { EDITOR_SCHEMA_REFERENCE, editorSchema } from '../../src/rules/editorSchema';
+import { typecheckRuleset } from '../../src/rules/typecheck';
 import type { Ruleset } from '../../src/rules/types';
 import { baseRuleset } from './helpers';
 
@@ -130,6 +135,91 @@ describe('the editor schema in VS Code (vscode-json-languageservice)', () => {
       const shown = JSON.stringify(hover?.contents);
       expect(shown).toContain(JSON.stringify(fact.label.da).slice(1, -1));
       expect(shown).toContain(JSON.stringify(fact.description.da).slice(1, -1));
+    }
+  });
+});
+
+describe('the editor schema and the type-check', () => {
+  // A validator that knows the schema keywords only VS Code reads; compiled once for the whole suite.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true });
+  addFormats(ajv, ['date']);
+  for (const keyword of ['markdownDescription', 'enumDescriptions', 'markdownEnumDescriptions']) ajv.addKeyword(keyword);
+  ajv.addSchema(rulesetSchema);
+  const validate = ajv.compile(editorSchema());
+
+  /** Params an author could write for a fact: none, empty, valid (with and without optional ones), unknown. */
+  function paramsFor(fact: FactDefinition): unknown[] {
+    const schema = resolvedParamsSchema(fact);
+    if (!schema) return [undefined, {}];
+    const properties = schema.properties as Record<string, Record<string, unknown>>;
+    const example = (p: Record<string, unknown>): unknown => {
+      if (Array.isArray(p.enum)) return p.enum[0];
+      if (p.type === 'array') return [example(p.items as Record<string, unknown>)];
+      if (p.type === 'boolean') return true;
+      return p.minimum ?? 1;
+    };
+    const required = Object.fromEntries((schema.required as string[]).map((name) => [name, example(properties[name])]));
+    const all = Object.fromEntries(Object.entries(properties).map(([name, p]) => [name, example(p)]));
+    return [undefined, {}, required, all, { ...required, ukendt: 1 }];
+  }
+
+  /** Values of every kind, and the fact's own vocabulary values alone, in lists and mixed with an unknown one. */
+  function valuesFor(fact: FactDefinition): unknown[] {
+    const own = fact.vocabulary ? vocabulary(fact.vocabulary).map((e) => e.id) : [];
+    return [0, 2, 2.5, -1, true, false, '2026-01-01', '2026-02-30', 'x', '3', [], ['x'], ...own.slice(0, 2), own.slice(0, 2), [own[0], 'ukendt'], [own[0], own[0]]];
+  }
+
+  /** Operators and values that fit the fact, so that about half the conditions are valid. */
+  function fitting(fact: FactDefinition): { operators: string[]; values: unknown[]; paths: string[] } {
+    const type = fact.type === 'object' ? fact.valueType! : fact.type;
+    const own = fact.vocabulary ? vocabulary(fact.vocabulary).map((e) => e.id) : [];
+    const values: Record<string, unknown[]> = { number: [0, 2.5], integer: [0, 3], boolean: [true], date: ['2026-01-01'], string: [own[0], own.slice(0, 2)], 'string[]': own.slice(0, 2) };
+    const paths = fact.pathVocabulary ? vocabulary(fact.pathVocabulary).map((e) => `$.${e.id}`).slice(0, 2) : [];
+    return { operators: [...operatorsFor(type)], values: values[type], paths };
+  }
+
+  const leaf = fc.oneof(
+    fc.constantFrom(...allFacts()).chain((fact) => {
+      const fit = fitting(fact);
+      const params = paramsFor(fact);
+      return fc.record({
+        fact: fc.constant(fact.id),
+        operator: fc.oneof({ arbitrary: fc.constantFrom(...fit.operators), weight: 4 }, { arbitrary: fc.constantFrom(...knownOperators(), 'atLeast'), weight: 1 }),
+        value: fc.oneof({ arbitrary: fc.constantFrom(...fit.values), weight: 4 }, { arbitrary: fc.constantFrom(...valuesFor(fact)), weight: 1 }),
+        params: fc.oneof({ arbitrary: fc.constant(params[params.length === 2 ? 0 : 2]), weight: 4 }, { arbitrary: fc.constantFrom(...params), weight: 1 }),
+        path: fit.paths.length > 0
+          ? fc.oneof({ arbitrary: fc.constantFrom(...fit.paths), weight: 4 }, { arbitrary: fc.constantFrom(undefined, '$.ukendt'), weight: 1 })
+          : fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: fc.constant('$.psykolog'), weight: 1 }),
+      });
+    }),
+    fc.record({ fact: fc.constantFrom('staffCont', 'ukendt'), operator: fc.constantFrom('equal', 'contains'), value: fc.constantFrom(1, 'x') }),
+  );
+  let accepted = 0;
+  let runs = 0;
+
+  it('accepts exactly the conditions the type-check accepts', () => {
+    fc.assert(
+      fc.property(leaf, (generated) => {
+        const condition = Object.fromEntries(Object.entries(generated).filter(([, v]) => v !== undefined));
+        const rule = JSON.parse(ruleFileWith(condition)) as Ruleset;
+        const typecheck = typecheckRuleset(rule);
+        runs += 1;
+        if (typecheck.length === 0) accepted += 1;
+        expect({ condition, editorSchemaAccepts: validate(rule) }).toEqual({ condition, editorSchemaAccepts: typecheck.length === 0 });
+      }),
+      { numRuns: 1500 },
+    );
+    // Both outcomes are compared often, not just the (easy) refusals.
+    expect(accepted / runs).toBeGreaterThan(0.2);
+    expect(accepted / runs).toBeLessThan(0.8);
+  });
+
+  it('accepts every shipped rule file', () => {
+    for (const dir of readdirSync(RULES, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      for (const file of readdirSync(path.join(RULES, dir.name)).filter((f) => f.endsWith('.json'))) {
+        const rule = JSON.parse(readFileSync(path.join(RULES, dir.name, file), 'utf8')) as unknown;
+        expect({ file, errors: validate(rule) ? [] : validate.errors }).toEqual({ file, errors: [] });
+      }
     }
   });
 });
