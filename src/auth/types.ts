@@ -34,6 +34,17 @@ export class AuthConfigError extends Error {
   }
 }
 
+/**
+ * The identity provider's keys cannot be fetched, so no token can be checked: not the caller's fault, and
+ * worth retrying (the HTTP layer answers 503 with Retry-After).
+ */
+export class IdentityProviderUnavailableError extends Error {
+  constructor() {
+    super('Identitetsudbyderens nøgler kan ikke hentes lige nu; prøv igen om lidt');
+    this.name = 'IdentityProviderUnavailableError';
+  }
+}
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../approvals/errors';
+import { IdentityProviderUnavailableError } from '../auth';
 import { InvalidCursorError, RecordDamagedError, StoreIntegrityError, StoreUnavailableError } from '../store/errors';
 import { HttpProblem, validationProblem } from './problem';
 import { isStackOverflow, pathLooksLikeCpr, tooDeepProblem } from './validation';
@@ -19,6 +20,7 @@ export function toProblem(error: unknown): HttpProblem {
       extensions: error.details,
     });
   }
+  if (error instanceof IdentityProviderUnavailableError) return new HttpProblem(503, error.message, { headers: { 'Retry-After': '30' } });
   if (error instanceof InvalidCursorError) return validationProblem('Parameteren cursor er ugyldig', [{ pointer: 'query:cursor', message: 'er ikke en cursor fra en tidligere side' }]);
   // Never with Retry-After: waiting does not help, an operator must act.
   if (error instanceof StoreIntegrityError) return storeIntegrityProblem(error);
