@@ -4,7 +4,7 @@
  * is `inspector`.
  */
 
-import { containsCprLike } from '../evidence/cpr';
+import { containsCprLike } from '../privacy/cpr';
 import { isTilsyn, type Tilsyn } from '../geography';
 
 export type Role = 'inspector' | 'socialstyrelsen' | 'admin';

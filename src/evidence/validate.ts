@@ -1,7 +1,7 @@
 import { municipality } from '../geography';
 import { escapePointer, validateAgainst, type Problem } from '../schemas';
 import { isInVocabulary, type VocabularyName } from './catalogue';
-import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from './cpr';
+import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { isValidCvr } from './cvr';
 import { evidenceDateProblems } from './dates';
 import type { Evidence } from './types';
