@@ -4,7 +4,7 @@ import { validateEvidence } from '../evidence/validate';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { CASES_DIR, loadRulesTree, type FileProblem, type ParsedFile } from '../rules/load';
 import { LEVELS, type Level } from '../rules/types';
-import { validateAgainst } from '../schemas';
+import { checkCaseContent } from '../rules/validate';
 import { evaluate } from './evaluate';
 import type { Overall, RequirementOutcome } from './types';
 
@@ -103,7 +103,7 @@ function errorRun(file: string, name: string, speciale: string, problems: FilePr
 /** Evaluate one case (already parsed) and compare it with its expectation. */
 export async function runCase(parsed: ParsedFile, catalogue: RulesCatalogue): Promise<CaseRun> {
   const { file, folder: speciale } = parsed;
-  const schema = validateAgainst('case', parsed.value);
+  const schema = checkCaseContent(parsed.value);
   const fallbackName = path.basename(file, '.json');
   if (schema.length > 0) return errorRun(file, nameOf(parsed.value) ?? fallbackName, speciale, schema.map((p) => ({ file, ...p })));
   const example = parsed.value as ExampleCase;
@@ -121,7 +121,7 @@ export async function runCase(parsed: ParsedFile, catalogue: RulesCatalogue): Pr
     return errorRun(file, example.name, speciale, [{ file, pointer: example.version !== undefined ? '/version' : '/asOf', message }], base);
   }
 
-  const evidenceProblems = validateEvidence(example.evidence).map((p) => ({ file, pointer: `/evidence${p.pointer}`, message: p.message }));
+  const evidenceProblems: FileProblem[] = validateEvidence(example.evidence).map((p) => ({ file, pointer: `/evidence${p.pointer}`, code: p.code, message: p.message }));
   // Evidence describes the provider on its reporting date; a case cannot evaluate it before then.
   const reportedOn = (example.evidence as Evidence).reportingDate;
   if (evidenceProblems.length === 0 && example.asOf < reportedOn) {

@@ -31,7 +31,7 @@ export const CATEGORY_TITLES: Record<Category, string> = {
   collaboration: 'Samarbejde',
   organisation: 'Organisering',
 };
-const STATUS_WORDS: Record<Ruleset['status'], string> = { draft: 'udkast', published: 'udgivet', retired: 'udgået' };
+export const STATUS_WORDS: Record<Ruleset['status'], string> = { draft: 'udkast', published: 'udgivet', retired: 'udgået' };
 const MONTHS = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'];
 
 /** 2026-01-01 → "1. januar 2026". */

@@ -1,6 +1,6 @@
 /**
  * Dependencies point down: http → approvals → evaluation → rules → evidence → (time, geography, schemas,
- * privacy). The lower folders are listed here with what each may import from src/; an import upward (the
+ * privacy) → problems (the closed code table). The lower folders are listed here with what each may import from src/; an import upward (the
  * rules running the evaluator, auth building HTTP problems, evidence reaching into the rules) fails.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,14 +8,15 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const SRC = path.resolve(__dirname, '../../src');
-const BASE = ['time', 'geography', 'schemas', 'privacy'];
+const BASE = ['time', 'geography', 'schemas', 'privacy', 'problems'];
 
 /** Folder → the src folders its files may import (besides their own folder). */
 const MAY_IMPORT: Record<string, readonly string[]> = {
-  time: [],
-  geography: [],
-  schemas: [],
-  privacy: [],
+  problems: [],
+  time: ['problems'],
+  geography: ['problems'],
+  schemas: ['problems'],
+  privacy: ['problems'],
   store: [],
   auth: BASE,
   evidence: BASE,

@@ -303,7 +303,7 @@ describe('JWT with keys from a JWKS URL', () => {
     const res = await request(tinyApp(unreachable)).get('/v1/me').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('30');
-    expect(res.body).toMatchObject({ type: 'https://specialfunktion.dk/problems/503', status: 503 });
+    expect(res.body).toMatchObject({ type: 'https://specialfunktion.dk/problems/identity-provider-unavailable', status: 503 });
   });
 });
 
