@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
+import { CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { validateAgainst, type Problem } from '../schemas';
 import { rulesetHash } from './hash';
 import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
