@@ -53,20 +53,31 @@ export function readJsonFile(file: string): { value?: unknown; problems: FilePro
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return { problems: [{ file, pointer: '', message: `filen kan ikke læses: ${(error as Error).message}` }] };
+    return { problems: [{ file, pointer: '', code: 'file-unreadable', message: `filen kan ikke læses: ${(error as Error).message}` }] };
   }
   const parsed = parseJsonText(text);
   if (!parsed.ok) {
     const { line, column, message } = parsed.error;
-    return { problems: [{ file, pointer: '', message: `ugyldig JSON i linje ${line}, kolonne ${column}: ${message}`, line, column }] };
+    return { problems: [{ file, pointer: '', code: 'invalid-json', message: `ugyldig JSON i linje ${line}, kolonne ${column}: ${message}`, line, column }] };
   }
-  const problems = parsed.duplicateKeys.map((d) => ({
+  const problems: FileProblem[] = parsed.duplicateKeys.map((d) => ({
     file,
     pointer: d.pointer,
+    code: 'duplicate-key',
     message: `feltet '${d.key}' står to gange i samme objekt (linje ${d.line}); kun det sidste gælder – fjern det ene`,
     line: d.line,
     column: d.column,
   }));
+  for (const n of parsed.numbersOutOfRange) {
+    problems.push({
+      file,
+      pointer: n.pointer,
+      code: 'number-out-of-range',
+      message: `tallet ${n.literal} (linje ${n.line}) er for stort til at regne med og ville blive læst som uendelig; skriv et tal, der kan nås`,
+      line: n.line,
+      column: n.column,
+    });
+  }
   return { value: parsed.value, problems };
 }
 

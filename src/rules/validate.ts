@@ -206,9 +206,12 @@ export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTr
   const rulesets: LoadedRuleset[] = [];
   for (const parsed of tree.rulesets) {
     const found = contentProblems(parsed.value, parsed);
-    problems.push(...found.problems.map((p) => ({ file: parsed.file, ...p })));
+    // A value already refused while reading (a number read as Infinity) is not judged again.
+    const refused = tree.problems.filter((p) => p.file === parsed.file && p.code === 'number-out-of-range').map((p) => p.pointer);
+    const content = found.problems.filter((p) => !refused.some((r) => p.pointer === r || p.pointer.startsWith(`${r}/`)));
+    problems.push(...content.map((p) => ({ file: parsed.file, ...p })));
     if (found.schemaValid) schemaValid.push(parsed);
-    if (found.problems.length === 0) rulesets.push({ file: parsed.file, ruleset: parsed.value as Ruleset });
+    if (found.problems.length === 0 && refused.length === 0) rulesets.push({ file: parsed.file, ruleset: parsed.value as Ruleset });
   }
 
   problems.push(...publishedOrder(rulesets));
