@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { runCases, type CaseReport } from '../../rules/cases';
+import { runCases, type CaseReport } from '../../evaluation/cases';
 import { CASES_DIR, type FileProblem } from '../../rules/load';
 import { LEVEL_TITLES } from '../../rules/render';
 import { loadCatalogue } from '../catalogue';

@@ -1,16 +1,17 @@
 import path from 'node:path';
-import { evaluate } from '../evaluation/evaluate';
-import type { Overall, RequirementOutcome } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import { validateEvidence } from '../evidence/validate';
-import type { RulesCatalogue } from './catalogue';
-import { CASES_DIR, loadRulesTree, type FileProblem, type ParsedFile } from './load';
-import { LEVELS, type Level } from './types';
-import { checkCaseContent } from './validate';
+import type { RulesCatalogue } from '../rules/catalogue';
+import { CASES_DIR, loadRulesTree, type FileProblem, type ParsedFile } from '../rules/load';
+import { LEVELS, type Level } from '../rules/types';
+import { checkCaseContent } from '../rules/validate';
+import { evaluate } from './evaluate';
+import type { Overall, RequirementOutcome } from './types';
 
 /**
  * The example cases stored next to the rules (rules/<speciale>/cases/*.json): each is evaluated and
- * compared with its expected outcome, and coverage shows the requirements no case makes fail.
+ * compared with its expected outcome, and coverage shows the requirements no case makes fail. It lives
+ * with evaluation, not with the rules: the rules know nothing of how they are evaluated.
  */
 
 export interface ExampleCase {
