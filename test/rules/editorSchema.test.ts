@@ -94,6 +94,15 @@ describe('the editor schema in VS Code (vscode-json-languageservice)', () => {
     expect(offered.sort()).toEqual(['contains', 'doesNotContain']);
   });
 
+  it('offers the keys of an object fact as "path" and the vocabulary of a param', async () => {
+    const atPath = open(ruleFileWith({ fact: 'fteByProfession', path: '', operator: 'greaterThan', value: 1 }));
+    const paths = await service.doComplete(atPath.document, atPath.document.positionAt(offsetOf(atPath.text, '"path": ""') + '"path": "'.length), atPath.json);
+    expect((paths?.items ?? []).map((item) => JSON.parse(item.label) as string).sort()).toEqual(vocabulary('professions').map((e) => `$.${e.id}`).sort());
+    const atParam = open(ruleFileWith({ fact: 'fteWithCompetence', params: { competence: '' }, operator: 'greaterThan', value: 1 }));
+    const params = await service.doComplete(atParam.document, atParam.document.positionAt(offsetOf(atParam.text, '"competence": ""') + '"competence": "'.length), atParam.json);
+    expect((params?.items ?? []).map((item) => JSON.parse(item.label) as string).sort()).toEqual(vocabulary('competences').map((e) => e.id).sort());
+  });
+
   it('marks an unknown fact where it is written', async () => {
     const text = ruleFileWith({ fact: 'staffCont', operator: 'greaterThanInclusive', value: 2 });
     const found = await diagnostics(text);
