@@ -85,14 +85,14 @@ export class ApprovalService {
 
   resolveRuleset(speciale: string, version: string | undefined, asOf: IsoDate): Ruleset {
     const { rules } = this.deps;
-    if (!rules.versions(speciale).length) throw notFound(`Specialet '${speciale}'`);
+    if (!rules.versions(speciale).length) throw notFound(`Specialet '${speciale}'`, 'speciale-not-found');
     if (version !== undefined) {
       const ruleset = rules.get(speciale, version);
-      if (!ruleset) throw notFound(`Version ${version} af specialet '${speciale}'`);
+      if (!ruleset) throw notFound(`Version ${version} af specialet '${speciale}'`, 'ruleset-version-not-found');
       return ruleset;
     }
     const inForce = rules.inForceOn(speciale, asOf);
-    if (!inForce) throw notFound(`En udgivet version af '${speciale}', der gælder ${asOf},`);
+    if (!inForce) throw notFound(`En udgivet version af '${speciale}', der gælder ${asOf},`, 'no-version-in-force');
     return inForce;
   }
 
@@ -105,7 +105,7 @@ export class ApprovalService {
     const problems: InvalidParamError[] = validateEvidence(request.evidence, { shapeChecked: options.evidenceShapeChecked, today: todayIso }).map((p) => ({
       pointer: `/evidence${p.pointer}`,
       message: p.message,
-      ...(p.code !== undefined ? { code: p.code } : {}),
+      code: p.code,
     }));
     const reportedOn = problems.length === 0 ? (request.evidence as Evidence).reportingDate : undefined;
     if (request.asOf !== undefined && reportedOn !== undefined && request.asOf < reportedOn) {
@@ -117,15 +117,13 @@ export class ApprovalService {
       if (inForce?.version !== ruleset.version) {
         problems.push({
           pointer: '/version',
-          code: 'version-not-in-force',
+          code: 'version-not-in-force-on-as-of',
           message: `version ${ruleset.version} gælder ikke på vurderingsdatoen ${asOf} (${inForce ? `der gælder version ${inForce.version}` : 'ingen udgivet version gælder'}); udelad version, eller brug dryRun=true`,
         });
       }
     }
     if (problems.length > 0) {
-      const codes = new Set(problems.map((p) => p.code));
-      const code = codes.size === 1 ? [...codes][0] : undefined;
-      throw invalid(problems.every((p) => p.pointer.startsWith('/evidence')) ? 'Dokumentationen er ugyldig' : 'Evalueringen kan ikke foretages som angivet', problems, code);
+      throw invalid(problems.every((p) => p.pointer.startsWith('/evidence')) ? 'Dokumentationen er ugyldig' : 'Evalueringen kan ikke foretages som angivet', problems);
     }
     const evidence = request.evidence as Evidence;
     // The register decides who the provider is and where: evidence naming another CVR or municipality for a
@@ -133,10 +131,10 @@ export class ApprovalService {
     // municipality typed (src/providers/evidenceProvider.ts).
     const registered = await checkEvidenceProvider(this.store, actor, evidence.provider);
     const tilsyn = registered?.tilsyn ?? (tilsynOf(evidence.provider.kommunekode) as string);
-    if (!canSee(actor, tilsyn)) throw forbidden(`Tilbuddet hører under Socialtilsyn ${tilsyn}; du arbejder for Socialtilsyn ${actor.tilsyn}`);
+    if (!canSee(actor, tilsyn)) throw forbidden(`Tilbuddet hører under Socialtilsyn ${tilsyn}; du arbejder for Socialtilsyn ${actor.tilsyn}`, 'provider-of-other-tilsyn');
     if (!options.dryRun) assertMayStoreEvaluation(actor, request.level);
     if (!options.dryRun && ruleset.status !== 'published') {
-      throw conflict(`Version ${ruleset.version} er ${ruleset.status === 'draft' ? 'et udkast' : 'trukket tilbage'}; kun udgivne versioner kan danne grundlag for en gemt evaluering (brug dryRun=true)`);
+      throw conflict(`Version ${ruleset.version} er ${ruleset.status === 'draft' ? 'et udkast' : 'trukket tilbage'}; kun udgivne versioner kan danne grundlag for en gemt evaluering (brug dryRun=true)`, {}, 'version-not-published');
     }
 
     const readiness = this.readinessOn(ruleset.speciale, todayIso);
@@ -195,13 +193,13 @@ export class ApprovalService {
     const stored = await this.store.getEvaluation(id);
     // Evaluations follow their provider: read where the register has it now (src/providers/currentProvider.ts).
     const record = stored && (await withCurrentProvider(this.store, stored));
-    if (!record || !canSee(actor, record.provider.tilsyn)) throw notFound(`Evalueringen ${id}`);
+    if (!record || !canSee(actor, record.provider.tilsyn)) throw notFound(`Evalueringen ${id}`, 'evaluation-not-found');
     return record;
   }
 
   async getApproval(actor: Principal, id: string): Promise<ApprovalRecord> {
     const record = await this.store.getApproval(id);
-    if (!record || !canSee(actor, record.tilsyn)) throw notFound(`Godkendelsen ${id}`);
+    if (!record || !canSee(actor, record.tilsyn)) throw notFound(`Godkendelsen ${id}`, 'approval-not-found');
     return record;
   }
 

@@ -2,7 +2,7 @@
  * Authentication and role checks for the /v1 API. Identities come from a tokens file (hashes only),
  * JWTs from an identity provider, or — when neither is configured — tokens generated once at first start.
  */
-export { AuthConfigError, ROLES, type Authenticator, type Principal, type Role, type Tilsyn } from './types';
+export { AuthConfigError, ROLES, type Authenticator, type Principal, type Role } from './types';
 export { loadTokensFile, tokenHash } from './tokens';
 export { ensureGeneratedTokens } from './generated';
 export { createJwtAuthenticator, JWT_ALGORITHMS, type JwtAuthenticatorOptions } from './jwt';

@@ -143,7 +143,7 @@ export async function createJwtAuthenticator(opts: JwtAuthenticatorOptions): Pro
       } catch (error) {
         if (jwksUrl && isKeySourceFailure(error)) {
           // Not the caller's fault: the identity provider's keys could not be fetched.
-          throw new HttpProblem(503, 'Identitetsudbyderens nøgler kan ikke hentes lige nu; prøv igen om lidt', { headers: { 'Retry-After': '30' } });
+          throw new HttpProblem('identity-provider-unavailable', 'Identitetsudbyderens nøgler kan ikke hentes lige nu; prøv igen om lidt', { headers: { 'Retry-After': '30' } });
         }
         return null;
       }

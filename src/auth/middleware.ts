@@ -13,8 +13,9 @@ const REALM = 'Bearer realm="specialfunktion"';
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const MAX_HEADER_LENGTH = 16 * 1024;
 
+/** 401 `unauthenticated` when no bearer token was given, `invalid-token` when the one given is refused. */
 function unauthorized(detail: string, tokenGiven: boolean): HttpProblem {
-  return new HttpProblem(401, detail, {
+  return new HttpProblem(tokenGiven ? 'invalid-token' : 'unauthenticated', detail, {
     headers: { 'WWW-Authenticate': tokenGiven ? `${REALM}, error="invalid_token"` : REALM },
   });
 }
@@ -76,7 +77,7 @@ export function requireRole(...roles: Role[]): RequestHandler {
       return;
     }
     if (!allowed.includes(principal.role)) {
-      next(new HttpProblem(403, detail, { extensions: { requiredRoles: allowed } }));
+      next(new HttpProblem('role-not-allowed', detail, { extensions: { requiredRoles: allowed } }));
       return;
     }
     next();

@@ -5,14 +5,7 @@
  */
 
 import { containsCprLike } from '../evidence/cpr';
-import { allTilsyn, type Tilsyn } from '../geography';
-
-export type { Tilsyn };
-
-/** The socialtilsyn an inspector can belong to: from the shipped geography data. */
-export function knownTilsyn(): readonly Tilsyn[] {
-  return allTilsyn();
-}
+import { isTilsyn, type Tilsyn } from '../geography';
 
 export type Role = 'inspector' | 'socialstyrelsen' | 'admin';
 export const ROLES: readonly Role[] = ['inspector', 'socialstyrelsen', 'admin'];
@@ -43,10 +36,6 @@ export class AuthConfigError extends Error {
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
-export function isTilsyn(value: unknown): value is Tilsyn {
-  return typeof value === 'string' && (allTilsyn() as readonly string[]).includes(value);
 }
 
 export const MAX_SUBJECT_LENGTH = 256;

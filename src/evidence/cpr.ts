@@ -1,3 +1,5 @@
+import type { ProblemCode } from '../problems/codes';
+
 /**
  * The CPR guard: a CPR number must never be accepted anywhere in a payload.
  *
@@ -22,7 +24,7 @@
  */
 
 /** The code of every finding of the guard (problem items, CLI findings): `cpr-refused`. */
-export const CPR_CODE = 'cpr-refused';
+export const CPR_CODE = 'cpr-refused' as const satisfies ProblemCode;
 
 export const CPR_MESSAGE =
   'Værdien eller et feltnavn her ligner et CPR-nummer; CPR-numre må ikke indsendes ' +

@@ -90,9 +90,9 @@ export function createApp(deps: AppDeps): Express {
       await deps.store.ping();
     } catch (error) {
       if (error instanceof StoreIntegrityError) throw storeIntegrityProblem(error);
-      throw new HttpProblem(503, 'Datalageret svarer ikke', { headers: { 'Retry-After': '5' } });
+      throw new HttpProblem('store-unavailable', 'Datalageret svarer ikke', { headers: { 'Retry-After': '5' } });
     }
-    if (versions === 0) throw new HttpProblem(503, 'Ingen regelsæt er indlæst', { headers: { 'Retry-After': '5' } });
+    if (versions === 0) throw new HttpProblem('no-rulesets-loaded', 'Ingen regelsæt er indlæst', { headers: { 'Retry-After': '5' } });
     const integrity = deps.integrity.last();
     res.json({ status: integrity.status === 'degraded' ? 'degraded' : 'ready', store: 'ok', integrity, rules: { specialer: deps.rules.specialer().length, versions } });
   });

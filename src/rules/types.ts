@@ -1,7 +1,13 @@
 /** The shape of a rule set version file, rules/<speciale>/<version>.json (schemas/ruleset.schema.json). */
 
-export type Level = 'specialfunktion' | 'raadgivningsfunktion';
-export const LEVELS: readonly Level[] = ['specialfunktion', 'raadgivningsfunktion'];
+/**
+ * The two levels a speciale is approved at, defined once: the type derives from this tuple, and rule files,
+ * queries, the replay export and openapi.yaml use the same values (test/openapi/vocabularies.test.ts).
+ * Ids are ASCII; LEVEL_TITLES holds the Danish words.
+ */
+export const LEVELS = ['specialfunktion', 'raadgivningsfunktion'] as const;
+export type Level = (typeof LEVELS)[number];
+export const LEVEL_TITLES: Record<Level, string> = { specialfunktion: 'Specialfunktion', raadgivningsfunktion: 'Rådgivningsfunktion' };
 
 export type RulesetStatus = 'draft' | 'published' | 'retired';
 export type Category = 'competence' | 'education' | 'activePractice' | 'collaboration' | 'organisation';

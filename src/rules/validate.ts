@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
 import { validateAgainst, type Problem } from '../schemas';
 import { rulesetHash } from './hash';
 import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
@@ -181,6 +182,15 @@ function publishedOrder(loaded: LoadedRuleset[]): FileProblem[] {
   return problems;
 }
 
+/**
+ * An example case against case.schema.json, after the CPR guard: a CPR-like value anywhere in it is
+ * named by pointer with the guard's code, and no schema message is given for it (it might quote it).
+ */
+export function checkCaseContent(value: unknown): Problem[] {
+  const cpr: Problem[] = findCprLikeValues(value).map((pointer) => ({ pointer, code: CPR_CODE, message: CPR_MESSAGE }));
+  return [...cpr, ...validateAgainst('case', value).filter((p) => !cpr.some((c) => c.pointer === p.pointer))];
+}
+
 /** For programs that need rule sets to work with (the service, the re-check job): one line. */
 export function noRulesetsMessage(dir: string): string {
   return `RULES_DIR ${dir} indeholder ingen regelsæt (<speciale>/<version>.json); angiv stien til rules-mappen`;
@@ -205,7 +215,7 @@ export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTr
   problems.push(...lockProblems(dir, schemaValid, lock.file, lock.entries));
 
   for (const c of tree.cases) {
-    problems.push(...validateAgainst('case', c.value).map((p) => ({ file: c.file, ...p })));
+    problems.push(...checkCaseContent(c.value).map((p) => ({ file: c.file, ...p })));
   }
 
   return {

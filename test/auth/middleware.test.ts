@@ -64,7 +64,7 @@ describe('requireAuth', () => {
   it('passes an authenticator failure on to the error handler (e.g. 503 when keys cannot be fetched)', async () => {
     const failing: Authenticator = {
       authenticate: async () => {
-        throw new HttpProblem(503, 'down', { headers: { 'Retry-After': '30' } });
+        throw new HttpProblem('identity-provider-unavailable', 'down', { headers: { 'Retry-After': '30' } });
       },
       describe: () => 'failing',
     };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runCases } from '../../src/rules/cases';
+import { runCases } from '../../src/evaluation/cases';
 import { RulesCatalogue } from '../../src/rules/catalogue';
 import { problemLine } from '../../src/cli/format';
 import { editorSchemaProblems } from '../../src/rules/editorSchemaCheck';

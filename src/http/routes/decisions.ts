@@ -21,7 +21,7 @@ export function decisionRoutes(deps: DecisionDeps): Router {
         res.type('text/html; charset=utf-8').send(renderDecisionDocument(doc));
         return;
       default:
-        throw new HttpProblem(406, 'Afgørelsen kan leveres som application/json eller text/html');
+        throw new HttpProblem('not-acceptable', 'Afgørelsen kan leveres som application/json eller text/html');
     }
   };
 
