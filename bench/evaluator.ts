@@ -1,5 +1,6 @@
 import { Engine, type Fact, type TopLevelCondition } from 'json-rules-engine';
-import { engineFor, evaluate, uncachedFact } from '../src/evaluation/evaluate';
+import { evaluate } from '../src/evaluation/evaluate';
+import { engineFor, uncachedFact } from '../src/evaluation/reference';
 import { deriveFact } from '../src/evidence/derive';
 import type { Evidence } from '../src/evidence/types';
 import { isLeaf, requirementsFor, type Condition, type LeafCondition, type Level, type Ruleset } from '../src/rules/types';

@@ -5,6 +5,7 @@ import { rulesetHash } from './hash';
 import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
 import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries } from './lockfile';
 import { compareVersions, isSemver } from './semver';
+import { compileProblems } from './compilable';
 import { typecheckRuleset } from './typecheck';
 import { LEVELS, type Ruleset } from './types';
 
@@ -44,8 +45,11 @@ function contentProblems(value: unknown, location?: { folder: string; name: stri
   const schema = validateAgainst('ruleset', value);
   if (schema.length > 0) return { schemaValid: false, problems: schema };
   const ruleset = value as Ruleset;
+  const typeProblems = typecheckRuleset(ruleset);
   const problems = [
-    ...typecheckRuleset(ruleset),
+    ...typeProblems,
+    // What the evaluator could still not compile once the type-check passes (catalogue and evaluator disagree).
+    ...(typeProblems.length === 0 ? compileProblems(ruleset) : []),
     ...duplicateIds(ruleset),
     ...(location ? locationProblems(ruleset, location) : []),
     ...levelProblems(ruleset),
