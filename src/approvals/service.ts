@@ -1,5 +1,6 @@
 import type { Principal } from '../auth';
 import { evaluate } from '../evaluation/evaluate';
+import { contentHash } from '../rules/hash';
 import type { EvaluationResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import { evidenceDateProblems } from '../evidence/dates';
@@ -140,7 +141,8 @@ export class ApprovalService {
     }
 
     const readiness = this.readinessOn(ruleset.speciale, todayIso);
-    const result = await evaluate({ ruleset, level: request.level, evidence, asOf, readiness });
+    // Hashed once, here where the evidence is received; re-checks reuse the hash stored with it.
+    const result = await evaluate({ ruleset, level: request.level, evidence, asOf, readiness, evidenceHash: contentHash(evidence) });
     const createdAt = this.nowIso();
     const record: EvaluationRecord = {
       id: newId(),
