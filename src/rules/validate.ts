@@ -6,6 +6,7 @@ import { rulesetHash } from './hash';
 import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
 import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries } from './lockfile';
 import { compareVersions, isSemver } from './semver';
+import { compileProblems } from './compilable';
 import { typecheckRuleset } from './typecheck';
 import { LEVELS, type ApprovalPolicy, type Level, type LevelRules, type Requirement, type Ruleset } from './types';
 
@@ -47,8 +48,11 @@ function contentProblems(value: unknown, location?: { folder: string; name: stri
   // looks only at the parts that have the shape it needs (the schema names the rest). Where a check
   // and the schema name the same place, the check's message (with its suggestion) is kept.
   const ruleset = (isObject(value) ? value : {}) as unknown as Ruleset;
+  const typeProblems = typecheckRuleset(ruleset);
   const checks = [
-    ...typecheckRuleset(ruleset),
+    ...typeProblems,
+    // What the evaluator could still not compile once schema and type-check pass (catalogue and evaluator disagree).
+    ...(schema.length === 0 && typeProblems.length === 0 ? compileProblems(ruleset) : []),
     ...duplicateIds(ruleset),
     ...(location ? locationProblems(ruleset, location) : []),
     ...levelProblems(ruleset),
