@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { combineAuthenticators, requireRole, type Authenticator, type Principal } from '../../src/auth';
+import { combineAuthenticators, type Authenticator, type Principal } from '../../src/auth';
+import { requireRole } from '../../src/http/authentication';
 import { HttpProblem } from '../../src/http/problem';
 import { appWithoutAuth, tinyApp } from './support/app';
 

@@ -7,7 +7,7 @@ import { expectProblem } from '../support/problemCodes';
 let svc: TestService;
 beforeAll(async () => {
   svc = await startTestService({
-    rulesets: [ruleset(), ruleset({ version: '1.1.0', effectiveFrom: '2027-07-01' }), ruleset({ version: '2.0.0', status: 'draft', effectiveFrom: '2028-01-01' })],
+    rulesets: [{ ...ruleset(), $schema: '../../schemas/rule-file.schema.json' }, ruleset({ version: '1.1.0', effectiveFrom: '2027-07-01' }), ruleset({ version: '2.0.0', status: 'draft', effectiveFrom: '2028-01-01' })],
   });
 });
 afterAll(async () => {
@@ -39,6 +39,7 @@ describe('the published criteria (public)', () => {
     const json = await get('/v1/specialer/testspeciale/rulesets/1.0.0');
     expect(json.status).toBe(200);
     expect(json.body.version).toBe('1.0.0');
+    expect(json.body).not.toHaveProperty('$schema');
     expect(json.headers.etag).toMatch(/^"sha256:[0-9a-f]{64}"$/);
     const md = await get('/v1/specialer/testspeciale/rulesets/1.0.0', 'text/markdown');
     expect(md.status).toBe(200);

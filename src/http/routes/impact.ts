@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../../auth';
+import { requireRole } from '../authentication';
 import { DomainError, invalid, notFound } from '../../approvals/errors';
 import { analyseImpact } from '../../impact';
 import { exportSnapshot } from '../../impact/snapshot';
