@@ -11,7 +11,6 @@ import path from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
-import { keywordCode } from '../../schemas';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -496,7 +495,8 @@ export function toInvalidParams(errors: readonly ErrorObject[] | null | undefine
   const seen = new Set<string>();
   for (const error of errors ?? []) {
     if (error.keyword === 'if' || error.keyword === '$ref') continue;
-    const item = { pointer: pointerOf(error), message: message(error), code: keywordCode(error.keyword) };
+    // The code is the schema keyword, kebab-case (additionalProperties → additional-properties), as in src/schemas.
+    const item = { pointer: pointerOf(error), message: message(error), code: error.keyword.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) };
     const key = `${item.pointer}\u0000${item.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
