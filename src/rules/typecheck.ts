@@ -12,7 +12,7 @@ import {
   type ScalarFactType,
   type VocabularyName,
 } from '../evidence/catalogue';
-import { escapePointer, schemaAjv, toProblem, type Problem } from '../schemas';
+import { describeSchemaError, escapePointer, schemaAjv, type Problem } from '../schemas';
 import { closest } from './suggest';
 import { isLeaf, LEVELS, type Condition, type LeafCondition, type Ruleset } from './types';
 
@@ -149,7 +149,7 @@ function checkParams(leaf: LeafCondition, fact: FactDefinition, pointer: string)
   const params = leaf.params ?? {};
   if (validate(params)) return [];
   const at = leaf.params === undefined ? pointer : `${pointer}/params`;
-  return (validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => paramProblem(e, fact, params, at));
+  return (validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => ({ code: describeSchemaError(e).code, ...paramProblem(e, fact, params, at) }));
 }
 
 function paramProblem(error: ErrorObject, fact: FactDefinition, params: Record<string, unknown>, at: string): Problem {
@@ -195,7 +195,7 @@ function paramProblem(error: ErrorObject, fact: FactDefinition, params: Record<s
       return { pointer, message: `${show((value as unknown[])[j])} står flere gange i ${where}; fjern gentagelsen` };
     }
     default:
-      return { pointer, message: `${where}: ${toProblem(error).message}` };
+      return { pointer, message: `${where}: ${describeSchemaError(error).message}` };
   }
 }
 

@@ -125,22 +125,22 @@ describe('type-checking conditions against the fact catalogue', () => {
 
   it('validates params against the fact’s params schema', () => {
     expect(problemsFor({ fact: 'fteWithCompetence', operator: 'greaterThan', value: 2 })).toEqual([
-      { pointer: AT, message: `faktum 'fteWithCompetence' kræver param 'competence'; tilføj fx "competence": "autismespecifikke-metoder" under "params"` },
+      { pointer: AT, code: 'required-property-missing', message: `faktum 'fteWithCompetence' kræver param 'competence'; tilføj fx "competence": "autismespecifikke-metoder" under "params"` },
     ]);
     expect(problemsFor({ fact: 'fteWithCompetence', params: { competence: 'neuropaedagogik', withinYear: 5 }, operator: 'greaterThan', value: 2 })).toEqual([
-      { pointer: `${AT}/params/withinYear`, message: "faktum 'fteWithCompetence' kender ikke param 'withinYear'; mente du 'withinYears'? tilladte params: competence, withinYears" },
+      { pointer: `${AT}/params/withinYear`, code: 'unknown-property', message: "faktum 'fteWithCompetence' kender ikke param 'withinYear'; mente du 'withinYears'? tilladte params: competence, withinYears" },
     ]);
     expect(problemsFor({ fact: 'fteWithCompetence', params: { competence: 'neuropaedagogi' }, operator: 'greaterThan', value: 2 })).toEqual([
-      { pointer: `${AT}/params/competence`, message: expect.stringMatching(/^"neuropaedagogi" er ikke en værdi i ordlisten competences; mente du 'neuropaedagogik'\? brug en af: autismespecifikke-metoder, /) },
+      { pointer: `${AT}/params/competence`, code: 'value-not-allowed', message: expect.stringMatching(/^"neuropaedagogi" er ikke en værdi i ordlisten competences; mente du 'neuropaedagogik'\? brug en af: autismespecifikke-metoder, /) },
     ]);
     expect(problemsFor({ fact: 'fteWithCompetence', params: { competence: 'neuropaedagogik', withinYears: 0 }, operator: 'greaterThan', value: 2 })).toEqual([
-      { pointer: `${AT}/params/withinYears`, message: "param 'withinYears' til faktum 'fteWithCompetence' skal være mindst 1, ikke 0" },
+      { pointer: `${AT}/params/withinYears`, code: 'below-minimum', message: "param 'withinYears' til faktum 'fteWithCompetence' skal være mindst 1, ikke 0" },
     ]);
     expect(problemsFor({ fact: 'fteWithEducation', params: { educations: 'paedagog' }, operator: 'greaterThan', value: 2 })).toEqual([
-      { pointer: `${AT}/params/educations`, message: `"paedagog" passer ikke som param 'educations' til faktum 'fteWithEducation'; angiv en liste, fx ["…"]` },
+      { pointer: `${AT}/params/educations`, code: 'wrong-type', message: `"paedagog" passer ikke som param 'educations' til faktum 'fteWithEducation'; angiv en liste, fx ["…"]` },
     ]);
     expect(problemsFor({ fact: 'fteWithEducation', params: { educations: [] }, operator: 'greaterThan', value: 2 })).toEqual([
-      { pointer: `${AT}/params/educations`, message: "listen i param 'educations' til faktum 'fteWithEducation' må ikke være tom; angiv mindst én værdi" },
+      { pointer: `${AT}/params/educations`, code: 'too-few-items', message: "listen i param 'educations' til faktum 'fteWithEducation' må ikke være tom; angiv mindst én værdi" },
     ]);
   });
 

@@ -8,16 +8,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import YAML from 'yaml';
+import { escapePointer, pointerOf, schemaAjv, schemaProblems, type SchemaProblem } from '../../schemas';
 
 export type JsonObject = Record<string, unknown>;
 
-export interface InvalidParam {
-  pointer: string;
-  message: string;
-}
+/** One schema error in a request: pointer, code (from the one message table) and Danish message. */
+export type InvalidParam = SchemaProblem;
 
 export interface RouteMatch {
   /** The OpenAPI path template, e.g. '/v1/approvals/{id}/revoke'. */
@@ -81,7 +79,6 @@ interface Loaded {
   /** Self-contained: external schemas bundled under components/schemas. */
   document: JsonObject;
   yaml: string;
-  ajv: Ajv2020;
   validators: Map<string, ValidateFunction>;
 }
 
@@ -96,11 +93,9 @@ function load(): Loaded {
   const yaml =
     `# ${SPEC_FILE} with the external JSON Schemas (schemas/*.json) bundled under components/schemas.\n` +
     YAML.stringify(document, { schema: 'yaml-1.1', lineWidth: 0, aliasDuplicateObjects: false });
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
-  addFormats(ajv);
   // Not meta-validated: it is an OpenAPI document, not a schema; only its subschemas are compiled.
-  ajv.addSchema(document, DOCUMENT_ID, undefined, false);
-  loaded = { source, document, yaml, ajv, validators: new Map() };
+  schemaAjv().addSchema(document, DOCUMENT_ID, undefined, false);
+  loaded = { source, document, yaml, validators: new Map() };
   return loaded;
 }
 
@@ -212,10 +207,6 @@ function bundle(document: JsonObject, baseDir: string): JsonObject {
 // ---------------------------------------------------------------------------------------------
 // JSON Pointer helpers
 
-export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
@@ -259,7 +250,7 @@ function validatorFor(schemaPointer: string): ValidateFunction {
   if (!validate) {
     // The fragment is a JSON Pointer; percent-encode what a URI fragment cannot hold as is.
     const fragment = schemaPointer.slice(1).replace(/[{}%\s]/g, (c) => encodeURIComponent(c));
-    validate = state.ajv.compile({ $ref: `${DOCUMENT_ID}#${fragment}` });
+    validate = schemaAjv().compile({ $ref: `${DOCUMENT_ID}#${fragment}` });
     state.validators.set(schemaPointer, validate);
   }
   return validate;
@@ -407,99 +398,9 @@ export function queryContract(method: string, routePath: string): QueryContract 
 // ---------------------------------------------------------------------------------------------
 // Request bodies
 
-const TYPE_NAMES: Record<string, string> = {
-  string: 'en tekst',
-  integer: 'et helt tal',
-  number: 'et tal',
-  boolean: 'true eller false',
-  object: 'et objekt',
-  array: 'en liste',
-  null: 'null',
-};
-
-function typeName(type: unknown): string {
-  const types = Array.isArray(type) ? type : [type];
-  return types.map((t) => TYPE_NAMES[String(t)] ?? String(t)).join(' eller ');
-}
-
-/** A Danish message for one ajv error. Never includes the rejected value (it may be personal data). */
-function message(error: ErrorObject): string {
-  const p = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'required':
-      return 'mangler';
-    case 'additionalProperties':
-    case 'unevaluatedProperties':
-      return 'er ikke tilladt her';
-    case 'type':
-      return `skal være ${typeName(p.type)}`;
-    case 'enum':
-      return `skal være en af: ${(p.allowedValues as unknown[]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}`;
-    case 'const':
-      return `skal være ${JSON.stringify(p.allowedValue)}`;
-    case 'pattern':
-      return `skal matche ${String(p.pattern)}`;
-    case 'format':
-      if (p.format === 'date') return 'skal være en gyldig dato (ÅÅÅÅ-MM-DD)';
-      if (p.format === 'date-time') return 'skal være et gyldigt tidspunkt (ISO 8601)';
-      return `skal have formatet ${String(p.format)}`;
-    case 'minLength':
-      return p.limit === 1 ? 'må ikke være tom' : `skal være mindst ${String(p.limit)} tegn`;
-    case 'maxLength':
-      return `må højst være ${String(p.limit)} tegn`;
-    case 'minimum':
-      return `skal være mindst ${String(p.limit)}`;
-    case 'maximum':
-      return `må højst være ${String(p.limit)}`;
-    case 'exclusiveMinimum':
-      return `skal være større end ${String(p.limit)}`;
-    case 'exclusiveMaximum':
-      return `skal være mindre end ${String(p.limit)}`;
-    case 'multipleOf':
-      return `skal være et multiplum af ${String(p.multipleOf)}`;
-    case 'minItems':
-      return `skal have mindst ${String(p.limit)} element${p.limit === 1 ? '' : 'er'}`;
-    case 'maxItems':
-      return `må højst have ${String(p.limit)} element${p.limit === 1 ? '' : 'er'}`;
-    case 'uniqueItems':
-      return `må ikke indeholde dubletter (element ${String(p.j)} og ${String(p.i)} er ens)`;
-    case 'minProperties':
-      return `skal have mindst ${String(p.limit)} egenskab${p.limit === 1 ? '' : 'er'}`;
-    case 'maxProperties':
-      return `må højst have ${String(p.limit)} egenskab${p.limit === 1 ? '' : 'er'}`;
-    case 'propertyNames':
-      return 'har et ugyldigt egenskabsnavn';
-    default:
-      return error.message ?? `opfylder ikke ${error.keyword}`;
-  }
-}
-
-/** Where an ajv error is: for a missing or unknown property, the property itself. */
-function pointerOf(error: ErrorObject): string {
-  const p = error.params as Record<string, unknown>;
-  if (error.keyword === 'required' && typeof p.missingProperty === 'string') return `${error.instancePath}/${escapePointer(p.missingProperty)}`;
-  if (error.keyword === 'additionalProperties' && typeof p.additionalProperty === 'string') {
-    return `${error.instancePath}/${escapePointer(p.additionalProperty)}`;
-  }
-  if (error.keyword === 'unevaluatedProperties' && typeof p.unevaluatedProperty === 'string') {
-    return `${error.instancePath}/${escapePointer(p.unevaluatedProperty)}`;
-  }
-  return error.instancePath;
-}
-
-/** Ajv's errors as {pointer, message}, without duplicates and without the `if` bookkeeping errors. */
+/** Ajv's errors as invalid params: pointer, code and Danish message (the one table in src/schemas/messages.ts). */
 export function toInvalidParams(errors: readonly ErrorObject[] | null | undefined): InvalidParam[] {
-  const out: InvalidParam[] = [];
-  const seen = new Set<string>();
-  for (const error of errors ?? []) {
-    if (error.keyword === 'if' || error.keyword === '$ref') continue;
-    const item = { pointer: pointerOf(error), message: message(error) };
-    const key = `${item.pointer}\u0000${item.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(item);
-  }
-  return out;
+  return schemaProblems(errors);
 }
 
 function requestSchemaPointer(method: string, routePath: string): string | undefined {
@@ -520,7 +421,7 @@ function requestSchemaPointer(method: string, routePath: string): string | undef
 export function validateRequestBody(method: string, routePath: string, body: unknown): InvalidParam[] {
   const pointer = requestSchemaPointer(method, routePath);
   if (!pointer) throw new Error(`${SPEC_FILE} documents no application/json request body for ${method.toUpperCase()} ${routePath}`);
-  if (body === undefined) return [{ pointer: '', message: 'forespørgslen skal have et indhold (application/json)' }];
+  if (body === undefined) return [{ pointer: '', code: 'required-property-missing', message: 'forespørgslen skal have et indhold (application/json)' }];
   const validate = validatorFor(pointer);
   if (validate(body)) return [];
   return toInvalidParams(validate.errors);
