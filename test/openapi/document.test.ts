@@ -3,17 +3,8 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
-import {
-  listOperations,
-  openapiDocument,
-  openapiSource,
-  openapiYaml,
-  projectRoot,
-  resolvePointer,
-  validateRequestBody,
-  validateResponse,
-  type JsonObject,
-} from '../../src/http/openapi';
+import { listOperations, openapiDocument, openapiSource, openapiYaml, projectRoot, resolvePointer, validateRequestBody, type JsonObject } from '../../src/http/openapi';
+import { validateResponse } from '../support/contractResponses';
 
 const doc = openapiDocument() as JsonObject & {
   paths: Record<string, JsonObject>;

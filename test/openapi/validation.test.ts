@@ -1,4 +1,5 @@
-import { matchPath, type InvalidParam, matchRoute, openapiDocument, validateRequestBody, validateResponse, validateResponseHeaders, type JsonObject } from '../../src/http/openapi';
+import { matchPath, type InvalidParam, matchRoute, openapiDocument, validateRequestBody, type JsonObject } from '../../src/http/openapi';
+import { validateResponse, validateResponseHeaders } from '../support/contractResponses';
 
 /** What tests assert: where and which rule, not the sentence. */
 function codes(errors: InvalidParam[]): { pointer: string; code: string }[] {

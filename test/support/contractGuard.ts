@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
-import { matchPath, validateResponse, validateResponseHeaders } from '../../src/http/openapi';
+import { matchPath } from '../../src/http/openapi';
+import { validateResponse, validateResponseHeaders } from './contractResponses';
 
 /**
  * Checks every response the app gives in a test against openapi.yaml, whether or not the test looks:

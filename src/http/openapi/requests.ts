@@ -1,0 +1,41 @@
+/**
+ * Request validation against the contract: a JSON body against its operation's request schema,
+ * each error with pointer, code and Danish message from the one table (src/schemas/messages.ts).
+ */
+import type { ErrorObject } from 'ajv';
+import { schemaProblems, type SchemaProblem } from '../../schemas';
+import { child, deref, isObject, SPEC_FILE, validatorFor, type JsonObject } from './document';
+import { findOperation } from './routes';
+
+/** One schema error in a request: pointer, code (from the one message table) and Danish message. */
+export type InvalidParam = SchemaProblem;
+
+/** Ajv's errors as invalid params: pointer, code and Danish message (the one table in src/schemas/messages.ts). */
+export function toInvalidParams(errors: readonly ErrorObject[] | null | undefined): InvalidParam[] {
+  return schemaProblems(errors);
+}
+
+function requestSchemaPointer(method: string, routePath: string): string | undefined {
+  const op = findOperation(method, routePath);
+  if (!op) return undefined;
+  const { node: body, pointer } = deref(op.operation.requestBody, child(op.pointer, 'requestBody'));
+  if (!isObject(body) || !isObject(body.content)) return undefined;
+  const media = (body.content as JsonObject)['application/json'];
+  if (!isObject(media) || media.schema === undefined) return undefined;
+  return child(pointer, 'content', 'application/json', 'schema');
+}
+
+/**
+ * Validate a JSON request body against the operation's request schema: every error, each with a
+ * JSON Pointer into the body and a Danish message. [] when the body is valid.
+ * Throws (a programming error) if the contract documents no JSON body for the operation.
+ */
+export function validateRequestBody(method: string, routePath: string, body: unknown): InvalidParam[] {
+  const pointer = requestSchemaPointer(method, routePath);
+  if (!pointer) throw new Error(`${SPEC_FILE} documents no application/json request body for ${method.toUpperCase()} ${routePath}`);
+  if (body === undefined) return [{ pointer: '', code: 'required-property-missing', message: 'forespørgslen skal have et indhold (application/json)' }];
+  const validate = validatorFor(pointer);
+  if (validate(body)) return [];
+  return toInvalidParams(validate.errors);
+}
+
