@@ -288,7 +288,7 @@ describe('re-checks on demand and with new evidence', () => {
     expect(wrong.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/extra', '/reason']);
     const long = await call('post', `/v1/approvals/${a.id}/recheck`, 'midt', { reason: 'x'.repeat(3000) });
     expect(long.status).toBe(422);
-    expect(long.body.errors).toEqual([{ pointer: '/reason', message: 'må højst være 2000 tegn' }]);
+    expect(long.body.errors).toEqual([{ pointer: '/reason', code: 'too-long', message: expect.any(String) }]);
     const text = await request(svc.app).post(`/v1/approvals/${a.id}/recheck`).set('Authorization', bearer('midt')).set('Content-Type', 'text/plain').send('genvurdér');
     expectResponseMatchesSpec(text);
     expect(text.status).toBe(415);

@@ -3,7 +3,6 @@ import type { ApprovalService, DecisionRequest } from '../../approvals/service';
 import { principalOf, requireRole } from '../../auth';
 import { allTilsyn } from '../../geography';
 import { APPROVAL_STATUSES } from '../../approvals/status';
-import { methodNotAllowed } from '../errors';
 import { bodyMatchesContract } from '../validation';
 import { dateQuery, enumQuery, intQuery, stringQuery } from './query';
 
@@ -38,27 +37,23 @@ export function approvalRoutes(service: ApprovalService): Router {
     );
     res.json(page);
   });
-  router.all('/v1/approvals', methodNotAllowed(['GET', 'POST']));
 
   router.get('/v1/approvals/:id', async (req, res) => {
     const approval = await service.getApproval(principalOf(res), req.params.id);
     res.setHeader('ETag', `"${approval.version}"`);
     res.json(approval);
   });
-  router.all('/v1/approvals/:id', methodNotAllowed(['GET']));
 
   router.post('/v1/approvals/:id/revoke', revokeOrRenew, bodyMatchesContract('post', '/v1/approvals/{id}/revoke'), async (req, res) => {
     const approval = await service.revoke(principalOf(res), req.params.id as string, req.body);
     res.setHeader('ETag', `"${approval.version}"`);
     res.json(approval);
   });
-  router.all('/v1/approvals/:id/revoke', methodNotAllowed(['POST']));
 
   router.post('/v1/approvals/:id/renew', revokeOrRenew, bodyMatchesContract('post', '/v1/approvals/{id}/renew'), async (req, res) => {
     const approval = await service.renew(principalOf(res), req.params.id as string, req.body);
     res.setHeader('ETag', `"${approval.version}"`);
     res.json(approval);
   });
-  router.all('/v1/approvals/:id/renew', methodNotAllowed(['POST']));
   return router;
 }

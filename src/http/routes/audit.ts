@@ -5,7 +5,6 @@ import type { AuditSigner } from '../../audit/signing';
 import { requireRole } from '../../auth';
 import type { RecordStore } from '../../approvals/records';
 import type { Clock } from '../../time/clock';
-import { methodNotAllowed } from '../errors';
 import { validationProblem } from '../problem';
 import { intQuery, stringQuery } from './query';
 
@@ -30,11 +29,9 @@ export function auditHeadRoutes(deps: Pick<AuditRouteDeps, 'store' | 'signer'>):
     res.setHeader('Cache-Control', 'no-store');
     res.json(head ? deps.signer.sign(head) : { seq: 0, hash: null, at: null });
   });
-  router.all('/v1/audit/head', methodNotAllowed(['GET']));
   router.get('/v1/audit/public-key', (_req, res) => {
     res.json(deps.signer.describe());
   });
-  router.all('/v1/audit/public-key', methodNotAllowed(['GET']));
   return router;
 }
 
@@ -48,7 +45,6 @@ export function auditRoutes(deps: AuditRouteDeps): Router {
     const items = await store.listAudit({ limit, afterSeq });
     res.json({ items, ...(items.length === limit ? { nextAfterSeq: items[items.length - 1].seq } : {}) });
   });
-  router.all('/v1/audit', methodNotAllowed(['GET']));
 
   // The full check: the chain, every approval against its entries, and (if given) a head kept elsewhere.
   router.get('/v1/audit/verify', requireRole('admin'), async (req, res) => {
@@ -73,6 +69,5 @@ export function auditRoutes(deps: AuditRouteDeps): Router {
       ...(outcome.head ? { givenHead: { ...head, ...outcome.head } } : {}),
     });
   });
-  router.all('/v1/audit/verify', methodNotAllowed(['GET']));
   return router;
 }

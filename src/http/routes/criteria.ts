@@ -4,7 +4,6 @@ import { rulesetHash } from '../../rules/hash';
 import { renderHtml, renderMarkdown } from '../../rules/render';
 import type { Clock } from '../../time/clock';
 import { today } from '../../time/clock';
-import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 
 const REPRESENTATION_SUFFIX: Record<string, string> = { 'application/json': '', 'text/markdown': '-markdown', 'text/html': '-html' };
@@ -24,7 +23,6 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
       })),
     });
   });
-  router.all('/v1/specialer', methodNotAllowed(['GET']));
 
   router.get('/v1/specialer/:speciale/rulesets', (req, res) => {
     const { speciale } = req.params;
@@ -46,7 +44,6 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
       }),
     });
   });
-  router.all('/v1/specialer/:speciale/rulesets', methodNotAllowed(['GET']));
 
   router.get('/v1/specialer/:speciale/rulesets/:version', (req, res) => {
     const { speciale, version } = req.params;
@@ -69,6 +66,5 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
         res.json(ruleset);
     }
   });
-  router.all('/v1/specialer/:speciale/rulesets/:version', methodNotAllowed(['GET']));
   return router;
 }

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { ApprovalService, EvaluationRequest } from '../../approvals/service';
 import { principalOf, requireRole } from '../../auth';
-import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { bodyMatchesContract } from '../validation';
 import { renderEvaluationReport } from '../views/evaluationReport';
@@ -26,7 +25,6 @@ export function evaluationRoutes(service: ApprovalService): Router {
     },
   );
   // GET /v1/evaluations (the list) is routed before this router (evaluationList.ts).
-  router.all('/v1/evaluations', methodNotAllowed(['GET', 'POST']));
 
   router.get('/v1/evaluations/:id', async (req, res) => {
     const view = await service.getEvaluation(principalOf(res), req.params.id);
@@ -42,6 +40,5 @@ export function evaluationRoutes(service: ApprovalService): Router {
         throw new HttpProblem(406, 'Evalueringen kan leveres som application/json eller text/html');
     }
   });
-  router.all('/v1/evaluations/:id', methodNotAllowed(['GET']));
   return router;
 }

@@ -7,7 +7,6 @@ import { Router } from 'express';
 import { principalOf, requireRole } from '../../auth';
 import { allTilsyn } from '../../geography';
 import { getProvider, listProviders, moveProvider, reassignProviders, type MoveRequest, type ProviderDeps } from '../../providers';
-import { methodNotAllowed } from '../errors';
 import { validationProblem } from '../problem';
 import { bodyMatchesContract } from '../validation';
 import { enumQuery, intQuery, stringQuery } from './query';
@@ -33,12 +32,10 @@ export function providerRoutes(deps: ProviderDeps): Router {
     );
     res.json(page);
   });
-  router.all('/v1/providers', methodNotAllowed(['GET']));
 
   router.post('/v1/providers/reassignments', admin, async (_req, res) => {
     res.json(await reassignProviders(deps, principalOf(res)));
   });
-  router.all('/v1/providers/reassignments', methodNotAllowed(['POST']));
 
   router.get('/v1/providers/:tilbudId', async (req, res) => {
     const provider = await getProvider(deps, principalOf(res), tilbudIdOf(req.params.tilbudId));
@@ -51,6 +48,5 @@ export function providerRoutes(deps: ProviderDeps): Router {
     res.setHeader('ETag', `"${provider.version}"`);
     res.json(provider);
   });
-  router.all('/v1/providers/:tilbudId', methodNotAllowed(['GET', 'PATCH']));
   return router;
 }

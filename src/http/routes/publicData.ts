@@ -5,7 +5,6 @@ import { cachedRegister } from '../../register';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import type { RecordStore } from '../../approvals/records';
 import { today, type Clock } from '../../time/clock';
-import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { renderCapacityPage } from '../views/capacityPage';
 
@@ -27,7 +26,6 @@ export function registerRoutes(store: RecordStore, clock: Clock): Router {
     if (type === 'text/csv') res.setHeader('Content-Disposition', 'inline; filename="specialfunktioner.csv"');
     res.type(contentType).send(body);
   });
-  router.all('/v1/register', methodNotAllowed(['GET']));
   return router;
 }
 
@@ -45,6 +43,5 @@ export function capacityRoutes(store: RecordStore, rules: RulesCatalogue, clock:
     }
     res.json(report);
   });
-  router.all('/v1/capacity', methodNotAllowed(['GET']));
   return router;
 }

@@ -3,7 +3,6 @@ import { principalOf } from '../../auth';
 import { allTilsyn } from '../../geography';
 import { LEVELS } from '../../rules/types';
 import { buildWorklist, WORKLIST_KINDS, type WorklistDeps } from '../../worklist/worklist';
-import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { renderWorklistPage } from '../views/worklistPage';
 import { enumQuery, stringQuery } from './query';
@@ -31,6 +30,5 @@ export function worklistRoutes(deps: WorklistDeps): Router {
         throw new HttpProblem(406, 'Arbejdslisten kan leveres som application/json eller text/html');
     }
   });
-  router.all('/v1/worklist', methodNotAllowed(['GET']));
   return router;
 }
