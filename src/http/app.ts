@@ -31,7 +31,7 @@ import { capacityRoutes, registerRoutes } from './routes/publicData';
 import { providerRoutes } from './routes/providers';
 import { recheckRoutes } from './routes/rechecks';
 import { replayRoutes } from './routes/replay';
-import { refuseUnknownQueryParameters } from './routes/query';
+import { queryMatchesContract } from './routes/query';
 import { worklistRoutes } from './routes/worklist';
 import { refuseUnsupportedCharset } from './charset';
 import { refuseUndocumentedMethods } from './methods';
@@ -109,13 +109,13 @@ export function createApp(deps: AppDeps): Express {
   // before its body is read, parsed or scanned for CPR numbers: an anonymous body costs nothing.
   // An unknown query parameter is a 400 and an undocumented method a 405 (openapi.yaml lists the known
   // ones): public routes here, the rest once authenticated.
-  app.use(refuseUnknownQueryParameters('public'));
+  app.use(queryMatchesContract('public'));
   app.use(refuseUndocumentedMethods('public'));
   app.use(criteriaRoutes(deps.rules, deps.clock));
   app.use(registerRoutes(deps.store, deps.clock));
   app.use(auditHeadRoutes(deps));
   app.use('/v1', requireAuth(deps.authenticator));
-  app.use(refuseUnknownQueryParameters('all'));
+  app.use(queryMatchesContract('all'));
   app.use(refuseUndocumentedMethods('all'));
 
   // Only methods with a route that reads a body parse one: a body sent with GET, HEAD, DELETE, … is

@@ -104,3 +104,28 @@ describe('unknown query parameters', () => {
     expect(res.status).toBe(405);
   });
 });
+
+describe('known query parameters with a bad value', () => {
+  it.each([
+    ['/v1/approvals?limit=0', 'query:limit', 'below-minimum'],
+    ['/v1/approvals?limit=201', 'query:limit', 'above-maximum'],
+    ['/v1/approvals?limit=tyve', 'query:limit', 'wrong-type'],
+    ['/v1/approvals?limit=1&limit=2', 'query:limit', 'wrong-type'],
+    ['/v1/approvals?level=hovedfunktion', 'query:level', 'value-not-allowed'],
+    ['/v1/approvals?expiringBefore=2026-02-30', 'query:expiringBefore', 'format-mismatch'],
+    ['/v1/evaluations?tilbudId=12a', 'query:tilbudId', 'pattern-mismatch'],
+    ['/v1/worklist?kind=alt', 'query:kind', 'value-not-allowed'],
+    ['/v1/audit?afterSeq=99999999999999999999', 'query:afterSeq', 'above-maximum'],
+    ['/v1/audit/verify?head=42', 'query:head', 'pattern-mismatch'],
+  ])('GET %s is 422 naming %s with %s, as openapi.yaml describes the parameter', async (url, pointer, code) => {
+    const res = await call('get', url, 'admin');
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ pointer, code })]);
+  });
+
+  it('reads a boolean parameter as the contract types it', async () => {
+    const res = await call('post', '/v1/evaluations?dryRun=kanske', 'admin', {});
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: 'query:dryRun', code: 'wrong-type' })]);
+  });
+});

@@ -4,5 +4,5 @@
  * (requests.ts). Response checks live with the tests (test/support/contractResponses.ts).
  */
 export { openapiDocument, openapiSource, openapiYaml, projectRoot, resolvePointer, SPEC_FILE, type JsonObject } from './document';
-export { listOperations, matchPath, matchRoute, queryContract, type OperationRef, type PathMatch, type QueryContract, type RouteMatch } from './routes';
-export { toInvalidParams, validateRequestBody, type InvalidParam } from './requests';
+export { listOperations, matchPath, matchRoute, queryContract, type OperationRef, type PathMatch, type QueryContract, type QueryParameter, type RouteMatch } from './routes';
+export { toInvalidParams, validateQuery, validateRequestBody, type InvalidParam } from './requests';

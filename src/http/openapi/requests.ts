@@ -5,7 +5,7 @@
 import type { ErrorObject } from 'ajv';
 import { schemaProblems, type SchemaProblem } from '../../schemas';
 import { child, deref, isObject, SPEC_FILE, validatorFor, type JsonObject } from './document';
-import { findOperation } from './routes';
+import { findOperation, type QueryContract } from './routes';
 
 /** One schema error in a request: pointer, code (from the one message table) and Danish message. */
 export type InvalidParam = SchemaProblem;
@@ -39,3 +39,39 @@ export function validateRequestBody(method: string, routePath: string, body: unk
   return toInvalidParams(validate.errors);
 }
 
+
+/** A query value read as the type its schema gives (a number, true/false); anything else stays text for the schema to refuse. */
+function readQueryValue(raw: string, type: unknown): unknown {
+  const types = Array.isArray(type) ? type : [type];
+  if ((types.includes('integer') || types.includes('number')) && /^-?[0-9]+(\.[0-9]+)?$/.test(raw)) return Number(raw);
+  if (types.includes('boolean') && (raw === 'true' || raw === 'false')) return raw === 'true';
+  return raw;
+}
+
+/**
+ * Check the known query parameters against their schemas in the contract: every error with the
+ * pointer `query:<name>`, a code and a Danish message; the values read as their types, with the
+ * documented defaults for absent ones. (Unknown parameters are refused before this.)
+ */
+export function validateQuery(contract: QueryContract, query: Record<string, unknown>): { values: Record<string, unknown>; errors: InvalidParam[] } {
+  const values: Record<string, unknown> = {};
+  const errors: InvalidParam[] = [];
+  for (const parameter of contract.parameters) {
+    const raw = query[parameter.name];
+    const at = `query:${parameter.name}`;
+    if (raw === undefined) {
+      if (parameter.required) errors.push({ pointer: at, code: 'required-property-missing', message: 'påkrævet parameter mangler' });
+      else if (parameter.default !== undefined) values[parameter.name] = parameter.default;
+      continue;
+    }
+    if (typeof raw !== 'string') {
+      errors.push({ pointer: at, code: 'wrong-type', message: 'må kun angives én gang' });
+      continue;
+    }
+    const value = readQueryValue(raw, parameter.type);
+    const validate = validatorFor(parameter.schemaPointer);
+    if (validate(value)) values[parameter.name] = value;
+    else errors.push(...schemaProblems(validate.errors).map((e) => ({ ...e, pointer: `${at}${e.pointer}` })));
+  }
+  return { values, errors };
+}

@@ -125,9 +125,22 @@ export function matchRoute(method: string, actualPath: string): RouteMatch | und
   return { routePath: match.routePath, params: match.params };
 }
 
+/** A query parameter as the contract documents it. */
+export interface QueryParameter {
+  name: string;
+  required: boolean;
+  /** Where its schema is in the bundled document (to compile it once). */
+  schemaPointer: string;
+  /** The schema's `type` (query values arrive as text and are read as this type first). */
+  type: unknown;
+  /** The schema's `default`, used when the parameter is absent. */
+  default: unknown;
+}
+
 export interface QueryContract {
   /** The query parameters the operation documents (its own and its path's), in the order written. */
   names: string[];
+  parameters: QueryParameter[];
   /** Whether the operation is public (`security: []`): answered before authentication. */
   public: boolean;
 }
@@ -142,16 +155,27 @@ export function queryContract(method: string, routePath: string): QueryContract 
   const known = queryContracts.get(key);
   if (known) return known;
   const item = (openapiDocument().paths as JsonObject)[routePath] as JsonObject;
-  const names: string[] = [];
-  for (const list of [item.parameters, op.operation.parameters]) {
-    for (const raw of Array.isArray(list) ? list : []) {
-      const { node } = deref(raw, '');
-      if (isObject(node) && node.in === 'query' && typeof node.name === 'string' && !names.includes(node.name)) names.push(node.name);
-    }
+  const parameters: QueryParameter[] = [];
+  const lists = [
+    { list: item.parameters, at: child('#/paths', routePath, 'parameters') },
+    { list: op.operation.parameters, at: child(op.pointer, 'parameters') },
+  ];
+  for (const { list, at } of lists) {
+    (Array.isArray(list) ? list : []).forEach((raw, i) => {
+      const { node, pointer } = deref(raw, child(at, String(i)));
+      if (!isObject(node) || node.in !== 'query' || typeof node.name !== 'string' || parameters.some((p) => p.name === node.name)) return;
+      const schema = deref(node.schema, child(pointer, 'schema')).node;
+      parameters.push({
+        name: node.name,
+        required: node.required === true,
+        schemaPointer: child(pointer, 'schema'),
+        type: isObject(schema) ? schema.type : undefined,
+        default: isObject(schema) ? schema.default : undefined,
+      });
+    });
   }
   const security = op.operation.security ?? openapiDocument().security;
-  const contract = { names, public: Array.isArray(security) && security.length === 0 };
+  const contract = { names: parameters.map((p) => p.name), parameters, public: Array.isArray(security) && security.length === 0 };
   queryContracts.set(key, contract);
   return contract;
 }
-

@@ -1,12 +1,9 @@
 import { Router } from 'express';
 import type { ApprovalService, DecisionRequest } from '../../approvals/service';
 import { principalOf, requireRole } from '../../auth';
-import { allTilsyn } from '../../geography';
-import { APPROVAL_STATUSES } from '../../approvals/status';
 import { bodyMatchesContract } from '../validation';
-import { dateQuery, enumQuery, intQuery, stringQuery } from './query';
-
-const LEVELS = ['specialfunktion', 'raadgivningsfunktion'] as const;
+import type { ApprovalFilter, PageRequest } from '../../store/types';
+import { contractQuery } from './query';
 
 export function approvalRoutes(service: ApprovalService): Router {
   const router = Router();
@@ -21,20 +18,8 @@ export function approvalRoutes(service: ApprovalService): Router {
   });
 
   router.get('/v1/approvals', async (req, res) => {
-    const q = req.query;
-    const page = await service.listApprovals(
-      principalOf(res),
-      {
-        speciale: stringQuery(q.speciale, 'speciale', /^[a-z0-9-]{1,60}$/),
-        level: enumQuery(q.level, 'level', LEVELS),
-        status: enumQuery(q.status, 'status', APPROVAL_STATUSES),
-        tilsyn: enumQuery(q.tilsyn, 'tilsyn', allTilsyn()),
-        tilbudId: stringQuery(q.tilbudId, 'tilbudId', /^[0-9]{1,10}$/),
-        cvr: stringQuery(q.cvr, 'cvr', /^[0-9]{8}$/),
-        expiringBefore: dateQuery(q.expiringBefore, 'expiringBefore'),
-      },
-      { limit: intQuery(q.limit, 'limit', 1, 200) ?? 50, cursor: stringQuery(q.cursor, 'cursor', /^[A-Za-z0-9_-]{1,500}$/) },
-    );
+    const { limit, cursor, ...filter } = contractQuery<ApprovalFilter & PageRequest>(req);
+    const page = await service.listApprovals(principalOf(res), filter, { limit, cursor });
     res.json(page);
   });
 

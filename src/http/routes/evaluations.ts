@@ -4,7 +4,7 @@ import { principalOf, requireRole } from '../../auth';
 import { HttpProblem } from '../problem';
 import { bodyMatchesContract } from '../validation';
 import { renderEvaluationReport } from '../views/evaluationReport';
-import { booleanQuery } from './query';
+import { contractQuery } from './query';
 
 export function evaluationRoutes(service: ApprovalService): Router {
   const router = Router();
@@ -14,7 +14,7 @@ export function evaluationRoutes(service: ApprovalService): Router {
     requireRole('inspector', 'socialstyrelsen', 'admin'),
     bodyMatchesContract('post', '/v1/evaluations'),
     async (req, res) => {
-      const dryRun = booleanQuery(req.query.dryRun, 'dryRun') ?? false;
+      const { dryRun } = contractQuery<{ dryRun: boolean }>(req);
       // refuseCpr and bodyMatchesContract have checked the evidence's shape already.
       const view = await service.evaluate(principalOf(res), req.body as EvaluationRequest, { dryRun, evidenceShapeChecked: true });
       if (dryRun) {
