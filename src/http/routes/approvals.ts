@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { notModified } from '../conditional';
 import type { ApprovalService, DecisionRequest } from '../../approvals/service';
 import { principalOf, requireRole } from '../../auth';
 import { bodyMatchesContract } from '../validation';
@@ -25,7 +26,12 @@ export function approvalRoutes(service: ApprovalService): Router {
 
   router.get('/v1/approvals/:id', async (req, res) => {
     const approval = await service.getApproval(principalOf(res), req.params.id);
-    res.setHeader('ETag', `"${approval.version}"`);
+    const etag = `"${approval.version}"`;
+    res.setHeader('ETag', etag);
+    if (notModified(req, etag)) {
+      res.status(304).end();
+      return;
+    }
     res.json(approval);
   });
 

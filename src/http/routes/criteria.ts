@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { notModified } from '../conditional';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import { rulesetHash } from '../../rules/hash';
 import { renderHtml, renderMarkdown } from '../../rules/render';
@@ -54,7 +55,12 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
     if (!type) throw new HttpProblem(406, 'Regelsættet kan leveres som application/json, text/markdown eller text/html');
     // A strong ETag names one representation: the JSON one is the content hash, the others carry a
     // suffix, so If-None-Match from one media type never answers 304 for another (res.send compares).
-    res.setHeader('ETag', `"${rulesetHash(ruleset)}${REPRESENTATION_SUFFIX[type]}"`);
+    const etag = `"${rulesetHash(ruleset)}${REPRESENTATION_SUFFIX[type]}"`;
+    res.setHeader('ETag', etag);
+    if (notModified(req, etag)) {
+      res.status(304).end();
+      return;
+    }
     switch (type) {
       case 'text/markdown':
         res.type('text/markdown; charset=utf-8').send(renderMarkdown(ruleset));

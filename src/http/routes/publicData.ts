@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { notModified } from '../conditional';
 import { capacityReport } from '../../capacity';
 import { requireRole } from '../../auth';
 import { cachedRegister } from '../../register';
@@ -19,7 +20,7 @@ export function registerRoutes(store: RecordStore, clock: Clock): Router {
     const { body, etag, contentType } = await register(type === 'text/csv' ? { kind: 'csv', separator: ',' } : { kind: 'json' });
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'public, max-age=300');
-    if (req.fresh || req.get('If-None-Match') === etag) {
+    if (notModified(req, etag)) {
       res.status(304).end();
       return;
     }
