@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { EvaluationRecord } from '../approvals/records';
 import type { Evidence } from '../evidence/types';
+import { LEVELS } from '../rules/types';
 import { schemaAjv, schemaProblems, validateAgainst, type Problem } from '../schemas';
 import type { ReplayInput } from './replay';
 
@@ -62,7 +63,7 @@ const EXPORT_SCHEMA = {
       properties: {
         id: { type: 'string', minLength: 1 },
         speciale: { type: 'string', minLength: 1 },
-        level: { enum: ['specialfunktion', 'raadgivningsfunktion'] },
+        level: { enum: [...LEVELS] },
         rulesetVersion: { type: 'string', minLength: 1 },
         rulesetHash: HASH,
         evidenceHash: HASH,

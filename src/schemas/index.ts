@@ -9,6 +9,9 @@ export { describeSchemaError, escapePointer, pointerOf, schemaProblems, SCHEMA_E
 
 export type SchemaName = 'ruleset' | 'evidence' | 'case';
 
+/** A problem whose code is known (every schema error's is, from the one message table). */
+export type CodedProblem = Problem & { code: string };
+
 const SCHEMAS = {
   ruleset: rulesetSchema,
   evidence: evidenceSchema,
@@ -49,7 +52,7 @@ export function schemaValidator(name: SchemaName): ValidateFunction {
 }
 
 /** Validate against a named schema and report every error (not just the first), each with pointer, code and Danish message. */
-export function validateAgainst(name: SchemaName, value: unknown): Problem[] {
+export function validateAgainst(name: SchemaName, value: unknown): CodedProblem[] {
   const fn = schemaValidator(name);
   if (fn(value)) return [];
   return schemaProblems(fn.errors);

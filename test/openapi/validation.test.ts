@@ -131,7 +131,9 @@ describe('matchRoute and matchPath', () => {
 });
 
 describe('validateResponse', () => {
-  const problem = (status: number, extra: Record<string, unknown> = {}) => ({ type: `https://specialfunktion.dk/problems/${status}`, title: 'T', status, ...extra });
+  // A problem of each status, typed by one of the status's codes (src/problems/codes.ts).
+  const CODE_OF: Record<number, string> = { 400: 'malformed-json', 401: 'unauthenticated', 404: 'not-found', 405: 'method-not-allowed', 409: 'approval-changed', 422: 'validation-failed' };
+  const problem = (status: number, extra: Record<string, unknown> = {}) => ({ type: `https://specialfunktion.dk/problems/${CODE_OF[status]}`, title: 'T', status, ...extra });
 
   it('accepts a documented status, content type and body', () => {
     expect(validateResponse('get', '/health', 200, 'application/json; charset=utf-8', { status: 'ok' })).toEqual([]);
@@ -152,7 +154,11 @@ describe('validateResponse', () => {
 
   it('checks the 422 and 409 extensions', () => {
     expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', problem(422))[0]).toMatch(/errors/);
-    expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', problem(422, { errors: [{ pointer: '/a', message: 'x' }] }))).toEqual([]);
+    expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', problem(422, { errors: [{ pointer: '/a', code: 'required', message: 'x' }] }))).toEqual([]);
+    // Every invalid parameter names its code.
+    expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', problem(422, { errors: [{ pointer: '/a', message: 'x' }] })).join('\n')).toMatch(/code/);
+    // A type that is not a listed code is not a problem this service answers.
+    expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', { ...problem(422, { errors: [{ pointer: '/a', code: 'required', message: 'x' }] }), type: 'https://specialfunktion.dk/problems/422' }).length).toBeGreaterThan(0);
     expect(
       validateResponse('post', '/v1/approvals', 409, 'application/problem+json', problem(409, { unmetRequirements: [{ id: 'AUT-SF-01', title: 'x', outcome: 'not-met' }] })),
     ).toEqual([]);

@@ -8,7 +8,7 @@ import { child, deref, isObject, SPEC_FILE, validatorFor, type JsonObject } from
 import { findOperation, type QueryContract } from './routes';
 
 /** One schema error in a request: pointer, code (from the one message table) and Danish message. */
-export type InvalidParam = SchemaProblem;
+export type InvalidParam = Omit<SchemaProblem, 'code'> & { code: SchemaProblem['code'] | 'repeated-query-parameter' };
 
 /** Ajv's errors as invalid params: pointer, code and Danish message (the one table in src/schemas/messages.ts). */
 export function toInvalidParams(errors: readonly ErrorObject[] | null | undefined): InvalidParam[] {
@@ -65,7 +65,7 @@ export function validateQuery(contract: QueryContract, query: Record<string, unk
       continue;
     }
     if (typeof raw !== 'string') {
-      errors.push({ pointer: at, code: 'wrong-type', message: 'må kun angives én gang' });
+      errors.push({ pointer: at, code: 'repeated-query-parameter', message: 'må kun angives én gang' });
       continue;
     }
     const value = readQueryValue(raw, parameter.type);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { notModified } from '../conditional';
 import type { ApprovalService, DecisionRequest } from '../../approvals/service';
-import { principalOf, requireRole } from '../../auth';
+import { principalOf, requireRole } from '../authentication';
 import { bodyMatchesContract } from '../validation';
 import type { ApprovalFilter, PageRequest } from '../../store/types';
 import { contractQuery } from './query';

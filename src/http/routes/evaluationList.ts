@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { invalid } from '../../approvals/errors';
 import type { RecordStore } from '../../approvals/records';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import { listEvaluations, type EvaluationListFilter } from '../../worklist/evaluations';
 import type { PageRequest } from '../../store/types';
 import { contractQuery } from './query';

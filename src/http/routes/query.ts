@@ -16,8 +16,7 @@ function operationContract(req: Request): QueryContract | undefined {
 function unknownParameters(contract: QueryContract, unknown: string[]): HttpProblem {
   const known = contract.names.length > 0 ? contract.names.join(', ') : 'ingen';
   const message = `ukendt parameter; kendte: ${known}`;
-  return new HttpProblem(400, `Ukendt query-parameter${unknown.length > 1 ? 'e' : ''}: ${unknown.slice(0, MAX_NAMED).join(', ')}${unknown.length > MAX_NAMED ? ', …' : ''} (kendte: ${known})`, {
-    type: 'https://specialfunktion.dk/problems/unknown-query-parameter',
+  return new HttpProblem('unknown-query-parameter', `Ukendt query-parameter${unknown.length > 1 ? 'e' : ''}: ${unknown.slice(0, MAX_NAMED).join(', ')}${unknown.length > MAX_NAMED ? ', …' : ''} (kendte: ${known})`, {
     extensions: {
       errors: unknown.slice(0, MAX_NAMED).map((name) => ({ pointer: `query:${name}`, code: 'unknown-query-parameter', message })),
       ...(unknown.length > MAX_NAMED ? { errorCount: unknown.length } : {}),

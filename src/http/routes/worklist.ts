@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import { buildWorklist, type WorklistDeps, type WorklistFilter } from '../../worklist/worklist';
 import { HttpProblem } from '../problem';
 import { renderWorklistPage } from '../views/worklistPage';
@@ -19,7 +19,7 @@ export function worklistRoutes(deps: WorklistDeps): Router {
         res.type('text/html; charset=utf-8').send(renderWorklistPage(list));
         return;
       default:
-        throw new HttpProblem(406, 'Arbejdslisten kan leveres som application/json eller text/html');
+        throw new HttpProblem('not-acceptable', 'Arbejdslisten kan leveres som application/json eller text/html');
     }
   });
   return router;
