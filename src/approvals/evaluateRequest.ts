@@ -11,6 +11,7 @@ import { validateEvidence } from '../evidence/validate';
 import { tilsynOf } from '../geography';
 import { checkEvidenceProvider, commitRegistering, providerRegistration } from '../providers/evidenceProvider';
 import type { RulesCatalogue } from '../rules/catalogue';
+import { contentHash } from '../rules/hash';
 import type { Level, Ruleset } from '../rules/types';
 import { today } from '../time/clock';
 import type { IsoDate } from '../time/dates';
@@ -90,7 +91,8 @@ export async function evaluateRequest(deps: DecisionDeps, actor: Principal, requ
   }
 
   const readiness = readinessOn(deps.rules, ruleset.speciale, todayIso);
-  const result = await evaluate({ ruleset, level: request.level, evidence, asOf, readiness });
+  // Hashed once, here where the evidence is received; re-checks reuse the hash stored with it.
+  const result = await evaluate({ ruleset, level: request.level, evidence, asOf, readiness, evidenceHash: contentHash(evidence) });
   const createdAt = deps.clock.now().toISOString();
   const record: EvaluationRecord = {
     id: newId(),

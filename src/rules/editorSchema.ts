@@ -81,7 +81,11 @@ export function editorSchema(): Schema {
       },
       leaf: {
         properties: {
-          fact: { enum: facts.map((f) => f.id), ...enumTexts(facts.map(factText)) },
+          fact: {
+            enum: facts.map((f) => f.id),
+            ...enumTexts(facts.map(factText)),
+            errorMessage: 'ukendt faktum; brug et faktum fra faktakataloget (schemas/fact-catalogue.json) – editoren foreslår dem',
+          },
         },
         // The operators come with the fact (below), so an editor offers only those that fit it.
         allOf: facts.map((f) => ({ if: { properties: { fact: { const: f.id } }, required: ['fact'] }, then: { $ref: `#/$defs/${factDefName(f)}` } })),
@@ -116,9 +120,18 @@ function operatorSchema(operators: readonly string[]): Schema {
   return { enum: [...operators], ...enumTexts(operators.map((o) => OPERATOR_WORDS[o] ?? o)) };
 }
 
-function vocabularyEnum(name: VocabularyName): Schema {
+const list = (items: readonly string[]) => items.join(', ');
+
+/** A vocabulary as an enum with Danish labels and a Danish message for a value outside it. */
+function vocabularyEnum(name: VocabularyName, where: string): Schema {
   const entries = vocabulary(name);
-  return { enum: entries.map((e) => e.id), ...enumTexts(entries.map((e) => e.da)) };
+  const ids = entries.map((e) => e.id);
+  return { enum: ids, ...enumTexts(entries.map((e) => e.da)), errorMessage: `${where}: værdien er ikke i ordlisten ${name}; brug en af: ${list(ids)}` };
+}
+
+/** A schema that refuses any value, with the Danish reason (VS Code shows `errorMessage`). */
+function notAllowed(message: string): Schema {
+  return { not: {}, errorMessage: message };
 }
 
 /** What an operator, value, path and params must be once `fact` names this fact. */
@@ -130,32 +143,51 @@ function factSchema(fact: FactDefinition): Schema {
   const conditional: Schema[] = [];
 
   if (compared) {
-    properties.operator = { ...operatorSchema(operatorsFor(compared)), description: `Operatorer til ${about}: ${TYPE_WORDS[compared]}.` };
+    const allowed = operatorsFor(compared);
+    properties.operator = {
+      ...operatorSchema(allowed),
+      description: `Operatorer til ${about}: ${TYPE_WORDS[compared]}.`,
+      errorMessage: `operatoren passer ikke til faktum '${fact.id}' (${compared}); brug en af: ${list(allowed)}`,
+    };
     const unit = fact.unit ? ` (${fact.unit})` : '';
     const value = `Værdien, ${about} sammenlignes med: ${TYPE_WORDS[compared]}${unit}.`;
+    const where = `faktum '${fact.id}'`;
     const vocab = fact.vocabulary;
     if (compared === 'string' && vocab) {
       // 'in' and 'notIn' compare with a list, 'equal' and 'notEqual' with one value.
-      const one = vocabularyEnum(vocab);
+      const one = vocabularyEnum(vocab, where);
       conditional.push({
         if: { properties: { operator: { enum: ['in', 'notIn'] } }, required: ['operator'] },
-        then: { properties: { value: { type: 'array', minItems: 1, items: one, description: `${value} En liste af værdier fra ordlisten ${vocab}.` } } },
+        then: {
+          properties: {
+            value: {
+              type: 'array',
+              minItems: 1,
+              items: one,
+              description: `${value} En liste af værdier fra ordlisten ${vocab}.`,
+              errorMessage: `operatorerne 'in' og 'notIn' kræver en ikke-tom liste af værdier fra ordlisten ${vocab}, fx ["${vocabulary(vocab)[0]?.id ?? '…'}"]`,
+            },
+          },
+        },
         else: { properties: { value: { ...one, description: `${value} En værdi fra ordlisten ${vocab}.` } } },
       });
     } else {
-      properties.value = { ...valueSchema(compared, vocab), description: vocab ? `${value} Én værdi fra ordlisten ${vocab}.` : value };
+      properties.value = { ...valueSchema(compared, vocab, where, `${compared}${fact.unit ? `, ${fact.unit}` : ''}`), description: vocab ? `${value} Én værdi fra ordlisten ${vocab}.` : value };
     }
   }
 
   if (fact.type === 'object') {
     const keys = fact.pathVocabulary ? vocabulary(fact.pathVocabulary) : [];
+    const paths = keys.map((k) => `$.${k.id}`);
     properties.path = {
       description: `Vælger én værdi af ${about}, fx "$.${keys[0]?.id ?? 'nøgle'}".`,
-      ...(keys.length > 0 ? { enum: keys.map((k) => `$.${k.id}`), ...enumTexts(keys.map((k) => k.da)) } : { type: 'string' }),
+      ...(keys.length > 0
+        ? { enum: paths, ...enumTexts(keys.map((k) => k.da)), errorMessage: `path skal vælge en nøgle fra ordlisten ${fact.pathVocabulary} for faktum '${fact.id}'; brug en af: ${list(paths)}` }
+        : { type: 'string' }),
     };
     required.push('path');
   } else {
-    properties.path = false;
+    properties.path = notAllowed(`faktum '${fact.id}' (${fact.type}) har ingen felter at vælge med path; fjern "path"`);
   }
 
   const params = resolvedParamsSchema(fact);
@@ -163,27 +195,36 @@ function factSchema(fact: FactDefinition): Schema {
     properties.params = { ...describedParams(fact, params), description: `Params til ${about}.` };
     if (Array.isArray(params.required) && params.required.length > 0) required.push('params');
   } else {
-    properties.params = false;
+    properties.params = notAllowed(`faktum '${fact.id}' tager ingen params; fjern "params"`);
   }
 
   return { properties, ...(required.length > 0 ? { required } : {}), ...(conditional.length > 0 ? { allOf: conditional } : {}) };
 }
 
-function valueSchema(type: ScalarFactType, vocab: VocabularyName | undefined): Schema {
+function valueSchema(type: ScalarFactType, vocab: VocabularyName | undefined, where: string, kind: string): Schema {
+  const wrong = (expected: string) => `værdien passer ikke til ${where} (${kind}); ${expected}`;
   switch (type) {
     case 'number':
-      return { type: 'number' };
+      return { type: 'number', errorMessage: wrong('angiv et tal uden anførselstegn') };
     case 'integer':
-      return { type: 'integer' };
+      return { type: 'integer', errorMessage: wrong('angiv et helt tal uden anførselstegn') };
     case 'boolean':
-      return { type: 'boolean' };
+      return { type: 'boolean', errorMessage: wrong('angiv true eller false uden anførselstegn') };
     case 'date':
-      return { type: 'string', format: 'date' };
+      return { type: 'string', format: 'date', errorMessage: wrong('angiv en dato som "ÅÅÅÅ-MM-DD", fx "2026-01-01"') };
     case 'string':
     case 'string[]':
       // A string[] fact's operators (contains, doesNotContain) take one value.
-      return vocab ? vocabularyEnum(vocab) : { type: 'string' };
+      return vocab ? vocabularyEnum(vocab, where) : { type: 'string', errorMessage: wrong('angiv en tekst i "…"') };
   }
+}
+
+/** "et helt tal fra 1 til 30", "true eller false", "en af: ekstern, intern". */
+function paramWords(property: Schema): string {
+  if (Array.isArray(property.enum)) return `en af: ${list(property.enum.map(String))}`;
+  if (property.type === 'boolean') return 'true eller false';
+  const range = typeof property.minimum === 'number' && typeof property.maximum === 'number' ? ` fra ${property.minimum} til ${property.maximum}` : '';
+  return `${property.type === 'integer' ? 'et helt tal' : 'et tal'}${range}`;
 }
 
 /** The params schema, with Danish labels on vocabulary values (resolvedParamsSchema gives the bare enums). */
@@ -193,8 +234,11 @@ function describedParams(fact: FactDefinition, resolved: Schema): Schema {
   for (const [name, property] of Object.entries(properties)) {
     const own = raw[name]?.vocabulary;
     const item = raw[name]?.items?.vocabulary;
-    if (own) properties[name] = { ...property, ...vocabularyEnum(own), description: `En værdi fra ordlisten ${own}.` };
-    else if (item) properties[name] = { ...property, items: vocabularyEnum(item), description: `En liste af værdier fra ordlisten ${item}.` };
+    const where = `param '${name}' til faktum '${fact.id}'`;
+    if (own) properties[name] = { ...property, ...vocabularyEnum(own, where), description: `En værdi fra ordlisten ${own}.` };
+    else if (item) {
+      properties[name] = { ...property, items: vocabularyEnum(item, where), description: `En liste af værdier fra ordlisten ${item}.`, errorMessage: `${where} skal være en ikke-tom liste af værdier fra ordlisten ${item} uden gentagelser` };
+    } else properties[name] = { ...property, errorMessage: `${where} skal være ${paramWords(property)}` };
   }
   return { ...resolved, properties };
 }

@@ -52,6 +52,7 @@ export interface LevelRules {
 }
 
 export interface Ruleset {
+  /** Where an editor finds the schema for the file; not content (left out of the hash, the catalogue and the API). */
   $schema?: string;
   speciale: string;
   version: string;
@@ -62,6 +63,13 @@ export interface Ruleset {
   description: Text;
   illustrative: string;
   levels: Record<Level, LevelRules>;
+}
+
+/** The rule set as content: without "$schema", a path that only means something to an editor beside the file. */
+export function withoutEditorReference(ruleset: Ruleset): Ruleset {
+  if (ruleset.$schema === undefined) return ruleset;
+  const { $schema: _reference, ...content } = ruleset;
+  return content;
 }
 
 export function isLeaf(condition: Condition): condition is LeafCondition {

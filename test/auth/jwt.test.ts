@@ -177,9 +177,8 @@ describe('JWT with a configured public key (SPKI PEM)', () => {
     const res = await request(tinyApp(auth))
       .get('/v1/me')
       .set('Authorization', `Bearer ${await sign(inspectorMidt, { exp: now() - 3600 })}`);
-    expect(res.status).toBe(401);
+    expect([res.status, res.body.type]).toEqual([401, 'https://specialfunktion.dk/problems/invalid-token']);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="specialfunktion", error="invalid_token"');
-    expect(res.body.detail).toBe('Tokenet er ugyldigt eller udløbet');
     expect(JSON.stringify(res.body)).not.toMatch(/exp|timestamp|claim/i);
 
     const ok = await request(tinyApp(auth)).get('/v1/me').set('Authorization', `Bearer ${await sign(inspectorMidt)}`);

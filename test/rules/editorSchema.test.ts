@@ -94,6 +94,15 @@ describe('the editor schema in VS Code (vscode-json-languageservice)', () => {
     expect(offered.sort()).toEqual(['contains', 'doesNotContain']);
   });
 
+  it('offers the keys of an object fact as "path" and the vocabulary of a param', async () => {
+    const atPath = open(ruleFileWith({ fact: 'fteByProfession', path: '', operator: 'greaterThan', value: 1 }));
+    const paths = await service.doComplete(atPath.document, atPath.document.positionAt(offsetOf(atPath.text, '"path": ""') + '"path": "'.length), atPath.json);
+    expect((paths?.items ?? []).map((item) => JSON.parse(item.label) as string).sort()).toEqual(vocabulary('professions').map((e) => `$.${e.id}`).sort());
+    const atParam = open(ruleFileWith({ fact: 'fteWithCompetence', params: { competence: '' }, operator: 'greaterThan', value: 1 }));
+    const params = await service.doComplete(atParam.document, atParam.document.positionAt(offsetOf(atParam.text, '"competence": ""') + '"competence": "'.length), atParam.json);
+    expect((params?.items ?? []).map((item) => JSON.parse(item.label) as string).sort()).toEqual(vocabulary('competences').map((e) => e.id).sort());
+  });
+
   it('marks an unknown fact where it is written', async () => {
     const text = ruleFileWith({ fact: 'staffCont', operator: 'greaterThanInclusive', value: 2 });
     const found = await diagnostics(text);
@@ -122,6 +131,27 @@ describe('the editor schema in VS Code (vscode-json-languageservice)', () => {
     expect(await diagnostics(missing)).toHaveLength(1);
   });
 
+  it('says what is wrong in Danish, in the schema\'s own words rather than the editor\'s defaults', async () => {
+    const mistakes = [
+      { fact: 'staffCont', operator: 'equal', value: 1 },
+      { fact: 'staffCount', operator: 'contains', value: 3 },
+      { fact: 'staffCount', operator: 'equal', value: '3' },
+      { fact: 'methodsInUse', operator: 'contains', value: 'teach' },
+      { fact: 'ownerType', operator: 'in', value: 'kommunal' },
+      { fact: 'fteByProfession', path: '$.psychologist', operator: 'greaterThan', value: 1 },
+      { fact: 'staffCount', path: '$.psykolog', operator: 'greaterThan', value: 1 },
+      { fact: 'staffCount', params: { withinYears: 2 }, operator: 'greaterThan', value: 1 },
+      { fact: 'fteWithCompetence', params: { competence: 'autisme', withinYears: '2' }, operator: 'greaterThan', value: 1 },
+      { fact: 'methodFoundationReviewedOn', operator: 'dateOnOrAfter', value: '1. januar 2026' },
+    ];
+    for (const mistake of mistakes) {
+      const messages = (await diagnostics(ruleFileWith(mistake))).map((d) => d.message);
+      expect({ mistake, marked: messages.length > 0 }).toEqual({ mistake, marked: true });
+      if (process.env.SHOW_EDITOR_MESSAGES) console.log(messages);
+      for (const message of messages) expect({ mistake, message }).toEqual({ mistake, message: expect.stringMatching(/faktum|værdi|operator|param|path/) });
+    }
+  });
+
   it('keeps the checks of ruleset.schema.json: a rule file without a title is marked', async () => {
     const rule = JSON.parse(ruleFileWith({ fact: 'staffCount', operator: 'greaterThanInclusive', value: 2 })) as Record<string, unknown>;
     delete rule.title;
@@ -143,7 +173,7 @@ describe('the editor schema and the type-check', () => {
   // A validator that knows the schema keywords only VS Code reads; compiled once for the whole suite.
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true });
   addFormats(ajv, ['date']);
-  for (const keyword of ['markdownDescription', 'enumDescriptions', 'markdownEnumDescriptions']) ajv.addKeyword(keyword);
+  for (const keyword of ['markdownDescription', 'enumDescriptions', 'markdownEnumDescriptions', 'errorMessage']) ajv.addKeyword(keyword);
   ajv.addSchema(rulesetSchema);
   const validate = ajv.compile(editorSchema());
 
