@@ -200,6 +200,21 @@ describe('national capacity', () => {
     expect(res.text).toContain('Regioner uden dækning');
   });
 
+  it('names specialer, levels and socialtilsyn by their Danish titles on the page, never by id', async () => {
+    await seed([['751', '100', 'midt']]);
+    const res = await request(svc.app).get('/v1/capacity').set('Authorization', bearer('socialstyrelsen')).set('Accept', 'text/html');
+    expect(res.status).toBe(200);
+    const html = res.text;
+    // The test rule set's id is 'testspeciale'; its title in the catalogue is 'Testspeciale'.
+    expect(html).toContain('<h2>Testspeciale</h2>');
+    expect(html).toContain('<h3>Specialfunktion</h3>');
+    expect(html).toContain('<h3>Rådgivningsfunktion</h3>');
+    expect(html).toContain('<td>Midtjylland</td><td>Socialtilsyn Midt</td><td>1</td>');
+    expect(html).toContain('<td>Sjælland</td><td>Socialtilsyn Øst</td>');
+    expect(html).toContain('Opgjort 1. oktober 2026');
+    for (const id of ['testspeciale', 'raadgivningsfunktion', '2026-10-01']) expect(html).not.toContain(id);
+  });
+
   it('is not for inspectors', async () => {
     expectProblem(await request(svc.app).get('/v1/capacity').set('Authorization', bearer('midt')), 403, 'role-not-allowed');
   });

@@ -43,7 +43,8 @@ export function capacityRoutes(store: RecordStore, rules: RulesCatalogue, clock:
     const report = await capacityReport(store, rules, today(clock));
     res.setHeader('Vary', 'Accept');
     if (type === 'text/html') {
-      res.type('text/html; charset=utf-8').send(renderCapacityPage(report));
+      const titles = new Map(rules.specialer().map((s) => [s.speciale, s.title.da]));
+      res.type('text/html; charset=utf-8').send(renderCapacityPage(report, (speciale) => titles.get(speciale) ?? speciale));
       return;
     }
     res.json(report);
