@@ -6,6 +6,7 @@ import { rulesetHash } from './hash';
 import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
 import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries } from './lockfile';
 import { compareVersions, isSemver } from './semver';
+import { unsatisfiableConditions } from './satisfiable';
 import { typecheckRuleset } from './typecheck';
 import { LEVELS, type ApprovalPolicy, type Level, type LevelRules, type Requirement, type Ruleset } from './types';
 
@@ -49,6 +50,7 @@ function contentProblems(value: unknown, location?: { folder: string; name: stri
   const ruleset = (isObject(value) ? value : {}) as unknown as Ruleset;
   const checks = [
     ...typecheckRuleset(ruleset),
+    ...unsatisfiableConditions(ruleset),
     ...duplicateIds(ruleset),
     ...(location ? locationProblems(ruleset, location) : []),
     ...levelProblems(ruleset),
