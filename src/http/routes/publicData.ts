@@ -8,7 +8,7 @@ import type { RecordStore } from '../../approvals/records';
 import { today, type Clock } from '../../time/clock';
 import { HttpProblem } from '../problem';
 import { renderCapacityPage } from '../views/capacityPage';
-import { enumQuery } from './query';
+import { contractQuery } from './query';
 
 /** The public register for Tilbudsportalen: no token, no personal data, cacheable with ETag. */
 export function registerRoutes(store: RecordStore, clock: Clock): Router {
@@ -16,8 +16,8 @@ export function registerRoutes(store: RecordStore, clock: Clock): Router {
   const register = cachedRegister(store, clock);
   router.get('/v1/register', async (req, res) => {
     res.setHeader('Vary', 'Accept');
-    // Only CSV has separators; the value is checked whichever type is asked for.
-    const separator = enumQuery(req.query.separator, 'separator', CSV_SEPARATORS) ?? 'comma';
+    // Only CSV has separators; the contract checks the value whichever type is asked for.
+    const { separator } = contractQuery<{ separator: (typeof CSV_SEPARATORS)[number] }>(req);
     const type = req.accepts(['application/json', 'text/csv']);
     if (!type) throw new HttpProblem('not-acceptable', 'Registret kan leveres som application/json eller text/csv');
     const { body, etag, contentType } = await register(type === 'text/csv' ? { kind: 'csv', separator } : { kind: 'json' });
