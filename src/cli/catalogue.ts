@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { RulesCatalogue } from '../rules/catalogue';
 import type { Ruleset } from '../rules/types';
-import { checkRulesTree, type RulesTreeCheck } from '../rules/validate';
+import { checkRulesTree, isLockProblem, type RulesTreeCheck } from '../rules/validate';
 import { displayPath, problemLine } from './format';
 import { CliError, PROGRAM, type CliIo } from './io';
 
@@ -19,7 +19,7 @@ export function requireVersion(dir: string, check: RulesTreeCheck, catalogue: Ru
   const ruleset = catalogue.get(speciale, version);
   if (ruleset) return ruleset;
   const file = path.join(dir, speciale, `${version}.json`);
-  const problems = check.problems.filter((p) => p.file === file && !p.code?.startsWith('lock/'));
+  const problems = check.problems.filter((p) => p.file === file && !isLockProblem(p));
   if (problems.length > 0) {
     throw new CliError([`version ${version} af '${speciale}' har fejl; ret dem først (se \`${PROGRAM} validate\`):`, ...problems.map((p) => `  ${problemLine(p, io.cwd)}`)].join('\n'));
   }

@@ -2,7 +2,7 @@ import { municipality } from '../geography';
 import type { CodeWithStatus } from '../problems/codes';
 import { escapePointer, validateAgainst, type CodedProblem } from '../schemas';
 import { isInVocabulary, type VocabularyName } from './catalogue';
-import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from './cpr';
+import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { isValidCvr } from './cvr';
 import { evidenceDateProblems } from './dates';
 import type { Evidence } from './types';

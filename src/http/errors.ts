@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../approvals/errors';
+import { IdentityProviderUnavailableError } from '../auth';
 import { InvalidCursorError, RecordDamagedError, StoreIntegrityError, StoreUnavailableError } from '../store/errors';
 import { HttpProblem, validationProblem } from './problem';
 import { isStackOverflow, pathLooksLikeCpr, tooDeepProblem } from './validation';
@@ -12,6 +13,9 @@ export function toProblem(error: unknown): HttpProblem {
   if (error instanceof DomainError) return new HttpProblem(error.code, error.message, { extensions: error.details });
   if (error instanceof InvalidCursorError) {
     return validationProblem('Parameteren cursor er ugyldig', [{ pointer: 'query:cursor', code: 'invalid-cursor', message: 'er ikke en cursor fra en tidligere side' }]);
+  }
+  if (error instanceof IdentityProviderUnavailableError) {
+    return new HttpProblem('identity-provider-unavailable', error.message, { headers: { 'Retry-After': '30' } });
   }
   // Never with Retry-After: waiting does not help, an operator must act.
   if (error instanceof StoreIntegrityError) return storeIntegrityProblem(error);

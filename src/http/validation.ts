@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
+import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { escapePointer } from '../schemas';
 import { validateRequestBody } from './openapi';
 import { HttpProblem, validationProblem } from './problem';

@@ -1,4 +1,5 @@
 import { evaluate } from '../evaluation/evaluate';
+import { contentHash } from '../rules/hash';
 import type { Overall, RequirementResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import type { Level, Ruleset } from '../rules/types';
@@ -56,9 +57,11 @@ function countsAgainst(r: RequirementResult): boolean {
 export async function analyseImpact(snapshot: Snapshot, current: Ruleset, draft: Ruleset, asOf: IsoDate): Promise<ImpactReport> {
   const approvals: ApprovalImpact[] = [];
   for (const a of snapshot.approvals) {
+    // Hashed once for both evaluations (a snapshot is a file, so a hash in it would not be trusted).
+    const evidenceHash = contentHash(a.evidence);
     const [now, then] = await Promise.all([
-      evaluate({ ruleset: current, level: a.level, evidence: a.evidence, asOf }),
-      evaluate({ ruleset: draft, level: a.level, evidence: a.evidence, asOf }),
+      evaluate({ ruleset: current, level: a.level, evidence: a.evidence, asOf, evidenceHash }),
+      evaluate({ ruleset: draft, level: a.level, evidence: a.evidence, asOf, evidenceHash }),
     ]);
     // Newly failing: counts against the approval under the draft and does not today (met today, new, or
     // today only advisory or transitional).

@@ -23,8 +23,17 @@ export interface DuplicateKey {
   column: number;
 }
 
+/** A number JSON.parse would read as Infinity (beyond the double range, e.g. 1e400). */
+export interface NumberOutOfRange {
+  pointer: string;
+  /** The number as written. */
+  literal: string;
+  line: number;
+  column: number;
+}
+
 export type JsonParseResult =
-  | { ok: true; value: unknown; duplicateKeys: DuplicateKey[] }
+  | { ok: true; value: unknown; duplicateKeys: DuplicateKey[]; numbersOutOfRange: NumberOutOfRange[] }
   | { ok: false; error: JsonSyntaxError };
 
 export function parseJsonText(input: string): JsonParseResult {
@@ -47,7 +56,7 @@ export function parseJsonText(input: string): JsonParseResult {
     if (scan.error) return { ok: false, error: scan.error };
     return { ok: false, error: { message: `ugyldig JSON: ${nativeError.message}`, line: 1, column: 1 } };
   }
-  return { ok: true, value, duplicateKeys: scan.duplicates };
+  return { ok: true, value, duplicateKeys: scan.duplicates, numbersOutOfRange: scan.outOfRange };
 }
 
 /** Far deeper than any rule set or case needs (they nest a few levels), far shallower than the stack allows. */

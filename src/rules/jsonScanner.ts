@@ -1,5 +1,5 @@
 import { escapePointer } from '../schemas';
-import type { DuplicateKey, JsonSyntaxError } from './json';
+import type { DuplicateKey, JsonSyntaxError, NumberOutOfRange } from './json';
 
 /**
  * The scanner behind parseJsonText: it walks the same grammar as JSON.parse to say where a malformed file
@@ -23,11 +23,12 @@ interface Open {
 export class Scanner {
   private pos = 0;
   private readonly duplicates: DuplicateKey[] = [];
+  private readonly outOfRange: NumberOutOfRange[] = [];
   private readonly open: Open[] = [];
 
   constructor(private readonly text: string) {}
 
-  run(): { error?: JsonSyntaxError; duplicates: DuplicateKey[] } {
+  run(): { error?: JsonSyntaxError; duplicates: DuplicateKey[]; outOfRange: NumberOutOfRange[] } {
     try {
       this.ws();
       if (this.pos >= this.text.length) throw new SyntaxProblem('filen er tom; en regelfil skal indeholde ét JSON-objekt', 0);
@@ -36,11 +37,11 @@ export class Scanner {
       if (this.pos < this.text.length) {
         throw new SyntaxProblem('uventet indhold efter JSON-værdiens slutning; fjern det, eller kontrollér, at der ikke er en } eller ] for meget', this.pos);
       }
-      return { duplicates: this.duplicates };
+      return { duplicates: this.duplicates, outOfRange: this.outOfRange };
     } catch (error) {
       if (!(error instanceof SyntaxProblem)) throw error;
       const { line, column } = this.location(error.offset);
-      return { error: { message: error.message, line, column }, duplicates: this.duplicates };
+      return { error: { message: error.message, line, column }, duplicates: this.duplicates, outOfRange: this.outOfRange };
     }
   }
 
@@ -86,7 +87,7 @@ export class Scanner {
       this.string();
       return;
     }
-    if (c === '-' || (c >= '0' && c <= '9')) return this.number();
+    if (c === '-' || (c >= '0' && c <= '9')) return this.number(pointer);
     for (const word of ['true', 'false', 'null']) {
       if (this.text.startsWith(word, this.pos)) {
         this.pos += word.length;
@@ -226,13 +227,15 @@ export class Scanner {
     throw new SyntaxProblem(`teksten fra linje ${line} er ikke afsluttet med "`, this.text.length);
   }
 
-  private number(): void {
+  private number(pointer: string): void {
     const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.text.slice(this.pos));
     if (!match) throw new SyntaxProblem('ugyldigt tal; skriv fx 4, 4.5 eller -1', this.pos);
     const after = this.text[this.pos + match[0].length];
     if (after !== undefined && /[0-9.eE]/.test(after)) {
       throw new SyntaxProblem('ugyldigt tal; tal må ikke have foranstillede nuller, og decimaltegnet er punktum (4.5)', this.pos);
     }
+    // Valid JSON, but JSON.parse reads it as Infinity: a threshold nobody meant.
+    if (!Number.isFinite(Number(match[0]))) this.outOfRange.push({ pointer, literal: match[0], ...this.location(this.pos) });
     this.pos += match[0].length;
   }
 }

@@ -25,7 +25,7 @@ export function checkParams(leaf: LeafCondition, fact: FactDefinition, pointer: 
   const validate = paramsValidator(fact);
   if (!validate) {
     if (leaf.params === undefined) return [];
-    return [{ pointer: `${pointer}/params`, message: `faktum '${fact.id}' tager ingen params; fjern "params"` }];
+    return [{ pointer: `${pointer}/params`, code: 'params-not-allowed', message: `faktum '${fact.id}' tager ingen params; fjern "params"` }];
   }
   const params = leaf.params ?? {};
   if (validate(params)) return [];
@@ -41,7 +41,7 @@ function paramProblem(error: ErrorObject, fact: FactDefinition, params: Record<s
   switch (error.keyword) {
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
-      return { pointer, message: `faktum '${fact.id}' kræver param '${missing}'; tilføj fx "${missing}": ${show(exampleParam(fact, missing))} under "params"` };
+      return { pointer, code: 'param-missing', message: `faktum '${fact.id}' kræver param '${missing}'; tilføj fx "${missing}": ${show(exampleParam(fact, missing))} under "params"` };
     }
     case 'additionalProperties': {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
@@ -49,7 +49,7 @@ function paramProblem(error: ErrorObject, fact: FactDefinition, params: Record<s
       const guess = closest(extra, allowed);
       return {
         pointer: `${pointer}/${escapePointer(extra)}`,
-        message: `faktum '${fact.id}' kender ikke param '${extra}'; ${guess ? `mente du '${guess}'? ` : ''}tilladte params: ${list(allowed)}`,
+        code: 'param-unknown', message: `faktum '${fact.id}' kender ikke param '${extra}'; ${guess ? `mente du '${guess}'? ` : ''}tilladte params: ${list(allowed)}`,
       };
     }
     case 'enum': {
@@ -57,26 +57,26 @@ function paramProblem(error: ErrorObject, fact: FactDefinition, params: Record<s
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
       const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
       const what = vocab ? `er ikke en værdi i ordlisten ${vocab}` : `er ikke tilladt i ${where}`;
-      return { pointer, message: `${show(value)} ${what}; ${guess ? `mente du '${guess}'? ` : ''}brug en af: ${list(allowed)}` };
+      return { pointer, code: 'param-not-in-vocabulary', message: `${show(value)} ${what}; ${guess ? `mente du '${guess}'? ` : ''}brug en af: ${list(allowed)}` };
     }
     case 'type': {
       const expected = (error.params as { type: string }).type;
       const words: Record<string, string> = { integer: 'et helt tal', number: 'et tal', string: 'en tekst i "…"', boolean: 'true eller false', array: 'en liste, fx ["…"]', object: 'et objekt' };
-      return { pointer, message: `${show(value)} passer ikke som ${where}; angiv ${words[expected] ?? expected}` };
+      return { pointer, code: 'param-wrong-type', message: `${show(value)} passer ikke som ${where}; angiv ${words[expected] ?? expected}` };
     }
     case 'minimum':
     case 'maximum': {
       const limit = (error.params as { limit: number }).limit;
-      return { pointer, message: `${where} skal være ${error.keyword === 'minimum' ? 'mindst' : 'højst'} ${limit}, ikke ${show(value)}` };
+      return { pointer, code: 'param-out-of-range', message: `${where} skal være ${error.keyword === 'minimum' ? 'mindst' : 'højst'} ${limit}, ikke ${show(value)}` };
     }
     case 'minItems':
-      return { pointer, message: `listen i ${where} må ikke være tom; angiv mindst én værdi` };
+      return { pointer, code: 'param-empty-list', message: `listen i ${where} må ikke være tom; angiv mindst én værdi` };
     case 'uniqueItems': {
       const { j } = error.params as { i: number; j: number };
-      return { pointer, message: `${show((value as unknown[])[j])} står flere gange i ${where}; fjern gentagelsen` };
+      return { pointer, code: 'param-repeated', message: `${show((value as unknown[])[j])} står flere gange i ${where}; fjern gentagelsen` };
     }
     default:
-      return { pointer, message: `${where}: ${toProblem(error).message}` };
+      return { pointer, code: 'invalid-param', message: `${where}: ${toProblem(error).message}` };
   }
 }
 

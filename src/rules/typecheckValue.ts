@@ -22,13 +22,13 @@ export function checkValue(leaf: LeafCondition, fact: FactDefinition, type: Scal
     return [
       {
         pointer: at,
-        message: `værdien henviser til faktum ${show((value as { fact: unknown }).fact)}; en betingelse skal sammenligne med en fast værdi (compare with a fixed value), fx "value": ${show(exampleValue(fact, type, leaf.operator))}`,
+        code: 'value-refers-to-fact', message: `værdien henviser til faktum ${show((value as { fact: unknown }).fact)}; en betingelse skal sammenligne med en fast værdi (compare with a fixed value), fx "value": ${show(exampleValue(fact, type, leaf.operator))}`,
       },
     ];
   }
   const wrong = (expected: string) => ({
     pointer: at,
-    message: `værdien ${show(value)} passer ikke til faktum '${id}' (${type}${fact.unit ? `, ${fact.unit}` : ''}); ${expected}`,
+    code: 'value-wrong-type', message: `værdien ${show(value)} passer ikke til faktum '${id}' (${type}${fact.unit ? `, ${fact.unit}` : ''}); ${expected}`,
   });
   switch (type) {
     case 'number':
@@ -80,7 +80,7 @@ function vocabularyProblem(fact: FactDefinition, value: string, pointer: string)
   return [
     {
       pointer,
-      message: `'${value}' er ikke en værdi i ordlisten ${vocab} for faktum '${fact.id}'; ${guess ? `mente du '${guess}'? ` : ''}brug en af: ${list(ids)}`,
+      code: 'value-not-in-vocabulary', message: `'${value}' er ikke en værdi i ordlisten ${vocab} for faktum '${fact.id}'; ${guess ? `mente du '${guess}'? ` : ''}brug en af: ${list(ids)}`,
     },
   ];
 }

@@ -30,7 +30,7 @@ describe('speciale-rules validate', () => {
       `${F}/5/conditions/all/0/path: 'psychologist' er ikke en nøgle i ordlisten professions for faktum 'fteByProfession'; brug en af: paedagog, paedagogisk-assistent, paedagogmedhjaelper, social-og-sundhedsassistent, socialraadgiver, psykolog, neuropsykolog, ergoterapeut, fysioterapeut, sygeplejerske, speciallaege, synskonsulent, mobilitetsinstruktoer, optometrist, audiologopaed, laerer, leder, andet`,
       `rules/demo/1.2.0.json:/levels/raadgivningsfunktion/requirements/0/id: krav-id'et 'DEM-SF-01' er allerede brugt i /levels/specialfunktion/requirements/0; giv kravet sit eget id (et id må kun bruges én gang pr. version)`,
       `rules/demo/1.3.0.json:/version: versionen er '1.3.1', men filen hedder 1.3.0.json; ret "version" til "1.3.0" eller omdøb filen til 1.3.1.json`,
-      'rules/demo/1.4.0.json:/levels/raadgivningsfunktion/includesLevel: skal være "specialfunktion"',
+      "rules/demo/1.4.0.json:/levels/raadgivningsfunktion/includesLevel: niveauet 'basisniveau' findes ikke i regelsættet; brug en af: specialfunktion",
       `rules/demo/1.5.0.json: ugyldig JSON i linje 3, kolonne 21: overflødigt komma før '}'; JSON tillader ikke komma efter sidste egenskab – fjern kommaet`,
       'rules/demo/2.1.0.json:/effectiveFrom: version 2.1.0 og 2.0.0 er begge udgivet med effectiveFrom 2028-01-01; kun én udgivet version kan være i kraft ad gangen – giv 2.1.0 en senere effectiveFrom',
       '✗ 13 problemer i 8 filer',
@@ -54,15 +54,55 @@ describe('speciale-rules validate', () => {
     ]);
   });
 
-  it('prints the problems as JSON with --json', async () => {
+  it('prints the problems as JSON with --json, each with file, pointer, a kebab-case code and a message', async () => {
     const tree = brokenTree();
     const run = await cli(tree.root, ['validate', '--json']);
     expect(run.code).toBe(1);
-    const problems = JSON.parse(run.stdout) as { file: string; pointer: string; message: string }[];
-    expect(problems).toHaveLength(13);
-    expect(problems[1]).toEqual({ file: 'rules/demo/1.0.0.json', pointer: '', message: `version 1.0.0 af 'demo' ${IMMUTABLE}` });
-    expect(Object.keys(problems[0]).sort()).toEqual(['file', 'message', 'pointer']);
+    const problems = JSON.parse(run.stdout) as { file: string; pointer: string; code: string; message: string }[];
+    expect(problems.map((p) => [p.file, p.pointer, p.code])).toEqual([
+      ['rules/andet/1.0.0.json', '/speciale', 'speciale-not-folder'],
+      ['rules/demo/1.0.0.json', '', 'published-version-changed'],
+      ['rules/demo/1.1.0.json', '/levels/specialfunktion/requirements/0/conditions/all/0/fact', 'unknown-fact'],
+      ['rules/demo/1.1.0.json', '/levels/specialfunktion/requirements/1/conditions/all/0/operator', 'operator-not-for-fact'],
+      ['rules/demo/1.1.0.json', '/levels/specialfunktion/requirements/2/conditions/all/0/value', 'value-wrong-type'],
+      ['rules/demo/1.1.0.json', '/levels/specialfunktion/requirements/3/conditions/any/0/operator', 'unknown-operator'],
+      ['rules/demo/1.1.0.json', '/levels/specialfunktion/requirements/3/conditions/any/1/params/partnerTypes/0', 'param-not-in-vocabulary'],
+      ['rules/demo/1.1.0.json', '/levels/specialfunktion/requirements/5/conditions/all/0/path', 'unknown-path-key'],
+      ['rules/demo/1.2.0.json', '/levels/raadgivningsfunktion/requirements/0/id', 'duplicate-requirement-id'],
+      ['rules/demo/1.3.0.json', '/version', 'version-not-file-name'],
+      ['rules/demo/1.4.0.json', '/levels/raadgivningsfunktion/includesLevel', 'invalid-includes-level'],
+      ['rules/demo/1.5.0.json', '', 'invalid-json'],
+      ['rules/demo/2.1.0.json', '/effectiveFrom', 'published-same-day'],
+    ]);
+    for (const p of problems) expect(Object.keys(p).sort()).toEqual(['code', 'file', 'message', 'pointer']);
     expect(JSON.parse((await cli(validTree().root, ['validate', '--json'])).stdout)).toEqual([]);
+  });
+
+  it('reports four mistakes of different kinds in one file in one run: schema, catalogue, ids and dates', async () => {
+    const draft = edited(baseRuleset({ version: '1.1.0', status: 'draft', effectiveFrom: '2027-01-01', effectiveTo: '2026-12-31' }), (r) => {
+      delete r.illustrative; // schema: a required field
+      r.levels.specialfunktion.requirements[0].conditions.all[0].fact = 'staffFteTotl'; // catalogue: unknown fact
+      r.levels.specialfunktion.requirements[1].id = 'DEM-SF-01'; // a duplicate id
+    });
+    const tree = makeTree({ 'demo/1.0.0.json': baseRuleset(), 'demo/1.1.0.json': draft, 'rules.lock.json': lockFor(baseRuleset()) });
+    const run = await cli(tree.root, ['validate', '--json']);
+    expect(run.code).toBe(1);
+    expect((JSON.parse(run.stdout) as { pointer: string; code: string }[]).map((p) => [p.pointer, p.code])).toEqual([
+      ['', 'schema-violation'],
+      ['/levels/specialfunktion/requirements/0/conditions/all/0/fact', 'unknown-fact'],
+      ['/levels/specialfunktion/requirements/1/id', 'duplicate-requirement-id'],
+      ['/effectiveTo', 'effective-dates-reversed'],
+    ]);
+  });
+
+  it('refuses a number beyond double range (1e400) with its pointer, not reading it as Infinity', async () => {
+    const tree = makeTree({ 'demo/1.0.0.json': baseRuleset({ status: 'draft' }) });
+    tree.write('demo/1.0.0.json', tree.read('demo/1.0.0.json').replace('"value": 3', '"value": 1e400'));
+    const run = await cli(tree.root, ['validate', '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual([
+      { file: 'rules/demo/1.0.0.json', pointer: expect.stringMatching(/^\/levels\/specialfunktion\/requirements\/\d\/conditions\/all\/0\/value$/), code: 'number-out-of-range', message: expect.stringContaining('1e400') },
+    ]);
   });
 
   it('names files relative to the working directory', async () => {

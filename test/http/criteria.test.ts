@@ -2,6 +2,7 @@ import request from 'supertest';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { ruleset } from '../support/builders';
 import { startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -49,14 +50,14 @@ describe('the published criteria (public)', () => {
   });
 
   it('answers 404 for an unknown speciale or version and 406 for an unknown media type', async () => {
-    expect((await get('/v1/specialer/ukendt/rulesets')).status).toBe(404);
-    expect((await get('/v1/specialer/testspeciale/rulesets/9.9.9')).status).toBe(404);
-    expect((await get('/v1/specialer/testspeciale/rulesets/1.0.0', 'application/pdf')).status).toBe(406);
+    expectProblem(await get('/v1/specialer/ukendt/rulesets'), 404, 'speciale-not-found');
+    expectProblem(await get('/v1/specialer/testspeciale/rulesets/9.9.9'), 404, 'ruleset-version-not-found');
+    expectProblem(await get('/v1/specialer/testspeciale/rulesets/1.0.0', 'application/pdf'), 406, 'not-acceptable');
   });
 
   it('answers 405 for writing to the criteria', async () => {
     const res = await request(svc.app).post('/v1/specialer').send({});
-    expect(res.status).toBe(405);
+    expectProblem(res, 405, 'method-not-allowed');
     expect(res.headers.allow).toBe('GET');
   });
 
@@ -99,7 +100,7 @@ describe('a body sent with a read', () => {
     // Behind a token, a read with a body gets the documented 401, not a 400 from the body parser.
     const guarded = await request(svc.app).get('/v1/approvals').set('Content-Type', 'application/json').send('{broken');
     expectResponseMatchesSpec(guarded);
-    expect(guarded.status).toBe(401);
+    expectProblem(guarded, 401, 'unauthenticated');
   });
 });
 

@@ -4,7 +4,7 @@ import { runCases, type CaseReport } from '../../evaluation/cases';
 import { CASES_DIR, type FileProblem } from '../../rules/load';
 import { LEVEL_TITLES } from '../../rules/render';
 import { loadCatalogue } from '../catalogue';
-import type { RulesTreeCheck } from '../../rules/validate';
+import { isLockProblem, type RulesTreeCheck } from '../../rules/validate';
 import { count, displayPath, problemLine } from '../format';
 import { PROGRAM, resolveDir, type CliIo, type CommandContext, type Err, type Out } from '../io';
 
@@ -29,7 +29,7 @@ const OUTCOME_WORDS: Record<string, string> = {
 
 async function runTest(dir: string, options: { json?: boolean }, io: CliIo, out: Out, err: Err): Promise<number> {
   const { check, catalogue } = loadCatalogue(dir);
-  const ruleProblems = check.problems.filter((p) => path.basename(path.dirname(p.file)) !== 'cases' && !p.code?.startsWith('lock/'));
+  const ruleProblems = check.problems.filter((p) => path.basename(path.dirname(p.file)) !== 'cases' && !isLockProblem(p));
   const report = await runCases(dir, catalogue);
   const uncovered = uncoveredFindings(report, check);
   const exitCode = report.failed > 0 || uncovered.length > 0 ? 1 : 0;

@@ -9,7 +9,7 @@ export function validateCommand(cli: CommandContext): Command {
   return new Command('validate')
     .description('kontrollér alle regelfiler, eksempelsager og låsefilen')
     .argument('[dir]', 'mappen med regelsæt', 'rules')
-    .option('--json', 'skriv problemerne som JSON: [{ file, pointer, message }]')
+    .option('--json', 'skriv problemerne som JSON: [{ file, pointer, code, message }]')
     .action((dir: string, options: { json?: boolean }) => cli.run(() => validate(resolveDir(cli.io, dir), options, cli.io, cli.out)));
 }
 
@@ -17,7 +17,7 @@ function validate(dir: string, options: { json?: boolean }, io: CliIo, out: Out)
   const tree = checkRulesTree(dir);
   const check = { ...tree, problems: [...tree.problems, ...editorSchemaProblems(dir)] };
   if (options.json) {
-    out(JSON.stringify(check.problems.map((p) => ({ file: displayPath(p.file, io.cwd), pointer: p.pointer, message: p.message })), null, 2));
+    out(JSON.stringify(check.problems.map((p) => ({ file: displayPath(p.file, io.cwd), pointer: p.pointer, code: p.code, message: p.message })), null, 2));
     return check.problems.length > 0 ? 1 : 0;
   }
   for (const p of check.problems) out(problemLine(p, io.cwd));

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApprovalService, DecisionRequest } from '../../approvals/service';
-import { principalOf, requireRole } from '../../auth';
+import { principalOf, requireRole } from '../authentication';
 import { allTilsyn } from '../../geography';
 import { APPROVAL_STATUSES } from '../../approvals/status';
 import { LEVELS } from '../../rules/types';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { verifyRecord, type RecordIntegrity } from '../../approvals/integrity';
 import type { AuditSigner } from '../../audit/signing';
-import { requireRole } from '../../auth';
+import { requireRole } from '../authentication';
 import type { RecordStore } from '../../approvals/records';
 import type { Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';

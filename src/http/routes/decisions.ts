@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { invalid } from '../../approvals/errors';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import type { DecisionDocument } from '../../decisions/document';
 import { readDecision, type DecisionDeps } from '../../decisions/read';
 import { methodNotAllowed } from '../errors';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApprovalService, EvaluationRequest } from '../../approvals/service';
-import { principalOf, requireRole } from '../../auth';
+import { principalOf, requireRole } from '../authentication';
 import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { bodyMatchesContract } from '../validation';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { requireRole } from '../../auth';
-import { invalid, notFound } from '../../approvals/errors';
+import { requireRole } from '../authentication';
+import { DomainError, invalid, notFound } from '../../approvals/errors';
 import { analyseImpact } from '../../impact';
 import { exportSnapshot } from '../../impact/snapshot';
 import type { RulesCatalogue } from '../../rules/catalogue';
@@ -28,7 +28,10 @@ export function impactRoutes(store: RecordStore, rules: RulesCatalogue, clock: C
       draft = existing;
     } else {
       const problems = checkRulesetContent(req.body.draft);
-      if (problems.length > 0) throw invalid('Udkastet er ikke et gyldigt regelsæt', problems.map((p) => ({ pointer: `/draft${p.pointer}`, message: p.message, code: p.code ?? 'invalid-draft' })));
+      // Always invalid-draft: each item keeps the rule check's own code where it has one.
+      if (problems.length > 0) {
+        throw new DomainError('invalid-draft', 'Udkastet er ikke et gyldigt regelsæt', { errors: problems.map((p) => ({ pointer: `/draft${p.pointer}`, message: p.message, code: p.code ?? 'invalid-draft' })) });
+      }
       draft = req.body.draft as Ruleset;
       if (draft.speciale !== speciale) throw invalid('Udkastet gælder et andet speciale', [{ pointer: '/draft/speciale', code: 'draft-of-other-speciale', message: `skal være ${speciale}` }]);
     }

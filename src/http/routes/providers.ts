@@ -4,7 +4,7 @@
  * POST /v1/providers/{tilbudId}/capacity-changes lives with the re-checks (rechecks.ts).
  */
 import { Router } from 'express';
-import { principalOf, requireRole } from '../../auth';
+import { principalOf, requireRole } from '../authentication';
 import { allTilsyn } from '../../geography';
 import { getProvider, listProviders, moveProvider, reassignProviders, type MoveRequest, type ProviderDeps } from '../../providers';
 import { methodNotAllowed } from '../errors';

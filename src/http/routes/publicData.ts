@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { capacityReport } from '../../capacity';
-import { requireRole } from '../../auth';
+import { requireRole } from '../authentication';
 import { cachedRegister } from '../../register';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import type { RecordStore } from '../../approvals/records';

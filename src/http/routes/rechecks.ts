@@ -4,7 +4,7 @@ import { canDecide, canSee } from '../../approvals/access';
 import { notFound, forbidden, invalid } from '../../approvals/errors';
 import type { Rechecker } from '../../approvals/recheck';
 import type { ApprovalService } from '../../approvals/service';
-import { principalOf, requireRole } from '../../auth';
+import { principalOf, requireRole } from '../authentication';
 import type { Evidence } from '../../evidence/types';
 import { validateEvidence } from '../../evidence/validate';
 import { newId } from '../../approvals/ids';

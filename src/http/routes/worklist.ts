@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import { allTilsyn } from '../../geography';
 import { LEVELS } from '../../rules/types';
 import { buildWorklist, WORKLIST_KINDS, type WorklistDeps } from '../../worklist/worklist';

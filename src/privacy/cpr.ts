@@ -1,7 +1,8 @@
 import type { ProblemCode } from '../problems/codes';
 
 /**
- * The CPR guard: a CPR number must never be accepted anywhere in a payload.
+ * The CPR guard: a CPR number must never be accepted anywhere in a payload. It sits below everything
+ * that reads input (http, auth, approvals, evidence), so each refuses CPR numbers without depending on another.
  *
  * Something is CPR-like when it contains a CPR number as people write it: `ddmmyy-xxxx`, `ddmmyyxxxx`,
  * `ddmmyy xxxx`, `dd.mm.yy-xxxx`, `dd/mm/yy xxxx`, `ddmmyy – xxxx`, … where ddmmyy is a real calendar

@@ -1,10 +1,10 @@
 import type { RequestHandler, Response } from 'express';
-import { HttpProblem } from '../http/problem';
-import { isRole, listWords, type Authenticator, type Principal, type Role } from './types';
+import { isRole, listWords, type Authenticator, type Principal, type Role } from '../auth/types';
+import { HttpProblem } from './problem';
 
 /**
- * Express glue: `requireAuth` turns `Authorization: Bearer <token>` into `res.locals.principal`,
- * `requireRole` checks it. Failures are RFC 9457 problems with an RFC 6750 challenge; a token is never
+ * The HTTP side of authentication (src/auth knows who is calling, not how they asked): `requireAuth`
+ * turns `Authorization: Bearer <token>` into `res.locals.principal`, `requireRole` checks it. Failures are RFC 9457 problems with an RFC 6750 challenge; a token is never
  * echoed, and why a token was refused is not told (expired, wrong key and unknown look the same).
  */
 
@@ -41,7 +41,7 @@ export function requireAuth(authenticator: Authenticator): RequestHandler {
     try {
       principal = await authenticator.authenticate(match[1]);
     } catch (error) {
-      next(error); // e.g. a 503 when the identity provider cannot be reached; never a token in it
+      next(error); // e.g. the identity provider cannot be reached (a 503, see errors.ts); never a token in it
       return;
     }
     if (!principal) {
