@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ApprovalService, type EvaluationRequest } from '../src/approvals/service';
 import type { Principal } from '../src/auth';
 import { evaluate } from '../src/evaluation/evaluate';
-import { findCprLikeValues } from '../src/evidence/cpr';
+import { findCprLikeValues } from '../src/privacy/cpr';
 import type { Evidence } from '../src/evidence/types';
 import { validateRequestBody } from '../src/http/openapi';
 import { RulesCatalogue } from '../src/rules/catalogue';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// The speciale-rules CLI: validate, test, diff, render and lock rule sets. The code lives in
-// src/cli/main.ts and runs from the compiled dist/ (built by `npm run build`, or by `npm ci` via prepare).
+// The speciale-rules CLI: validate, test, diff, render, lock, impact and replay rule sets. main.ts wires the
+// verbs of src/cli/commands/<verb>.ts and runs from the compiled dist/ (built by `npm run build`, or by `npm ci` via prepare).
 const fs = require('node:fs');
 const path = require('node:path');
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { checkTokenEntries, loadTokensFile, tokenHash, type TokenEntry } from './tokens';
-import { AuthConfigError, knownTilsyn, type Authenticator, type Role, type Tilsyn } from './types';
+import { allTilsyn, type Tilsyn } from '../geography';
+import { AuthConfigError, type Authenticator, type Role } from './types';
 
 /**
  * The embedded default when no authentication is configured: on first start, one random token per
@@ -26,7 +27,7 @@ function newTokens(): GeneratedToken[] {
   return [
     { subject: 'generated:admin', role: 'admin', token: token() },
     { subject: 'generated:socialstyrelsen', role: 'socialstyrelsen', token: token() },
-    ...knownTilsyn().map((tilsyn): GeneratedToken => ({ subject: `generated:inspector:${tilsyn}`, role: 'inspector', tilsyn, token: token() })),
+    ...allTilsyn().map((tilsyn): GeneratedToken => ({ subject: `generated:inspector:${tilsyn}`, role: 'inspector', tilsyn, token: token() })),
   ];
 }
 

@@ -1,14 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { containsCprLike } from '../evidence/cpr';
+import { containsCprLike } from '../privacy/cpr';
+import { allTilsyn, isTilsyn } from '../geography';
 import {
   AuthConfigError,
   MAX_SUBJECT_LENGTH,
   ROLES,
   isRole,
-  isTilsyn,
   isValidSubject,
-  knownTilsyn,
   listWords,
   makePrincipal,
   type Authenticator,
@@ -86,8 +85,8 @@ export function checkTokenEntries(raw: unknown): { entries: TokenEntry[]; proble
     if (role === undefined) fault(`.role: missing; use ${listWords(ROLES)}`);
     else if (!isRole(role)) fault(`.role: ${JSON.stringify(role)} is not a role; use ${listWords(ROLES)}`);
     if (role === 'inspector') {
-      if (tilsyn === undefined) fault(`.tilsyn: missing; an inspector works for one socialtilsyn: ${listWords(knownTilsyn())}`);
-      else if (!isTilsyn(tilsyn)) fault(`.tilsyn: ${JSON.stringify(tilsyn)} is not a socialtilsyn; use ${listWords(knownTilsyn())}`);
+      if (tilsyn === undefined) fault(`.tilsyn: missing; an inspector works for one socialtilsyn: ${listWords(allTilsyn())}`);
+      else if (!isTilsyn(tilsyn)) fault(`.tilsyn: ${JSON.stringify(tilsyn)} is not a socialtilsyn; use ${listWords(allTilsyn())}`);
     } else if (isRole(role) && tilsyn !== undefined) {
       fault(`.tilsyn: only an inspector has a tilsyn; remove it for role ${role}`);
     }

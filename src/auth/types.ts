@@ -4,15 +4,8 @@
  * is `inspector`.
  */
 
-import { containsCprLike } from '../evidence/cpr';
-import { allTilsyn, type Tilsyn } from '../geography';
-
-export type { Tilsyn };
-
-/** The socialtilsyn an inspector can belong to: from the shipped geography data. */
-export function knownTilsyn(): readonly Tilsyn[] {
-  return allTilsyn();
-}
+import { containsCprLike } from '../privacy/cpr';
+import { isTilsyn, type Tilsyn } from '../geography';
 
 export type Role = 'inspector' | 'socialstyrelsen' | 'admin';
 export const ROLES: readonly Role[] = ['inspector', 'socialstyrelsen', 'admin'];
@@ -41,12 +34,19 @@ export class AuthConfigError extends Error {
   }
 }
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+/**
+ * The identity provider's keys cannot be fetched, so no token can be checked: not the caller's fault, and
+ * worth retrying (the HTTP layer answers 503 with Retry-After).
+ */
+export class IdentityProviderUnavailableError extends Error {
+  constructor() {
+    super('Identitetsudbyderens nøgler kan ikke hentes lige nu; prøv igen om lidt');
+    this.name = 'IdentityProviderUnavailableError';
+  }
 }
 
-export function isTilsyn(value: unknown): value is Tilsyn {
-  return typeof value === 'string' && (allTilsyn() as readonly string[]).includes(value);
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
 export const MAX_SUBJECT_LENGTH = 256;

@@ -1,4 +1,4 @@
-import type { Level } from '../rules/types';
+import { LEVEL_TITLES } from '../rules/types';
 import type { ConditionOutcome, ConditionResult, EvaluationResult, RequirementOutcome } from './types';
 
 const FLIPPED: Record<ConditionOutcome, ConditionOutcome> = { met: 'not-met', 'not-met': 'met', missing: 'missing' };
@@ -29,8 +29,6 @@ export function describeRequirementSentence(
   return sentence + transition;
 }
 
-const LEVEL_NAME: Record<Level, string> = { specialfunktion: 'specialfunktion', raadgivningsfunktion: 'rådgivningsfunktion' };
-
 type Summarised = Pick<EvaluationResult, 'speciale' | 'level' | 'rulesetVersion' | 'overall' | 'unmetRequired' | 'insufficientRequired' | 'requirements'>;
 
 /**
@@ -42,7 +40,7 @@ export function describeSummary(result: Summarised, approvable: boolean, blocker
   const required = result.requirements.filter((r) => r.severity === 'required' && !r.transitional).length;
   const unmet = result.unmetRequired;
   const lacking = result.insufficientRequired;
-  const what = `${LEVEL_NAME[result.level]} (${result.speciale}, version ${result.rulesetVersion})`;
+  const what = `${LEVEL_TITLES[result.level].toLowerCase()} (${result.speciale}, version ${result.rulesetVersion})`;
   let text: string;
   if (result.overall === 'eligible') text = `Tilbuddet opfylder alle ${required} påkrævede krav til ${what}.`;
   else if (result.overall === 'not-eligible') {

@@ -1,4 +1,5 @@
 import kommunerData from './kommuner.json';
+import { isRegion, isTilsynId, REGIONS, TILSYN_IDS, type Region, type Tilsyn } from './names';
 import socialtilsynData from './socialtilsyn.json';
 
 /**
@@ -10,13 +11,7 @@ import socialtilsynData from './socialtilsyn.json';
  * service from starting with a list of every fault.
  */
 
-export type Region = 'Hovedstaden' | 'Sjælland' | 'Syddanmark' | 'Midtjylland' | 'Nordjylland';
-export type Tilsyn = 'Nord' | 'Midt' | 'Syd' | 'Hovedstaden' | 'Øst';
-
-/** The five regions, in kommunekode order. */
-export const REGIONS: readonly Region[] = Object.freeze(['Hovedstaden', 'Sjælland', 'Syddanmark', 'Midtjylland', 'Nordjylland'] as const);
-/** Every socialtilsyn id the code knows about (the data decide which of them cover municipalities). */
-export const TILSYN_IDS: readonly Tilsyn[] = Object.freeze(['Nord', 'Midt', 'Syd', 'Hovedstaden', 'Øst'] as const);
+export { REGIONS, TILSYN_IDS, type Region, type Tilsyn } from './names';
 
 export interface Municipality {
   /** Official 3-digit kommunekode, e.g. "101". */
@@ -62,8 +57,6 @@ const KOMMUNER_FILE = 'kommuner.json';
 const TILSYN_FILE = 'socialtilsyn.json';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isRegion = (v: unknown): v is Region => typeof v === 'string' && (REGIONS as readonly string[]).includes(v);
-const isTilsynId = (v: unknown): v is Tilsyn => typeof v === 'string' && (TILSYN_IDS as readonly string[]).includes(v);
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
 function unknownFields(where: string, value: Record<string, unknown>, allowed: readonly string[], problems: string[]): void {
@@ -279,6 +272,10 @@ export function tilsynOf(kode: string): Tilsyn | undefined {
 /** The ids of the socialtilsyn in the data, e.g. for validating a query parameter. */
 export function allTilsyn(): readonly Tilsyn[] {
   return geography.allTilsyn();
+}
+/** Whether the value is the id of a socialtilsyn in the data (an inspector works for one of these). */
+export function isTilsyn(value: unknown): value is Tilsyn {
+  return typeof value === 'string' && (geography.allTilsyn() as readonly string[]).includes(value);
 }
 /** Name, host municipality and regions of one socialtilsyn, or undefined. */
 export function tilsynInfo(id: string): TilsynInfo | undefined {

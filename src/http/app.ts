@@ -7,7 +7,8 @@ import type { RecordIntegrity } from '../approvals/integrity';
 import type { AuditSigner } from '../audit/signing';
 import type { Rechecker } from '../approvals/recheck';
 import type { ApprovalService } from '../approvals/service';
-import { requireAuth, type Authenticator } from '../auth';
+import type { Authenticator } from '../auth';
+import { requireAuth } from './authentication';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { StoreIntegrityError } from '../store/errors';
 import type { RecordStore } from '../approvals/records';
@@ -90,9 +91,9 @@ export function createApp(deps: AppDeps): Express {
       await deps.store.ping();
     } catch (error) {
       if (error instanceof StoreIntegrityError) throw storeIntegrityProblem(error);
-      throw new HttpProblem(503, 'Datalageret svarer ikke', { headers: { 'Retry-After': '5' } });
+      throw new HttpProblem('store-unavailable', 'Datalageret svarer ikke', { headers: { 'Retry-After': '5' } });
     }
-    if (versions === 0) throw new HttpProblem(503, 'Ingen regelsæt er indlæst', { headers: { 'Retry-After': '5' } });
+    if (versions === 0) throw new HttpProblem('no-rulesets-loaded', 'Ingen regelsæt er indlæst', { headers: { 'Retry-After': '5' } });
     const integrity = deps.integrity.last();
     res.json({ status: integrity.status === 'degraded' ? 'degraded' : 'ready', store: 'ok', integrity, rules: { specialer: deps.rules.specialer().length, versions } });
   });

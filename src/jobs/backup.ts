@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { verifyChain } from '../store/auditChain';
 import { BUSY_TIMEOUT_MS, databaseFile } from '../store/sqliteDatabase';
 import { auditEntryFrom, type AuditRow } from '../store/sqliteRows';
 import type { AuditEntry, AuditHead } from '../store/types';
+import { parseJobArguments } from './commandLine';
 
-const USAGE = `Usage: npm run backup -- [--force] <file>
-
-Writes a consistent copy of the embedded store (DATA_DIR/specialfunktion.sqlite) to <file>, also while
+const DESCRIPTION = `Writes a consistent copy of the embedded store (DATA_DIR/specialfunktion.sqlite) to <file>, also while
 the service runs and writes (SQLite's online backup from a read connection). The copy is written beside
 <file> under a temporary name, checked (PRAGMA integrity_check and its audit chain) and only then given
 its name, readable by its owner only. An existing <file> is kept unless --force is given.
@@ -19,8 +18,7 @@ its name, readable by its owner only. An existing <file> is kept unless --force 
 To restore: stop the service, copy the backup file to DATA_DIR/specialfunktion.sqlite, delete any
 specialfunktion.sqlite-wal and -shm beside it, start the service and check GET /v1/audit/verify.
 
-Exit codes: 0 written and checked, 1 refused or failed (nothing written under <file>), 2 wrong usage.
-`;
+Exit codes: 0 written and checked, 1 refused or failed (nothing written under <file>), 2 wrong usage.`;
 
 /** A backup holds personal data (evidence): readable by its owner only. */
 const FILE_MODE = 0o600;
@@ -29,25 +27,23 @@ const ALL_PAGES = 0x7fffffff;
 
 /**
  * `npm run backup -- [--force] <file>`: an online copy of the SQLite store, checked before it gets its
- * name. Returns the exit code (see USAGE).
+ * name. Returns the exit code (see DESCRIPTION).
  */
 export async function runBackup(argv: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const say = (line: string) => out.write(`${line}\n`);
-  let args;
-  try {
-    args = parseArgs({ args: argv, options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    say(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    say(USAGE);
-    return 0;
-  }
-  if (args.positionals.length !== 1) {
-    say(`Give exactly one file to write the backup to.\n\n${USAGE}`);
-    return 2;
-  }
+  const program = new Command('npm run backup --')
+    .usage('[--force] <file>')
+    .description('A checked online copy of the embedded store (DATA_DIR/specialfunktion.sqlite).')
+    // The paragraphs as written: commander would re-wrap a long description.
+    .addHelpText('after', `\n${DESCRIPTION}\n`)
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError()
+    .argument('<file>', 'the file to write the backup to')
+    .option('--force', 'replace an existing <file>');
+  const write = (text: string) => out.write(text);
+  const parsed = parseJobArguments(program, argv, { out: write, err: write });
+  if (typeof parsed === 'number') return parsed;
+  const args = { file: parsed.args[0], force: parsed.opts<{ force?: boolean }>().force === true };
   let dataDir: string;
   try {
     const config = loadConfig(env);
@@ -63,7 +59,7 @@ export async function runBackup(argv: string[], env: NodeJS.ProcessEnv = process
   }
   const source = databaseFile(dataDir);
   // npm runs scripts in the package's directory; a relative file is meant from where npm was run.
-  const target = path.resolve(env.INIT_CWD ?? process.cwd(), args.positionals[0]);
+  const target = path.resolve(env.INIT_CWD ?? process.cwd(), args.file);
   if (!existsSync(source)) {
     say(`There is no database at ${source} (DATA_DIR): nothing to back up.`);
     return 1;
@@ -72,7 +68,7 @@ export async function runBackup(argv: string[], env: NodeJS.ProcessEnv = process
     say(`${target} is the store's own file: give another file.`);
     return 2;
   }
-  if (existsSync(target) && (!args.values.force || !statSync(target).isFile())) {
+  if (existsSync(target) && (!args.force || !statSync(target).isFile())) {
     say(statSync(target).isFile() ? `${target} exists: give --force to replace it.` : `${target} exists and is not a file.`);
     return 1;
   }
@@ -86,7 +82,7 @@ export async function runBackup(argv: string[], env: NodeJS.ProcessEnv = process
     const checked = await checkCopy(temp);
     chmodSync(temp, FILE_MODE);
     syncFile(temp);
-    if (args.values.force) renameSync(temp, target);
+    if (args.force) renameSync(temp, target);
     else {
       // link() fails if the name was taken meanwhile: an existing file is never replaced without --force.
       linkSync(temp, target);

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { createRecordStore } from '../approvals/records';
 import { IN_FORCE_STATUSES } from '../approvals/status';
 import { verifyRecord } from '../approvals/integrity';
@@ -13,40 +13,34 @@ import { SqliteStore } from '../store/sqlite';
 import { databaseFile, openDatabase } from '../store/sqliteDatabase';
 import { ImportRefusedError, tablesHoldingRecords } from '../store/sqliteImport';
 import { systemClock } from '../time/clock';
+import { parseJobArguments } from './commandLine';
 
-const USAGE = `Usage: npm run import-nedb -- <old DATA_DIR>
-
-Imports, once, a data directory of the earlier nedb store into the SQLite store of DATA_DIR (the service's
+const DESCRIPTION = `Imports, once, a data directory of the earlier nedb store into the SQLite store of DATA_DIR (the service's
 configuration; it may be the same directory). Stop the service first. Everything is written in one
 transaction, with the audit entries' seq and hashes as they were; leases are not imported. The old files
 are only read. Refused, with nothing written, when the old audit chain does not verify, a line of an old
 file cannot be read, or the SQLite store already holds a record. Afterwards the approvals are checked
 against the chain, as GET /v1/audit/verify does.
 
-Exit codes: 0 imported and verified, 1 refused or failed (or imported but not verified), 2 wrong usage.
-`;
+Exit codes: 0 imported and verified, 1 refused or failed (or imported but not verified), 2 wrong usage.`;
 
 /**
  * `npm run import-nedb -- <old DATA_DIR>`: the earlier nedb store's record into the SQLite store, once.
- * Returns the exit code (see USAGE).
+ * Returns the exit code (see DESCRIPTION).
  */
 export async function runImportNedb(argv: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const say = (line: string) => out.write(`${line}\n`);
-  let args;
-  try {
-    args = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    say(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    say(USAGE);
-    return 0;
-  }
-  if (args.positionals.length !== 1) {
-    say(`Give exactly one old data directory.\n\n${USAGE}`);
-    return 2;
-  }
+  const program = new Command('npm run import-nedb --')
+    .usage('<old DATA_DIR>')
+    .description('Imports an earlier nedb data directory into the SQLite store of DATA_DIR, once.')
+    // The paragraphs as written: commander would re-wrap a long description.
+    .addHelpText('after', `\n${DESCRIPTION}\n`)
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError()
+    .argument('<old DATA_DIR>', 'the data directory of the earlier nedb store');
+  const write = (text: string) => out.write(text);
+  const parsed = parseJobArguments(program, argv, { out: write, err: write });
+  if (typeof parsed === 'number') return parsed;
   let config;
   try {
     config = loadConfig(env);
@@ -62,7 +56,7 @@ export async function runImportNedb(argv: string[], env: NodeJS.ProcessEnv = pro
     return 1;
   }
   // npm runs scripts in the package's directory; a relative path is meant from where npm was run.
-  const oldDir = path.resolve(env.INIT_CWD ?? process.cwd(), args.positionals[0]);
+  const oldDir = path.resolve(env.INIT_CWD ?? process.cwd(), parsed.args[0]);
   const started = Date.now();
 
   let old: LegacyStore;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { BatchBusyError, RecheckBatch, type RecheckRun } from '../approvals/batch';
 import { RecordIntegrity } from '../approvals/integrity';
 import { Rechecker } from '../approvals/recheck';
@@ -10,6 +10,7 @@ import { checkRulesTree, noRulesetsMessage } from '../rules/validate';
 import { createRecordStore } from '../approvals/records';
 import { assertNotLegacy, databaseFile } from '../store/sqliteDatabase';
 import { today, systemClock, type Clock } from '../time/clock';
+import { parseJobArguments } from './commandLine';
 
 /**
  * One batch re-check run, for cron: `npm run recheck`. Uses the same configuration as the service
@@ -37,20 +38,14 @@ export async function main(argv: string[], io: RecheckIo = { env: process.env, s
         'DATA_DIR (det indlejrede datalager) eller MONGODB_URI og MONGODB_DB, og RULES_DIR.',
     )
     .helpOption('-h, --help', 'vis denne hjælp')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(`(se '${PROGRAM} --help')`)
     .addHelpText(
       'after',
       '\nAfslutningskoder: 0 kørslen er færdig uden fejl, 1 fejl eller afvist (konfiguration, ingen datalager i DATA_DIR, ' +
         'registreringen i tvivl), 2 forkert brug, 75 en anden kørsel har lejen eller kørslen blev stoppet (næste kørsel fortsætter).\n',
     );
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' ? (error.exitCode === 0 ? 0 : 2) : 2;
-    throw error;
-  }
+  const parsed = parseJobArguments(program, argv, { out: (s) => io.stdout.write(s), err: (s) => io.stderr.write(s) });
+  if (typeof parsed === 'number') return parsed;
   try {
     return await runRecheckJob(io);
   } catch (error) {

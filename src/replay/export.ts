@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { EvaluationRecord } from '../approvals/records';
 import type { Evidence } from '../evidence/types';
+import { LEVELS } from '../rules/types';
 import { toProblem, validateAgainst, type Problem } from '../schemas';
 import type { ReplayInput } from './replay';
 
@@ -63,7 +64,7 @@ const EXPORT_SCHEMA = {
       properties: {
         id: { type: 'string', minLength: 1 },
         speciale: { type: 'string', minLength: 1 },
-        level: { enum: ['specialfunktion', 'raadgivningsfunktion'] },
+        level: { enum: [...LEVELS] },
         rulesetVersion: { type: 'string', minLength: 1 },
         rulesetHash: HASH,
         evidenceHash: HASH,

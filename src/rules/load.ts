@@ -9,7 +9,7 @@ export interface FileProblem {
   file: string;
   pointer: string;
   message: string;
-  /** A stable code for programs, on problems a tool reacts to (e.g. 'lock/missing'). */
+  /** A stable kebab-case code for programs (e.g. 'lock-missing', 'unknown-fact'). */
   code?: string;
   /** For malformed JSON and duplicate keys: where in the text (1-based). */
   line?: number;
@@ -53,20 +53,31 @@ export function readJsonFile(file: string): { value?: unknown; problems: FilePro
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return { problems: [{ file, pointer: '', message: `filen kan ikke læses: ${(error as Error).message}` }] };
+    return { problems: [{ file, pointer: '', code: 'file-unreadable', message: `filen kan ikke læses: ${(error as Error).message}` }] };
   }
   const parsed = parseJsonText(text);
   if (!parsed.ok) {
     const { line, column, message } = parsed.error;
-    return { problems: [{ file, pointer: '', message: `ugyldig JSON i linje ${line}, kolonne ${column}: ${message}`, line, column }] };
+    return { problems: [{ file, pointer: '', code: 'invalid-json', message: `ugyldig JSON i linje ${line}, kolonne ${column}: ${message}`, line, column }] };
   }
-  const problems = parsed.duplicateKeys.map((d) => ({
+  const problems: FileProblem[] = parsed.duplicateKeys.map((d) => ({
     file,
     pointer: d.pointer,
+    code: 'duplicate-key',
     message: `feltet '${d.key}' står to gange i samme objekt (linje ${d.line}); kun det sidste gælder – fjern det ene`,
     line: d.line,
     column: d.column,
   }));
+  for (const n of parsed.numbersOutOfRange) {
+    problems.push({
+      file,
+      pointer: n.pointer,
+      code: 'number-out-of-range',
+      message: `tallet ${n.literal} (linje ${n.line}) er for stort til at regne med og ville blive læst som uendelig; skriv et tal, der kan nås`,
+      line: n.line,
+      column: n.column,
+    });
+  }
   return { value: parsed.value, problems };
 }
 
@@ -78,11 +89,11 @@ export function readJsonFile(file: string): { value?: unknown; problems: FilePro
 export function loadRulesTree(dir: string): RulesTree {
   const tree: RulesTree = { dir, rulesets: [], cases: [], lockFile: path.join(dir, LOCK_FILE_NAME), problems: [] };
   if (!existsSync(dir)) {
-    tree.problems.push({ file: dir, pointer: '', message: 'mappen med regelsæt findes ikke; angiv stien til rules-mappen' });
+    tree.problems.push({ file: dir, pointer: '', code: 'rules-dir-missing', message: 'mappen med regelsæt findes ikke; angiv stien til rules-mappen' });
     return tree;
   }
   if (!statSync(dir).isDirectory()) {
-    tree.problems.push({ file: dir, pointer: '', message: 'er en fil, ikke en mappe; angiv stien til rules-mappen (den, der indeholder en mappe pr. speciale)' });
+    tree.problems.push({ file: dir, pointer: '', code: 'rules-dir-not-a-directory', message: 'er en fil, ikke en mappe; angiv stien til rules-mappen (den, der indeholder en mappe pr. speciale)' });
     return tree;
   }
   for (const entry of sortedEntries(dir)) {
@@ -92,7 +103,7 @@ export function loadRulesTree(dir: string): RulesTree {
     const kind = kindOf(full);
     if (kind !== 'directory') {
       if (entry.name.endsWith('.json') && entry.name !== LOCK_FILE_NAME) {
-        tree.problems.push({ file: full, pointer: '', message: `regelfiler skal ligge i en mappe pr. speciale; flyt filen til ${path.join(dir, '<speciale>', entry.name)}` });
+        tree.problems.push({ file: full, pointer: '', code: 'misplaced-rule-file', message: `regelfiler skal ligge i en mappe pr. speciale; flyt filen til ${path.join(dir, '<speciale>', entry.name)}` });
       }
       continue;
     }
@@ -116,6 +127,7 @@ export function loadRulesTree(dir: string): RulesTree {
         tree.problems.push({
           file: filePath,
           pointer: '',
+          code: 'file-name-not-version',
           message: `filnavnet skal være regelsættets version, fx 1.0.0.json (eksempelsager hører til i ${path.join(folder, CASES_DIR)}/)`,
         });
         continue;

@@ -28,7 +28,7 @@ export function updateLock(dir: string, options: CheckOptions = {}): LockResult 
   const lock = check.lock;
   // Any problem in the rule files or the lock blocks the run, except the missing entries this run adds:
   // an invalid version must not be locked, and a changed locked version must not be re-locked.
-  const blocking = check.problems.filter((p) => p.code !== 'lock/missing' && !isCaseFile(p.file));
+  const blocking = check.problems.filter((p) => p.code !== 'lock-missing' && !isCaseFile(p.file));
   if (blocking.length > 0) return { file, added: [], locked: Object.keys(lock.entries).length, written: false, problems: blocking };
 
   const entries: LockEntries = { ...lock.entries };

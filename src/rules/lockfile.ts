@@ -40,14 +40,14 @@ export function readLock(file: string): LockFile {
   const { value, problems } = readJsonFile(file);
   if (value === undefined) return { file, exists: true, entries: {}, problems };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { file, exists: true, entries: {}, problems: [...problems, { file, pointer: '', message: 'låsefilen skal være ét JSON-objekt: { "<speciale>/<version>": "sha256:…" }' }] };
+    return { file, exists: true, entries: {}, problems: [...problems, { file, pointer: '', code: 'invalid-lock-file', message: 'låsefilen skal være ét JSON-objekt: { "<speciale>/<version>": "sha256:…" }' }] };
   }
   const entries: LockEntries = {};
   for (const [key, hash] of Object.entries(value as Record<string, unknown>)) {
     if (!LOCK_KEY.test(key)) {
-      problems.push({ file, pointer: lockPointer(key), message: `'${key}' er ikke en nøgle af formen "<speciale>/<version>", fx "autisme/1.0.0"; ret eller fjern linjen` });
+      problems.push({ file, pointer: lockPointer(key), code: 'invalid-lock-key', message: `'${key}' er ikke en nøgle af formen "<speciale>/<version>", fx "autisme/1.0.0"; ret eller fjern linjen` });
     } else if (typeof hash !== 'string' || !HASH.test(hash)) {
-      problems.push({ file, pointer: lockPointer(key), message: 'værdien skal være en indholds-hash "sha256:<64 hex-tegn>"; skriv den ikke i hånden – fjern linjen og kør `speciale-rules lock`' });
+      problems.push({ file, pointer: lockPointer(key), code: 'invalid-lock-hash', message: 'værdien skal være en indholds-hash "sha256:<64 hex-tegn>"; skriv den ikke i hånden – fjern linjen og kør `speciale-rules lock`' });
     } else {
       entries[key] = hash;
     }

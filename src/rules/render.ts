@@ -1,6 +1,6 @@
 import type { InForcePeriod } from './catalogue';
 import { describeLeaf } from './describe';
-import { CATEGORIES, isLeaf, LEVELS, type ApprovalPolicy, type Category, type Condition, type Level, type Requirement, type Ruleset } from './types';
+import { CATEGORIES, isLeaf, LEVEL_TITLES, LEVELS, type ApprovalPolicy, type Category, type Condition, type Level, type Requirement, type Ruleset } from './types';
 
 /**
  * A rule set version as readable Danish text, the way a specialist group would write it. Both Markdown
@@ -20,7 +20,9 @@ interface Item {
 }
 type Block = { kind: 'heading'; level: number; text: string } | { kind: 'paragraph'; inlines: Inline[] } | { kind: 'list'; items: Item[] };
 
-export const LEVEL_TITLES: Record<Level, string> = { specialfunktion: 'Specialfunktion', raadgivningsfunktion: 'Rådgivningsfunktion' };
+// Defined with the levels (types.ts); re-exported for the renderers' callers.
+export { LEVEL_TITLES };
+
 const LEVEL_NOUN: Record<Level, string> = { specialfunktion: 'specialfunktionen', raadgivningsfunktion: 'rådgivningsfunktionen' };
 export const CATEGORY_TITLES: Record<Category, string> = {
   competence: 'Kompetencer',
@@ -29,7 +31,7 @@ export const CATEGORY_TITLES: Record<Category, string> = {
   collaboration: 'Samarbejde',
   organisation: 'Organisering',
 };
-const STATUS_WORDS: Record<Ruleset['status'], string> = { draft: 'udkast', published: 'udgivet', retired: 'udgået' };
+export const STATUS_WORDS: Record<Ruleset['status'], string> = { draft: 'udkast', published: 'udgivet', retired: 'udgået' };
 const MONTHS = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'];
 
 /** 2026-01-01 → "1. januar 2026". */

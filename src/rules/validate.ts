@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { validateAgainst, type Problem } from '../schemas';
 import { rulesetHash } from './hash';
 import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
@@ -7,7 +8,7 @@ import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries }
 import { compareVersions, isSemver } from './semver';
 import { compileProblems } from './compilable';
 import { typecheckRuleset } from './typecheck';
-import { LEVELS, type Ruleset } from './types';
+import { LEVELS, type ApprovalPolicy, type Level, type LevelRules, type Requirement, type Ruleset } from './types';
 
 /**
  * The checks CI runs on a rules tree, in this order: JSON Schema; type-check against the fact catalogue;
@@ -42,54 +43,91 @@ export function checkRulesetContent(value: unknown): Problem[] {
 }
 
 function contentProblems(value: unknown, location?: { folder: string; name: string }): { schemaValid: boolean; problems: Problem[] } {
-  const schema = validateAgainst('ruleset', value);
-  if (schema.length > 0) return { schemaValid: false, problems: schema };
-  const ruleset = value as Ruleset;
+  const schema = validateAgainst('ruleset', value).map((p) => ({ ...p, code: p.code ?? 'schema-violation' }));
+  // Every check runs, also when the schema fails, so an author sees every mistake in one pass; each
+  // looks only at the parts that have the shape it needs (the schema names the rest). Where a check
+  // and the schema name the same place, the check's message (with its suggestion) is kept.
+  const ruleset = (isObject(value) ? value : {}) as unknown as Ruleset;
   const typeProblems = typecheckRuleset(ruleset);
-  const problems = [
+  const checks = [
     ...typeProblems,
-    // What the evaluator could still not compile once the type-check passes (catalogue and evaluator disagree).
-    ...(typeProblems.length === 0 ? compileProblems(ruleset) : []),
+    // What the evaluator could still not compile once schema and type-check pass (catalogue and evaluator disagree).
+    ...(schema.length === 0 && typeProblems.length === 0 ? compileProblems(ruleset) : []),
     ...duplicateIds(ruleset),
     ...(location ? locationProblems(ruleset, location) : []),
     ...levelProblems(ruleset),
     ...policyProblems(ruleset),
     ...dateOrder(ruleset),
   ];
-  return { schemaValid: true, problems };
+  const problems = [...schema.filter((p) => !checks.some((c) => c.pointer === p.pointer)), ...checks];
+  return { schemaValid: schema.length === 0, problems: problems.sort((a, b) => comparePointers(a.pointer, b.pointer)) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The levels that are objects, with their requirements that are objects (other shapes are the schema's to name). */
+function levelsOf(ruleset: Ruleset): { level: Level; rules: Partial<LevelRules>; requirements: { requirement: Partial<Requirement>; index: number }[] }[] {
+  if (!isObject(ruleset.levels)) return [];
+  return LEVELS.flatMap((level) => {
+    const rules = ruleset.levels[level] as unknown;
+    if (!isObject(rules)) return [];
+    const list = Array.isArray(rules.requirements) ? (rules.requirements as unknown[]) : [];
+    const requirements = list.flatMap((requirement, index) => (isObject(requirement) ? [{ requirement: requirement as Partial<Requirement>, index }] : []));
+    return [{ level, rules: rules as Partial<LevelRules>, requirements }];
+  });
+}
+
+/** Document order: a pointer's segments compared one by one, array indices as numbers. */
+function comparePointers(a: string, b: string): number {
+  const sa = a.split('/');
+  const sb = b.split('/');
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    if (sa[i] === sb[i]) continue;
+    const na = /^\d+$/.test(sa[i]) ? Number(sa[i]) : NaN;
+    const nb = /^\d+$/.test(sb[i]) ? Number(sb[i]) : NaN;
+    if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
+    return 0; // different fields: keep the order the checks found them in
+  }
+  return sa.length - sb.length;
 }
 
 function duplicateIds(ruleset: Ruleset): Problem[] {
   const seen = new Map<string, string>();
   const problems: Problem[] = [];
-  for (const level of LEVELS) {
-    ruleset.levels[level].requirements.forEach((requirement, i) => {
-      const pointer = `/levels/${level}/requirements/${i}`;
+  for (const { level, requirements } of levelsOf(ruleset)) {
+    for (const { requirement, index } of requirements) {
+      if (typeof requirement.id !== 'string') continue;
+      const pointer = `/levels/${level}/requirements/${index}`;
       const first = seen.get(requirement.id);
       if (first) {
         problems.push({
           pointer: `${pointer}/id`,
+          code: 'duplicate-requirement-id',
           message: `krav-id'et '${requirement.id}' er allerede brugt i ${first}; giv kravet sit eget id (et id må kun bruges én gang pr. version)`,
         });
       } else {
         seen.set(requirement.id, pointer);
       }
-    });
+    }
   }
   return problems;
 }
 
 function locationProblems(ruleset: Ruleset, { folder, name }: { folder: string; name: string }): Problem[] {
   const problems: Problem[] = [];
-  if (ruleset.speciale !== folder) {
+  if (typeof ruleset.speciale === 'string' && ruleset.speciale !== folder) {
     problems.push({
       pointer: '/speciale',
+      code: 'speciale-not-folder',
       message: `specialet hedder '${ruleset.speciale}', men filen ligger i mappen '${folder}'; ret "speciale" til "${folder}" eller flyt filen til mappen ${ruleset.speciale}/`,
     });
   }
-  if (ruleset.version !== name) {
+  if (typeof ruleset.version === 'string' && ruleset.version !== name) {
     problems.push({
       pointer: '/version',
+      code: 'version-not-file-name',
       message: `versionen er '${ruleset.version}', men filen hedder ${name}.json; ret "version" til "${name}" eller omdøb filen til ${ruleset.version}.json`,
     });
   }
@@ -98,16 +136,18 @@ function locationProblems(ruleset: Ruleset, { folder, name }: { folder: string; 
 
 function levelProblems(ruleset: Ruleset): Problem[] {
   const problems: Problem[] = [];
-  for (const level of LEVELS) {
-    const included = ruleset.levels[level].includesLevel;
-    if (included === undefined) continue;
+  const levels = levelsOf(ruleset);
+  const includes = (level: string) => levels.find((l) => l.level === level)?.rules.includesLevel;
+  for (const { level, rules } of levels) {
+    const included = rules.includesLevel as string | undefined;
+    if (typeof included !== 'string') continue;
     const pointer = `/levels/${level}/includesLevel`;
     if (included === level) {
-      problems.push({ pointer, message: `niveauet '${level}' kan ikke inkludere sig selv; fjern "includesLevel"` });
-    } else if (!(included in ruleset.levels)) {
-      problems.push({ pointer, message: `niveauet '${included}' findes ikke i regelsættet; brug en af: ${LEVELS.filter((l) => l !== level).join(', ')}` });
-    } else if (ruleset.levels[included].includesLevel !== undefined) {
-      problems.push({ pointer, message: `niveauet '${included}' inkluderer selv et andet niveau; et niveau kan kun inkludere et niveau uden "includesLevel"` });
+      problems.push({ pointer, code: 'invalid-includes-level', message: `niveauet '${level}' kan ikke inkludere sig selv; fjern "includesLevel"` });
+    } else if (!levels.some((l) => l.level === included)) {
+      problems.push({ pointer, code: 'invalid-includes-level', message: `niveauet '${included}' findes ikke i regelsættet; brug en af: ${LEVELS.filter((l) => l !== level).join(', ')}` });
+    } else if (includes(included) !== undefined) {
+      problems.push({ pointer, code: 'invalid-includes-level', message: `niveauet '${included}' inkluderer selv et andet niveau; et niveau kan kun inkludere et niveau uden "includesLevel"` });
     }
   }
   return problems;
@@ -116,20 +156,24 @@ function levelProblems(ruleset: Ruleset): Problem[] {
 /** A policy whose periods contradict each other: a renewal window or re-check interval as long as the approval itself. */
 function policyProblems(ruleset: Ruleset): Problem[] {
   const problems: Problem[] = [];
-  for (const level of LEVELS) {
-    const policy = ruleset.levels[level]?.approvalPolicy;
-    if (!policy) continue;
+  for (const { level, rules } of levelsOf(ruleset)) {
+    const policy = rules.approvalPolicy as Partial<ApprovalPolicy> | undefined;
+    if (!isObject(policy)) continue;
+    const { validityMonths, renewalWindowMonths, recheckIntervalMonths } = policy;
+    if (typeof validityMonths !== 'number') continue;
     const pointer = `/levels/${level}/approvalPolicy`;
-    if (policy.renewalWindowMonths >= policy.validityMonths) {
+    if (typeof renewalWindowMonths === 'number' && renewalWindowMonths >= validityMonths) {
       problems.push({
         pointer: `${pointer}/renewalWindowMonths`,
-        message: `fornyelsesvinduet (${policy.renewalWindowMonths} måneder) skal være kortere end gyldigheden (${policy.validityMonths} måneder); ellers kan en godkendelse fornyes, så snart den er givet`,
+        code: 'contradictory-policy',
+        message: `fornyelsesvinduet (${renewalWindowMonths} måneder) skal være kortere end gyldigheden (${validityMonths} måneder); ellers kan en godkendelse fornyes, så snart den er givet`,
       });
     }
-    if (policy.recheckIntervalMonths > policy.validityMonths) {
+    if (typeof recheckIntervalMonths === 'number' && recheckIntervalMonths > validityMonths) {
       problems.push({
         pointer: `${pointer}/recheckIntervalMonths`,
-        message: `genvurderingsintervallet (${policy.recheckIntervalMonths} måneder) er længere end gyldigheden (${policy.validityMonths} måneder); sæt det til højst ${policy.validityMonths}`,
+        code: 'contradictory-policy',
+        message: `genvurderingsintervallet (${recheckIntervalMonths} måneder) er længere end gyldigheden (${validityMonths} måneder); sæt det til højst ${validityMonths}`,
       });
     }
   }
@@ -137,10 +181,11 @@ function policyProblems(ruleset: Ruleset): Problem[] {
 }
 
 function dateOrder(ruleset: Ruleset): Problem[] {
-  if (ruleset.effectiveTo === undefined || ruleset.effectiveTo >= ruleset.effectiveFrom) return [];
+  if (typeof ruleset.effectiveTo !== 'string' || typeof ruleset.effectiveFrom !== 'string' || ruleset.effectiveTo >= ruleset.effectiveFrom) return [];
   return [
     {
       pointer: '/effectiveTo',
+      code: 'effective-dates-reversed',
       message: `effectiveTo (${ruleset.effectiveTo}) ligger før effectiveFrom (${ruleset.effectiveFrom}); ret datoerne, så den sidste gyldighedsdag ligger på eller efter den første`,
     },
   ];
@@ -164,12 +209,14 @@ function publishedOrder(loaded: LoadedRuleset[]): FileProblem[] {
         problems.push({
           file: higher.file,
           pointer: '/effectiveFrom',
+          code: 'published-same-day',
           message: `version ${version} og ${lower.version} er begge udgivet med effectiveFrom ${effectiveFrom}; kun én udgivet version kan være i kraft ad gangen – giv ${version} en senere effectiveFrom`,
         });
       } else if (effectiveFrom < lower.effectiveFrom) {
         problems.push({
           file: higher.file,
           pointer: '/effectiveFrom',
+          code: 'published-out-of-order',
           message: `version ${version} træder i kraft ${effectiveFrom}, før den lavere version ${lower.version} (${lower.effectiveFrom}); en højere version skal træde i kraft senere – ret effectiveFrom eller versionsnummeret`,
         });
       }
@@ -177,12 +224,29 @@ function publishedOrder(loaded: LoadedRuleset[]): FileProblem[] {
         problems.push({
           file: versions[i - 1].file,
           pointer: '/effectiveTo',
+          code: 'published-overlap',
           message: `effectiveTo (${lower.effectiveTo}) ligger på eller efter, at version ${version} træder i kraft (${effectiveFrom}); kun én udgivet version kan være i kraft ad gangen – sæt effectiveTo til senest dagen før, eller fjern den`,
         });
       }
     }
   }
   return problems;
+}
+
+/**
+ * An example case against case.schema.json, after the CPR guard: a CPR-like value anywhere in it is
+ * named by pointer with the guard's code, and no schema message is given for it (it might quote it).
+ */
+export function checkCaseContent(value: unknown): Problem[] {
+  const cpr: Problem[] = findCprLikeValues(value).map((pointer) => ({ pointer, code: CPR_CODE, message: CPR_MESSAGE }));
+  return [...cpr, ...validateAgainst('case', value).filter((p) => !cpr.some((c) => c.pointer === p.pointer))];
+}
+
+/** The codes of the lock's findings: a published version's content against its locked hash. */
+export const LOCK_CODES = ['lock-missing', 'published-version-changed', 'published-made-draft', 'locked-version-gone'] as const;
+
+export function isLockProblem(problem: { code?: string }): boolean {
+  return (LOCK_CODES as readonly (string | undefined)[]).includes(problem.code);
 }
 
 /** For programs that need rule sets to work with (the service, the re-check job): one line. */
@@ -200,16 +264,19 @@ export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTr
   const rulesets: LoadedRuleset[] = [];
   for (const parsed of tree.rulesets) {
     const found = contentProblems(parsed.value, parsed);
-    problems.push(...found.problems.map((p) => ({ file: parsed.file, ...p })));
+    // A value already refused while reading (a number read as Infinity) is not judged again.
+    const refused = tree.problems.filter((p) => p.file === parsed.file && p.code === 'number-out-of-range').map((p) => p.pointer);
+    const content = found.problems.filter((p) => !refused.some((r) => p.pointer === r || p.pointer.startsWith(`${r}/`)));
+    problems.push(...content.map((p) => ({ file: parsed.file, ...p })));
     if (found.schemaValid) schemaValid.push(parsed);
-    if (found.problems.length === 0) rulesets.push({ file: parsed.file, ruleset: parsed.value as Ruleset });
+    if (found.problems.length === 0 && refused.length === 0) rulesets.push({ file: parsed.file, ruleset: parsed.value as Ruleset });
   }
 
   problems.push(...publishedOrder(rulesets));
   problems.push(...lockProblems(dir, schemaValid, lock.file, lock.entries));
 
   for (const c of tree.cases) {
-    problems.push(...validateAgainst('case', c.value).map((p) => ({ file: c.file, ...p })));
+    problems.push(...checkCaseContent(c.value).map((p) => ({ file: c.file, ...p })));
   }
 
   return {
@@ -236,7 +303,7 @@ function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entrie
         problems.push({
           file: parsed.file,
           pointer: '/status',
-          code: 'lock/draft',
+          code: 'published-made-draft',
           message: `version ${parsed.name} af '${parsed.folder}' er udgivet (står i ${lockName}) og kan ikke blive et udkast igen; sæt "status" tilbage til "published" eller "retired", og lav ændringer i en ny version`,
         });
       }
@@ -246,11 +313,11 @@ function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entrie
       problems.push({
         file: parsed.file,
         pointer: '/status',
-        code: 'lock/missing',
+        code: 'lock-missing',
         message: `version ${parsed.name} af '${parsed.folder}' er ${ruleset.status === 'published' ? 'udgivet' : 'udgået'}, men dens hash står ikke i ${lockName}; kør \`speciale-rules lock\` (run \`speciale-rules lock\`)`,
       });
     } else if (rulesetHash(ruleset) !== locked) {
-      problems.push({ file: parsed.file, pointer: '', code: 'lock/changed', message: immutabilityMessage(parsed.folder, parsed.name) });
+      problems.push({ file: parsed.file, pointer: '', code: 'published-version-changed', message: immutabilityMessage(parsed.folder, parsed.name) });
     }
   }
   const present = new Set(files.map((f) => lockKey(f.folder, f.name)));
@@ -262,7 +329,7 @@ function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entrie
     problems.push({
       file: lockFile,
       pointer: lockPointer(key),
-      code: 'lock/gone',
+      code: 'locked-version-gone',
       message: `den låste version ${key} findes ikke længere (${path.join(speciale, `${version}.json`)} mangler); en udgivet version må ikke slettes – gendan filen, eller sæt dens status til "retired"`,
     });
   }

@@ -45,8 +45,11 @@ export function schemaValidator(name: SchemaName): ValidateFunction {
   return fn;
 }
 
+/** A problem whose code is known: a schema error's is its keyword's (`required`, `additional-properties`, …). */
+export type CodedProblem = Problem & { code: string };
+
 /** Validate against a named schema and report every error (not just the first). */
-export function validateAgainst(name: SchemaName, value: unknown): Problem[] {
+export function validateAgainst(name: SchemaName, value: unknown): CodedProblem[] {
   const fn = schemaValidator(name);
   if (fn(value)) return [];
   return (fn.errors ?? []).filter(keepError).map(toProblem);
@@ -57,7 +60,16 @@ function keepError(error: ErrorObject): boolean {
   return error.keyword !== 'if' && error.keyword !== 'oneOf' && error.keyword !== 'anyOf';
 }
 
-export function toProblem(error: ErrorObject): Problem {
+/** `additionalProperties` → `additional-properties`: the code of a schema error is its keyword's. */
+export function keywordCode(keyword: string): string {
+  return keyword.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export function toProblem(error: ErrorObject): CodedProblem {
+  return { ...uncodedProblem(error), code: keywordCode(error.keyword) };
+}
+
+function uncodedProblem(error: ErrorObject): Problem {
   const pointer = error.instancePath;
   switch (error.keyword) {
     case 'required':

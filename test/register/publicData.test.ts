@@ -7,6 +7,7 @@ import type { Ruleset } from '../../src/rules/types';
 import type { ApprovalFilter } from '../../src/store/types';
 import type { RecordStore } from '../../src/approvals/records';
 import { seedApprovalChange } from '../support/seed';
+import { expectProblem } from '../support/problemCodes';
 
 let svc: TestService;
 afterEach(async () => {
@@ -157,7 +158,7 @@ describe('national capacity', () => {
   });
 
   it('is not for inspectors', async () => {
-    expect((await request(svc.app).get('/v1/capacity').set('Authorization', bearer('midt'))).status).toBe(403);
+    expectProblem(await request(svc.app).get('/v1/capacity').set('Authorization', bearer('midt')), 403, 'role-not-allowed');
   });
 });
 
@@ -198,8 +199,8 @@ describe('impact of a rule change', () => {
     const bad = draft(4) as unknown as { levels: { specialfunktion: { requirements: { conditions: { all: { fact: string }[] } }[] } } };
     bad.levels.specialfunktion.requirements[2].conditions.all[0].fact = 'antalEnhjørninger';
     const res = await request(svc.app).post('/v1/specialer/testspeciale/impact').set('Authorization', bearer('admin')).send({ draft: bad });
-    expect(res.status).toBe(422);
-    expect(res.body.errors[0].pointer).toBe('/draft/levels/specialfunktion/requirements/2/conditions/all/0/fact');
+    expect([res.status, res.body.type]).toEqual([422, 'https://specialfunktion.dk/problems/invalid-draft']);
+    expect(res.body.errors[0]).toMatchObject({ pointer: '/draft/levels/specialfunktion/requirements/2/conditions/all/0/fact', code: expect.any(String) });
   });
 
   it('exports a snapshot for admins only', async () => {
@@ -207,6 +208,6 @@ describe('impact of a rule change', () => {
     const res = await request(svc.app).get('/v1/specialer/testspeciale/snapshot').set('Authorization', bearer('admin'));
     expect(res.status).toBe(200);
     expect(res.body.approvals[0]).toMatchObject({ tilbudId: '100', level: 'specialfunktion', tilsyn: 'Midt' });
-    expect((await request(svc.app).get('/v1/specialer/testspeciale/snapshot').set('Authorization', bearer('socialstyrelsen'))).status).toBe(403);
+    expectProblem(await request(svc.app).get('/v1/specialer/testspeciale/snapshot').set('Authorization', bearer('socialstyrelsen')), 403, 'role-not-allowed');
   });
 });

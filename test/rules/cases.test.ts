@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runCases } from '../../src/rules/cases';
+import { runCases } from '../../src/evaluation/cases';
 import { RulesCatalogue } from '../../src/rules/catalogue';
 import { checkRulesTree } from '../../src/rules/validate';
 import { baseEvidence, cleanupTrees, edited, validTree, type TempTree } from './helpers';

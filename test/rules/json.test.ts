@@ -9,7 +9,7 @@ function errorOf(text: string) {
 describe('parsing hand-written JSON', () => {
   it('parses valid JSON like JSON.parse, including a leading byte-order mark', () => {
     const text = '{ "a": [1, 2.5e3, -0.5, true, false, null, "x\\n\\u00e6"], "b": {} }';
-    expect(parseJsonText(text)).toEqual({ ok: true, value: JSON.parse(text), duplicateKeys: [] });
+    expect(parseJsonText(text)).toEqual({ ok: true, value: JSON.parse(text), duplicateKeys: [], numbersOutOfRange: [] });
     expect(parseJsonText(`\ufeff${text}`)).toMatchObject({ ok: true, value: JSON.parse(text) });
   });
 
@@ -48,6 +48,18 @@ describe('parsing hand-written JSON', () => {
       duplicateKeys: [
         { pointer: '/levels/x', key: 'x', line: 4, column: 5 },
         { pointer: '/a~1b', key: 'a/b', line: 6, column: 13 },
+      ],
+      numbersOutOfRange: [],
+    });
+  });
+
+  it('names each number beyond double range (read as Infinity by JSON.parse) by pointer and position', () => {
+    const result = parseJsonText('{\n  "a": [1, 1e400],\n  "b": -2E+999, "c": 1e-400\n}');
+    expect(result).toMatchObject({
+      ok: true,
+      numbersOutOfRange: [
+        { pointer: '/a/1', literal: '1e400', line: 2, column: 12 },
+        { pointer: '/b', literal: '-2E+999', line: 3, column: 8 },
       ],
     });
   });

@@ -25,7 +25,7 @@ describe('updateLock', () => {
     const b = baseRuleset({ version: '1.1.0', status: 'retired', effectiveFrom: '2026-06-01' });
     const c = baseRuleset({ version: '1.2.0', status: 'draft', effectiveFrom: '2027-01-01' });
     const tree = makeTree({ 'demo/1.0.0.json': a, 'demo/1.1.0.json': b, 'demo/1.2.0.json': c });
-    expect(checkRulesTree(tree.dir).problems.map((p) => p.code)).toEqual(['lock/missing', 'lock/missing']);
+    expect(checkRulesTree(tree.dir).problems.map((p) => p.code)).toEqual(['lock-missing', 'lock-missing']);
 
     const result = updateLock(tree.dir);
     expect(result).toEqual({ file: path.join(tree.dir, 'rules.lock.json'), added: ['demo/1.0.0', 'demo/1.1.0'], locked: 2, written: true, problems: [] });
@@ -56,7 +56,7 @@ describe('updateLock', () => {
       {
         file: path.join(tree.dir, 'demo', '1.0.0.json'),
         pointer: '',
-        code: 'lock/changed',
+        code: 'published-version-changed',
         message: "version 1.0.0 af 'demo' er publiceret og må ikke ændres; udgiv en ny version i stedet (published versions are immutable: publish a new version instead)",
       },
     ]);

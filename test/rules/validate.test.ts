@@ -32,7 +32,7 @@ describe('checkRulesTree', () => {
 
   it('reports a missing rules directory instead of throwing', () => {
     const missing = path.join(makeTree().root, 'nope');
-    expect(checkRulesTree(missing).problems).toEqual([{ file: missing, pointer: '', message: 'mappen med regelsæt findes ikke; angiv stien til rules-mappen' }]);
+    expect(checkRulesTree(missing).problems).toEqual([{ file: missing, pointer: '', code: 'rules-dir-missing', message: 'mappen med regelsæt findes ikke; angiv stien til rules-mappen' }]);
   });
 
   it('reports malformed JSON with line and column, and skips the file', () => {
@@ -45,7 +45,7 @@ describe('checkRulesTree', () => {
     expect(result.rulesets).toEqual([]);
   });
 
-  it('runs the JSON Schema first and nothing else on a file that fails it', () => {
+  it('reports the schema’s problems and the fact catalogue’s in one pass, the more specific message where both name the same place', () => {
     const tree = makeTree({
       'demo/1.0.0.json': edited(v1(), (r) => {
         delete r.illustrative;
@@ -56,7 +56,8 @@ describe('checkRulesTree', () => {
     });
     expect(check(tree)).toEqual([
       "demo/1.0.0.json:: mangler det påkrævede felt 'illustrative'",
-      'demo/1.0.0.json:/levels/raadgivningsfunktion/includesLevel: skal være "specialfunktion"',
+      "demo/1.0.0.json:/levels/specialfunktion/requirements/0/conditions/all/0/fact: ukendt faktum 'ukendt'; brug et faktum fra faktakataloget (schemas/fact-catalogue.json)",
+      "demo/1.0.0.json:/levels/raadgivningsfunktion/includesLevel: niveauet 'raadgivning' findes ikke i regelsættet; brug en af: specialfunktion",
     ]);
   });
 
@@ -164,7 +165,7 @@ describe('checkRulesTree', () => {
       expect(check(tree)).toEqual([
         "demo/1.0.0.json:/status: version 1.0.0 af 'demo' er udgivet, men dens hash står ikke i rules.lock.json; kør `speciale-rules lock` (run `speciale-rules lock`)",
       ]);
-      expect(checkRulesTree(tree.dir).problems[0].code).toBe('lock/missing');
+      expect(checkRulesTree(tree.dir).problems[0].code).toBe('lock-missing');
     });
 
     it('reports a lock entry whose file is gone', () => {

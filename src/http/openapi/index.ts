@@ -11,12 +11,15 @@ import path from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
+import { keywordCode } from '../../schemas';
 
 export type JsonObject = Record<string, unknown>;
 
 export interface InvalidParam {
   pointer: string;
   message: string;
+  /** The schema keyword the value breaks, kebab-case (`required`, `additional-properties`, …). */
+  code: string;
 }
 
 export interface RouteMatch {
@@ -493,7 +496,7 @@ export function toInvalidParams(errors: readonly ErrorObject[] | null | undefine
   const seen = new Set<string>();
   for (const error of errors ?? []) {
     if (error.keyword === 'if' || error.keyword === '$ref') continue;
-    const item = { pointer: pointerOf(error), message: message(error) };
+    const item = { pointer: pointerOf(error), message: message(error), code: keywordCode(error.keyword) };
     const key = `${item.pointer}\u0000${item.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -520,7 +523,7 @@ function requestSchemaPointer(method: string, routePath: string): string | undef
 export function validateRequestBody(method: string, routePath: string, body: unknown): InvalidParam[] {
   const pointer = requestSchemaPointer(method, routePath);
   if (!pointer) throw new Error(`${SPEC_FILE} documents no application/json request body for ${method.toUpperCase()} ${routePath}`);
-  if (body === undefined) return [{ pointer: '', message: 'forespørgslen skal have et indhold (application/json)' }];
+  if (body === undefined) return [{ pointer: '', code: 'required', message: 'forespørgslen skal have et indhold (application/json)' }];
   const validate = validatorFor(pointer);
   if (validate(body)) return [];
   return toInvalidParams(validate.errors);

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApprovalService, AssignmentRequest } from '../../approvals/service';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import { methodNotAllowed } from '../errors';
 import { bodyMatchesContract } from '../validation';
 

@@ -1,13 +1,12 @@
 import { Router } from 'express';
 import type { ApprovalService, DecisionRequest } from '../../approvals/service';
-import { principalOf, requireRole } from '../../auth';
+import { principalOf, requireRole } from '../authentication';
 import { allTilsyn } from '../../geography';
 import { APPROVAL_STATUSES } from '../../approvals/status';
+import { LEVELS } from '../../rules/types';
 import { methodNotAllowed } from '../errors';
 import { bodyMatchesContract } from '../validation';
 import { dateQuery, enumQuery, intQuery, stringQuery } from './query';
-
-const LEVELS = ['specialfunktion', 'raadgivningsfunktion'] as const;
 
 export function approvalRoutes(service: ApprovalService): Router {
   const router = Router();

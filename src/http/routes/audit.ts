@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { verifyRecord, type RecordIntegrity } from '../../approvals/integrity';
 import type { AuditSigner } from '../../audit/signing';
-import { requireRole } from '../../auth';
+import { requireRole } from '../authentication';
 import type { RecordStore } from '../../approvals/records';
 import type { Clock } from '../../time/clock';
 import { methodNotAllowed } from '../errors';
@@ -55,7 +55,7 @@ export function auditRoutes(deps: AuditRouteDeps): Router {
     const raw = stringQuery(req.query.head, 'head');
     const match = raw === undefined ? null : HEAD_PATTERN.exec(raw);
     if (raw !== undefined && !match) {
-      throw validationProblem('Parameteren head er ugyldig', [{ pointer: 'query:head', message: 'skal være <seq>:<hash> som i GET /v1/audit/head, fx 42:9c1f…(64 hex-tegn)' }]);
+      throw validationProblem('Parameteren head er ugyldig', [{ pointer: 'query:head', code: 'invalid-audit-head', message: 'skal være <seq>:<hash> som i GET /v1/audit/head, fx 42:9c1f…(64 hex-tegn)' }]);
     }
     const head = match ? { seq: Number(match[1]), hash: match[2] } : undefined;
     // Without a head this is the same check as the periodic one, and its result becomes the service's state.

@@ -29,7 +29,7 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
   router.get('/v1/specialer/:speciale/rulesets', (req, res) => {
     const { speciale } = req.params;
     const versions = rules.versions(speciale);
-    if (versions.length === 0) throw new HttpProblem(404, `Specialet '${speciale}' findes ikke`);
+    if (versions.length === 0) throw new HttpProblem('speciale-not-found', `Specialet '${speciale}' findes ikke`);
     res.json({
       speciale,
       items: versions.map((ruleset) => {
@@ -51,10 +51,10 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
   router.get('/v1/specialer/:speciale/rulesets/:version', (req, res) => {
     const { speciale, version } = req.params;
     const ruleset = rules.get(speciale, version);
-    if (!ruleset) throw new HttpProblem(404, `Version ${version} af specialet '${speciale}' findes ikke`);
+    if (!ruleset) throw new HttpProblem('ruleset-version-not-found', `Version ${version} af specialet '${speciale}' findes ikke`);
     res.setHeader('Vary', 'Accept');
     const type = req.accepts(['application/json', 'text/markdown', 'text/html']);
-    if (!type) throw new HttpProblem(406, 'Regelsættet kan leveres som application/json, text/markdown eller text/html');
+    if (!type) throw new HttpProblem('not-acceptable', 'Regelsættet kan leveres som application/json, text/markdown eller text/html');
     // A strong ETag names one representation: the JSON one is the content hash, the others carry a
     // suffix, so If-None-Match from one media type never answers 304 for another (res.send compares).
     res.setHeader('ETag', `"${rulesetHash(ruleset)}${REPRESENTATION_SUFFIX[type]}"`);

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { invalid } from '../../approvals/errors';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import type { DecisionDocument } from '../../decisions/document';
 import { readDecision, type DecisionDeps } from '../../decisions/read';
 import { methodNotAllowed } from '../errors';
@@ -21,7 +21,7 @@ export function decisionRoutes(deps: DecisionDeps): Router {
         res.type('text/html; charset=utf-8').send(renderDecisionDocument(doc));
         return;
       default:
-        throw new HttpProblem(406, 'Afgørelsen kan leveres som application/json eller text/html');
+        throw new HttpProblem('not-acceptable', 'Afgørelsen kan leveres som application/json eller text/html');
     }
   };
 

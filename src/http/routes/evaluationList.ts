@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { invalid } from '../../approvals/errors';
 import type { RecordStore } from '../../approvals/records';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import { allTilsyn } from '../../geography';
 import { listEvaluations } from '../../worklist/evaluations';
 import { dateQuery, enumQuery, intQuery, stringQuery } from './query';

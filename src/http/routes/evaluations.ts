@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApprovalService, EvaluationRequest } from '../../approvals/service';
-import { principalOf, requireRole } from '../../auth';
+import { principalOf, requireRole } from '../authentication';
 import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { bodyMatchesContract } from '../validation';
@@ -39,7 +39,7 @@ export function evaluationRoutes(service: ApprovalService): Router {
         res.type('text/html; charset=utf-8').send(renderEvaluationReport(view));
         return;
       default:
-        throw new HttpProblem(406, 'Evalueringen kan leveres som application/json eller text/html');
+        throw new HttpProblem('not-acceptable', 'Evalueringen kan leveres som application/json eller text/html');
     }
   });
   router.all('/v1/evaluations/:id', methodNotAllowed(['GET']));

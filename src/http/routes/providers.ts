@@ -4,7 +4,7 @@
  * POST /v1/providers/{tilbudId}/capacity-changes lives with the re-checks (rechecks.ts).
  */
 import { Router } from 'express';
-import { principalOf, requireRole } from '../../auth';
+import { principalOf, requireRole } from '../authentication';
 import { allTilsyn } from '../../geography';
 import { getProvider, listProviders, moveProvider, reassignProviders, type MoveRequest, type ProviderDeps } from '../../providers';
 import { methodNotAllowed } from '../errors';
@@ -15,7 +15,7 @@ import { enumQuery, intQuery, stringQuery } from './query';
 const TILBUD_ID = /^[0-9]{1,10}$/;
 
 function tilbudIdOf(value: unknown): string {
-  if (typeof value !== 'string' || !TILBUD_ID.test(value)) throw validationProblem('Ugyldigt tilbuds-id', [{ pointer: 'path:tilbudId', message: 'skal være 1-10 cifre' }]);
+  if (typeof value !== 'string' || !TILBUD_ID.test(value)) throw validationProblem('Ugyldigt tilbuds-id', [{ pointer: 'path:tilbudId', code: 'invalid-tilbud-id', message: 'skal være 1-10 cifre' }]);
   return value;
 }
 

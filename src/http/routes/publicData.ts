@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { capacityReport } from '../../capacity';
-import { requireRole } from '../../auth';
+import { requireRole } from '../authentication';
 import { cachedRegister } from '../../register';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import type { RecordStore } from '../../approvals/records';
@@ -16,7 +16,7 @@ export function registerRoutes(store: RecordStore, clock: Clock): Router {
   router.get('/v1/register', async (req, res) => {
     res.setHeader('Vary', 'Accept');
     const type = req.accepts(['application/json', 'text/csv']);
-    if (!type) throw new HttpProblem(406, 'Registret kan leveres som application/json eller text/csv');
+    if (!type) throw new HttpProblem('not-acceptable', 'Registret kan leveres som application/json eller text/csv');
     const { body, etag, contentType } = await register(type === 'text/csv' ? { kind: 'csv', separator: ',' } : { kind: 'json' });
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'public, max-age=300');
@@ -36,7 +36,7 @@ export function capacityRoutes(store: RecordStore, rules: RulesCatalogue, clock:
   const router = Router();
   router.get('/v1/capacity', requireRole('socialstyrelsen', 'admin'), async (req, res) => {
     const type = req.accepts(['application/json', 'text/html']);
-    if (!type) throw new HttpProblem(406, 'Kapaciteten kan leveres som application/json eller text/html');
+    if (!type) throw new HttpProblem('not-acceptable', 'Kapaciteten kan leveres som application/json eller text/html');
     const report = await capacityReport(store, rules, today(clock));
     res.setHeader('Vary', 'Accept');
     if (type === 'text/html') {

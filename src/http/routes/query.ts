@@ -7,14 +7,14 @@ import { HttpProblem, validationProblem } from '../problem';
 
 function single(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw validationProblem(`Parameteren ${name} må kun angives én gang`, [{ pointer: `query:${name}`, message: 'må kun angives én gang' }]);
+  if (typeof value !== 'string') throw validationProblem(`Parameteren ${name} må kun angives én gang`, [{ pointer: `query:${name}`, code: 'repeated-query-parameter', message: 'må kun angives én gang' }]);
   return value;
 }
 
 export function stringQuery(value: unknown, name: string, pattern?: RegExp): string | undefined {
   const v = single(value, name);
   if (v !== undefined && pattern && !pattern.test(v)) {
-    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, message: `skal matche ${pattern.source}` }]);
+    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, code: 'pattern', message: `skal matche ${pattern.source}` }]);
   }
   return v;
 }
@@ -22,7 +22,7 @@ export function stringQuery(value: unknown, name: string, pattern?: RegExp): str
 export function enumQuery<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
   const v = single(value, name);
   if (v !== undefined && !allowed.includes(v as T)) {
-    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, message: `skal være en af: ${allowed.join(', ')}` }]);
+    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, code: 'enum', message: `skal være en af: ${allowed.join(', ')}` }]);
   }
   return v as T | undefined;
 }
@@ -30,7 +30,7 @@ export function enumQuery<T extends string>(value: unknown, name: string, allowe
 export function dateQuery(value: unknown, name: string): string | undefined {
   const v = single(value, name);
   if (v !== undefined && !isIsoDate(v)) {
-    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, message: 'skal være en dato (ÅÅÅÅ-MM-DD)' }]);
+    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, code: 'format', message: 'skal være en dato (ÅÅÅÅ-MM-DD)' }]);
   }
   return v;
 }
@@ -39,7 +39,9 @@ export function intQuery(value: unknown, name: string, min: number, max: number)
   const v = single(value, name);
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, message: `skal være et helt tal fra ${min} til ${max}` }]);
+    // The code is the schema keyword the value breaks, as for a body (src/http/openapi).
+    const code = !/^\d+$/.test(v) ? 'type' : Number(v) < min ? 'minimum' : 'maximum';
+    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, code, message: `skal være et helt tal fra ${min} til ${max}` }]);
   }
   return Number(v);
 }
@@ -48,7 +50,7 @@ export function booleanQuery(value: unknown, name: string): boolean | undefined 
   const v = single(value, name);
   if (v === undefined) return undefined;
   if (v !== 'true' && v !== 'false') {
-    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, message: 'skal være true eller false' }]);
+    throw validationProblem(`Parameteren ${name} er ugyldig`, [{ pointer: `query:${name}`, code: 'type', message: 'skal være true eller false' }]);
   }
   return v === 'true';
 }
@@ -77,8 +79,7 @@ export function refuseUnknownQueryParameters(scope: 'public' | 'all'): RequestHa
     const known = contract.names.length > 0 ? contract.names.join(', ') : 'ingen';
     const message = `ukendt parameter; kendte: ${known}`;
     next(
-      new HttpProblem(400, `Ukendt query-parameter${unknown.length > 1 ? 'e' : ''}: ${unknown.slice(0, MAX_NAMED).join(', ')}${unknown.length > MAX_NAMED ? ', …' : ''} (kendte: ${known})`, {
-        type: 'https://specialfunktion.dk/problems/unknown-query-parameter',
+      new HttpProblem('unknown-query-parameter', `Ukendt query-parameter${unknown.length > 1 ? 'e' : ''}: ${unknown.slice(0, MAX_NAMED).join(', ')}${unknown.length > MAX_NAMED ? ', …' : ''} (kendte: ${known})`, {
         extensions: {
           errors: unknown.slice(0, MAX_NAMED).map((name) => ({ pointer: `query:${name}`, code: 'unknown-query-parameter', message })),
           ...(unknown.length > MAX_NAMED ? { errorCount: unknown.length } : {}),

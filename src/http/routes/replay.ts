@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import { exportStored, replayStored, type StoredReplayDeps } from '../../replay/stored';
 import { methodNotAllowed } from '../errors';
 

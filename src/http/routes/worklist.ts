@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import { allTilsyn } from '../../geography';
 import { LEVELS } from '../../rules/types';
 import { buildWorklist, WORKLIST_KINDS, type WorklistDeps } from '../../worklist/worklist';
@@ -28,7 +28,7 @@ export function worklistRoutes(deps: WorklistDeps): Router {
         res.type('text/html; charset=utf-8').send(renderWorklistPage(list));
         return;
       default:
-        throw new HttpProblem(406, 'Arbejdslisten kan leveres som application/json eller text/html');
+        throw new HttpProblem('not-acceptable', 'Arbejdslisten kan leveres som application/json eller text/html');
     }
   });
   router.all('/v1/worklist', methodNotAllowed(['GET']));

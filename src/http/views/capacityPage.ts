@@ -1,5 +1,5 @@
 import type { CapacityReport, CapacityRow } from '../../capacity';
-import { LEVEL_TITLES } from '../../rules/render';
+import { LEVEL_TITLES } from '../../rules/types';
 import { escapeHtml, page } from './html';
 
 

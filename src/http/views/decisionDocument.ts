@@ -1,5 +1,6 @@
 import type { DecisionDocument } from '../../decisions/document';
-import { CATEGORY_TITLES, danishDate, LEVEL_TITLES } from '../../rules/render';
+import { CATEGORY_TITLES, danishDate } from '../../rules/render';
+import { LEVEL_TITLES } from '../../rules/types';
 import { escapeHtml, page } from './html';
 
 const OUTCOME_DA = { met: 'Opfyldt', 'not-met': 'Ikke opfyldt', 'insufficient-evidence': 'Mangler dokumentation', missing: 'Mangler' };

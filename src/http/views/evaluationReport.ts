@@ -1,6 +1,7 @@
 import type { EvaluationView } from '../../approvals/service';
 import { formatValue, requirementPhrase } from '../../rules/describe';
-import { CATEGORY_TITLES, LEVEL_TITLES } from '../../rules/render';
+import { CATEGORY_TITLES } from '../../rules/render';
+import { LEVEL_TITLES } from '../../rules/types';
 import { escapeHtml, page } from './html';
 
 const OVERALL_DA = { eligible: 'Opfylder kriterierne', 'not-eligible': 'Opfylder ikke kriterierne', incomplete: 'Ufuldstændig dokumentation' };

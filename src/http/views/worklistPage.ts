@@ -1,4 +1,4 @@
-import { LEVEL_TITLES } from '../../rules/render';
+import { LEVEL_TITLES } from '../../rules/types';
 import type { Worklist, WorklistItem, WorklistKind } from '../../worklist/worklist';
 import { escapeHtml, page } from './html';
 

@@ -1,16 +1,17 @@
 import path from 'node:path';
-import { evaluate } from '../evaluation/evaluate';
-import type { Overall, RequirementOutcome } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import { validateEvidence } from '../evidence/validate';
-import { validateAgainst } from '../schemas';
-import type { RulesCatalogue } from './catalogue';
-import { CASES_DIR, loadRulesTree, type FileProblem, type ParsedFile } from './load';
-import { LEVELS, type Level } from './types';
+import type { RulesCatalogue } from '../rules/catalogue';
+import { CASES_DIR, loadRulesTree, type FileProblem, type ParsedFile } from '../rules/load';
+import { LEVELS, type Level } from '../rules/types';
+import { checkCaseContent } from '../rules/validate';
+import { evaluate } from './evaluate';
+import type { Overall, RequirementOutcome } from './types';
 
 /**
  * The example cases stored next to the rules (rules/<speciale>/cases/*.json): each is evaluated and
- * compared with its expected outcome, and coverage shows the requirements no case makes fail.
+ * compared with its expected outcome, and coverage shows the requirements no case makes fail. It lives
+ * with evaluation, not with the rules: the rules know nothing of how they are evaluated.
  */
 
 export interface ExampleCase {
@@ -102,7 +103,7 @@ function errorRun(file: string, name: string, speciale: string, problems: FilePr
 /** Evaluate one case (already parsed) and compare it with its expectation. */
 export async function runCase(parsed: ParsedFile, catalogue: RulesCatalogue): Promise<CaseRun> {
   const { file, folder: speciale } = parsed;
-  const schema = validateAgainst('case', parsed.value);
+  const schema = checkCaseContent(parsed.value);
   const fallbackName = path.basename(file, '.json');
   if (schema.length > 0) return errorRun(file, nameOf(parsed.value) ?? fallbackName, speciale, schema.map((p) => ({ file, ...p })));
   const example = parsed.value as ExampleCase;
@@ -120,7 +121,7 @@ export async function runCase(parsed: ParsedFile, catalogue: RulesCatalogue): Pr
     return errorRun(file, example.name, speciale, [{ file, pointer: example.version !== undefined ? '/version' : '/asOf', message }], base);
   }
 
-  const evidenceProblems = validateEvidence(example.evidence).map((p) => ({ file, pointer: `/evidence${p.pointer}`, message: p.message }));
+  const evidenceProblems: FileProblem[] = validateEvidence(example.evidence).map((p) => ({ file, pointer: `/evidence${p.pointer}`, code: p.code, message: p.message }));
   // Evidence describes the provider on its reporting date; a case cannot evaluate it before then.
   const reportedOn = (example.evidence as Evidence).reportingDate;
   if (evidenceProblems.length === 0 && example.asOf < reportedOn) {

@@ -1,10 +1,16 @@
-import { validateEvidence } from '../evidence/validate';
-import { analyseImpact, type Snapshot } from '../impact';
-import type { RulesCatalogue } from '../rules/catalogue';
-import { readJsonFile } from '../rules/load';
-import { LEVELS, type Ruleset } from '../rules/types';
-import { checkRulesetContent } from '../rules/validate';
-import { problemLine, table } from './format';
+import { validateEvidence } from '../../evidence/validate';
+import { analyseImpact, type Snapshot } from '../../impact';
+import type { RulesCatalogue } from '../../rules/catalogue';
+import { readJsonFile } from '../../rules/load';
+import { LEVELS, type Ruleset } from '../../rules/types';
+import { checkRulesetContent } from '../../rules/validate';
+import path from 'node:path';
+import { Command } from 'commander';
+import { systemClock, today as todayOf } from '../../time/clock';
+import { isIsoDate } from '../../time/dates';
+import { loadCatalogue } from '../catalogue';
+import { problemLine, table } from '../format';
+import { CliError, resolveDir, type CommandContext, type Out } from '../io';
 
 export interface ImpactOptions {
   snapshot: string;
@@ -13,13 +19,35 @@ export interface ImpactOptions {
   failOnImpact?: boolean;
 }
 
-type Out = (line?: string) => void;
+
+/** `speciale-rules impact <draft> --snapshot <file>`: the approvals a draft would affect. */
+export function impactCommand(cli: CommandContext): Command {
+  return new Command('impact')
+    .description('vis, hvilke godkendelser et udkast ville ramme, ud fra et øjebliksbillede (GET /v1/specialer/{speciale}/snapshot)')
+    .argument('<draft>', 'udkastets regelfil')
+    .requiredOption('--snapshot <file>', 'øjebliksbilledet eksporteret fra tjenesten')
+    .option('--dir <dir>', 'mappen med de udgivne regelsæt', 'rules')
+    .option('--as-of <date>', 'vurderingsdato (ÅÅÅÅ-MM-DD); standard: i dag')
+    .option('--json', 'skriv resultatet som JSON')
+    .option('--fail-on-impact', 'afslut med 1, hvis en godkendelse får nye krav, der ikke er opfyldt (til CI)')
+    .action((draft: string, options: { snapshot: string; dir: string; asOf?: string; json?: boolean; failOnImpact?: boolean }) =>
+      cli.run(() => {
+        const { io } = cli;
+        const { catalogue } = loadCatalogue(resolveDir(io, options.dir));
+        const asOf = options.asOf ?? io.today ?? todayOf(systemClock);
+        if (!isIsoDate(asOf)) throw new CliError(`--as-of skal være en dato (ÅÅÅÅ-MM-DD), ikke '${asOf}'`, 2);
+        return runImpact(path.resolve(io.cwd, draft), { ...options, snapshot: path.resolve(io.cwd, options.snapshot), asOf }, catalogue, io.cwd, cli.out, (message) => {
+          throw new CliError(message);
+        });
+      }),
+    );
+}
 
 /**
  * `speciale-rules impact <draft> --snapshot <file>`: what a draft rule set would do to the approvals in
  * an exported snapshot (GET /v1/specialer/{speciale}/snapshot), without reaching the service.
  */
-export async function impactCommand(
+export async function runImpact(
   draftFile: string,
   options: ImpactOptions,
   catalogue: RulesCatalogue,

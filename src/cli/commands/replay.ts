@@ -1,13 +1,37 @@
-import type { Evidence } from '../evidence/types';
-import type { RulesCatalogue } from '../rules/catalogue';
-import { readJsonFile } from '../rules/load';
-import { exportProblems, replayInputOf, type EvaluationExport } from '../replay/export';
-import { replayEvaluation, type ReplayReport } from '../replay/replay';
-import { problemLine, table } from './format';
+import type { Evidence } from '../../evidence/types';
+import type { RulesCatalogue } from '../../rules/catalogue';
+import { readJsonFile } from '../../rules/load';
+import { exportProblems, replayInputOf, type EvaluationExport } from '../../replay/export';
+import { replayEvaluation, type ReplayReport } from '../../replay/replay';
+import path from 'node:path';
+import { Command } from 'commander';
+import { loadCatalogue } from '../catalogue';
+import { problemLine, table } from '../format';
+import { CliError, resolveDir, type CommandContext, type Out } from '../io';
 
-type Out = (line?: string) => void;
 
 const OUTCOME_WORDS: Record<string, string> = { met: 'opfyldt', 'not-met': 'ikke opfyldt', 'insufficient-evidence': 'mangler dokumentation' };
+
+/** `speciale-rules replay <export>`: re-run an exported evaluation without the service. */
+export function replayCommand(cli: CommandContext): Command {
+  return new Command('replay')
+    .description('genberegn en evaluering eksporteret fra tjenesten (GET /v1/evaluations/{id}/export) uden tjenesten; afslut med 0 identisk, 1 ikke identisk, 2 forkert brug eller ugyldig fil')
+    .argument('<export>', 'eksportfilen (JSON)')
+    .option('--rules <dir>', 'mappen med regelsæt', 'rules')
+    .option('--json', 'skriv genberegningen som JSON')
+    .action((file: string, options: { rules: string; json?: boolean }) =>
+      cli.run(() => {
+        let catalogue: RulesCatalogue;
+        try {
+          catalogue = loadCatalogue(resolveDir(cli.io, options.rules)).catalogue;
+        } catch (error) {
+          // A rules folder that cannot be read makes the export impossible to check: wrong usage.
+          throw error instanceof CliError ? new CliError(error.message, 2) : error;
+        }
+        return runReplay(path.resolve(cli.io.cwd, file), options, catalogue, cli.io.cwd, cli.out, cli.err);
+      }),
+    );
+}
 
 /**
  * `speciale-rules replay <export.json> [--rules <dir>]`: re-run an evaluation exported from the service
@@ -15,7 +39,7 @@ const OUTCOME_WORDS: Record<string, string> = { met: 'opfyldt', 'not-met': 'ikke
  * comes out the same. Exit 0 identical, 1 not identical, 2 a file that is not an export (each problem one
  * line `file:/pointer: message` on stderr).
  */
-export async function replayCommand(
+export async function runReplay(
   file: string,
   options: { json?: boolean },
   catalogue: RulesCatalogue,
