@@ -12,7 +12,7 @@ import type { Evidence } from './types';
  * Every problem with a piece of evidence, each with its JSON Pointer: CPR-like values first (named by
  * path only, never echoed), then the JSON Schema, then what a schema cannot say (CVR check digit,
  * municipality, vocabularies, date order, duplicate references, nothing dated after the reporting date –
- * and, given `today`, a reporting date not after it). Each carries its code: a schema keyword's, or the
+ * and, given `today`, a reporting date not after it). Each carries its code: the schema message table's, or the
  * refusal's own (src/problems/codes.ts; date problems from src/evidence/dates.ts).
  */
 export function validateEvidence(evidence: unknown, options: { shapeChecked?: boolean; today?: string } = {}): CodedProblem[] {

@@ -97,7 +97,7 @@ function boundedLists(extensions: Record<string, unknown>): Record<string, unkno
 
 /**
  * An error item in a 400 or 422: where (JSON Pointer into the request body, or `query:<name>`, `path:<name>`),
- * what (Danish), and a code: a problem code (src/problems/codes.ts) for a domain rule, a schema keyword's code
+ * what (Danish), and a code: a problem code (src/problems/codes.ts) for a domain rule, the schema message table's code (src/schemas)
  * for the contract's checks.
  */
 export interface InvalidParam {
