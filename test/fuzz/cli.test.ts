@@ -251,6 +251,8 @@ beforeAll(async () => {
   // A real speciale with its example cases, and the lock entries for it.
   const real = path.join(work, 'real', 'rules');
   cpSync(path.join(ROOT, 'rules/autisme'), path.join(real, 'autisme'), { recursive: true });
+  // Its files name the editor schema by "$schema" (../../schemas/rule-file.schema.json): it comes along.
+  cpSync(path.join(ROOT, 'schemas/rule-file.schema.json'), path.join(work, 'real', 'schemas', 'rule-file.schema.json'));
   const fullLock = JSON.parse(readFileSync(path.join(ROOT, 'rules/rules.lock.json'), 'utf8')) as Record<string, string>;
   writeFileSync(path.join(real, 'rules.lock.json'), `${JSON.stringify(Object.fromEntries(Object.entries(fullLock).filter(([k]) => k.startsWith('autisme/'))), null, 2)}\n`);
   autisme = readTree(real);
