@@ -19,6 +19,7 @@ import { zenContender } from './zen';
 import { referenceEvaluation } from '../src/evaluation/reference';
 import { benchHttp, evaluationBody } from './http';
 import { benchCommit, type CommitResults } from './commit';
+import { benchRequestValidation } from './requestValidation';
 import { fmt, interleaved, median } from './timing';
 
 /**
@@ -406,6 +407,12 @@ async function main() {
   results.httpFloor = httpFloor;
   console.log(
     `in this process, without HTTP: the route's work on the ${fmt(http.bodyBytes / 1024)} KB body (parse, CPR guard, contract, evaluate, audit and store, answer) ${fmt(httpFloor.routeWithoutHttpUs)} µs awaited one after another, each waiting for its own durable commit; without the commit ${fmt(httpFloor.routeWithoutCommitUs)} µs; parsing and evaluating alone ${fmt(httpFloor.parseAndEvaluateUs)} µs`,
+  );
+
+  const requestValidation = await benchRequestValidation(quick);
+  results.requestValidation = requestValidation;
+  console.log(
+    `\nRequest validation (POST /v1/evaluations, one Express app each in this process, µs per request, median): parse only ${fmt(requestValidation.parseOnlyUs)}, ours ${fmt(requestValidation.oursUs)} (+${fmt(requestValidation.oursAddsUs)}), express-openapi-validator ${fmt(requestValidation.libraryUs)} (+${fmt(requestValidation.libraryAddsUs)}); library/ours ${fmt(requestValidation.libraryVsOurs, 2)}`,
   );
 
   const commit = await benchCommit(rules, quick);
