@@ -88,7 +88,6 @@ describe('speciale-rules validate', () => {
     const run = await cli(tree.root, ['validate', '--json']);
     expect(run.code).toBe(1);
     expect((JSON.parse(run.stdout) as { pointer: string; code: string }[]).map((p) => [p.pointer, p.code])).toEqual([
-      // A schema finding carries the code of the one schema message table (src/schemas), as an invalid parameter in the API does.
       ['/illustrative', 'required-property-missing'],
       ['/levels/specialfunktion/requirements/0/conditions/all/0/fact', 'unknown-fact'],
       ['/levels/specialfunktion/requirements/1/id', 'duplicate-requirement-id'],
