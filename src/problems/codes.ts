@@ -2,7 +2,7 @@
  * Every problem the service answers, by its stable kebab-case code: the problem `type` is
  * `https://specialfunktion.dk/problems/<code>`, and the HTTP status follows from the code, so one kind of
  * problem has one status on every route. The same codes name invalid parameters (`errors[].code`) where a
- * domain rule refuses a field; a schema keyword's code (src/schemas, src/http/openapi) is not listed here.
+ * domain rule refuses a field; a schema error's code (the table in src/schemas/messages.ts) is not listed here.
  * openapi.yaml (the Problem schema) and the README list this table; a test keeps the three equal.
  *
  * Low in the dependency graph on purpose: evidence, approvals, providers, auth and http all name codes.

@@ -108,7 +108,7 @@ describe('assigning a rådgivningsfunktion', () => {
   it('requires the tender', async () => {
     await specialfunktion();
     const res = await call('post', '/v1/advisory-assignments', 'socialstyrelsen', { evaluationId: await evaluation('raadgivningsfunktion', 'socialstyrelsen'), reason: 'x' });
-    expectProblem(res, 422, 'validation-failed', ['/tender required']);
+    expectProblem(res, 422, 'validation-failed', ['/tender required-property-missing']);
   });
 
   it('refuses a provider without a specialfunktion in force for the speciale', async () => {

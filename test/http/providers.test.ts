@@ -315,7 +315,7 @@ describe('PATCH /v1/providers/{tilbudId}: an admin moves a provider', () => {
     expectProblem(unknown, 422, 'unknown-kommunekode', ['/kommunekode unknown-kommunekode']);
     expect(unknown.body).toMatchObject({ type: 'https://specialfunktion.dk/problems/unknown-kommunekode', errors: [{ pointer: '/kommunekode', code: 'unknown-kommunekode' }] });
     expectProblem(await patch('/v1/providers/9999', 'admin', { kommunekode: AALBORG, reason: 'Flyttet' }), 404, 'provider-not-found');
-    expectProblem(await patch('/v1/providers/4711', 'admin', { kommunekode: AALBORG }), 422, 'validation-failed', ['/reason required']);
+    expectProblem(await patch('/v1/providers/4711', 'admin', { kommunekode: AALBORG }), 422, 'validation-failed', ['/reason required-property-missing']);
     const entries = (await auditEntries()).length;
     const same = await patch('/v1/providers/4711', 'admin', { kommunekode: SILKEBORG, reason: 'Igen' });
     expect(same.status).toBe(200);

@@ -1,4 +1,10 @@
-import { matchPath, matchRoute, openapiDocument, validateRequestBody, validateResponse, validateResponseHeaders, type JsonObject } from '../../src/http/openapi';
+import { matchPath, type InvalidParam, matchRoute, openapiDocument, validateRequestBody, type JsonObject } from '../../src/http/openapi';
+import { validateResponse, validateResponseHeaders } from '../support/contractResponses';
+
+/** What tests assert: where and which rule, not the sentence. */
+function codes(errors: InvalidParam[]): { pointer: string; code: string }[] {
+  return errors.map(({ pointer, code }) => ({ pointer, code }));
+}
 
 function exampleEvaluationRequest(): Record<string, unknown> {
   const paths = openapiDocument().paths as Record<string, JsonObject>;
@@ -7,13 +13,10 @@ function exampleEvaluationRequest(): Record<string, unknown> {
   return structuredClone(example.value) as Record<string, unknown>;
 }
 
-/** Where and which check: what tests assert (the Danish message is for people). */
-const placed = (errors: { pointer: string; code: string }[]) => errors.map(({ pointer, code }) => ({ pointer, code }));
-
 describe('validateRequestBody', () => {
   it('accepts a valid body', () => {
-    expect(placed(validateRequestBody('post', '/v1/evaluations', exampleEvaluationRequest()))).toEqual([]);
-    expect(placed(validateRequestBody('POST', '/v1/approvals', { evaluationId: 'e1', decision: 'approved', reason: 'ok' }))).toEqual([]);
+    expect(codes(validateRequestBody('post', '/v1/evaluations', exampleEvaluationRequest()))).toEqual([]);
+    expect(codes(validateRequestBody('POST', '/v1/approvals', { evaluationId: 'e1', decision: 'approved', reason: 'ok' }))).toEqual([]);
   });
 
   it('reports every error, each with a JSON Pointer into the body, including nested evidence', () => {
@@ -31,19 +34,19 @@ describe('validateRequestBody', () => {
     evidence.organisation.methods = ['teacch', 'teacch'];
     evidence.citizenCourses = {};
     const errors = validateRequestBody('post', '/v1/evaluations', body);
-    expect(placed(errors)).toEqual(
+    expect(codes(errors)).toEqual(
       expect.arrayContaining([
-        { pointer: '/speciale', code: 'required' },
-        { pointer: '/level', code: 'enum' },
-        { pointer: '/version', code: 'pattern' },
-        { pointer: '/asOf', code: 'format' },
-        { pointer: '/extra', code: 'additional-properties' },
-        { pointer: '/evidence/provider/cvr', code: 'pattern' },
-        { pointer: '/evidence/provider/name', code: 'required' },
-        { pointer: '/evidence/staff/1/fte', code: 'exclusive-minimum' },
-        { pointer: '/evidence/staff/2/educations/0/year', code: 'type' },
-        { pointer: '/evidence/organisation/methods', code: 'unique-items' },
-        { pointer: '/evidence/citizenCourses', code: 'min-properties' },
+        { pointer: '/speciale', code: 'required-property-missing' },
+        { pointer: '/level', code: 'value-not-allowed' },
+        { pointer: '/version', code: 'pattern-mismatch' },
+        { pointer: '/asOf', code: 'format-mismatch' },
+        { pointer: '/extra', code: 'unknown-property' },
+        { pointer: '/evidence/provider/cvr', code: 'pattern-mismatch' },
+        { pointer: '/evidence/provider/name', code: 'required-property-missing' },
+        { pointer: '/evidence/staff/1/fte', code: 'below-minimum' },
+        { pointer: '/evidence/staff/2/educations/0/year', code: 'wrong-type' },
+        { pointer: '/evidence/organisation/methods', code: 'duplicate-items' },
+        { pointer: '/evidence/citizenCourses', code: 'too-few-properties' },
       ]),
     );
     expect(errors).toHaveLength(11);
@@ -51,7 +54,7 @@ describe('validateRequestBody', () => {
 
   it('escapes property names in pointers (RFC 6901)', () => {
     const errors = validateRequestBody('post', '/v1/approvals/{id}/revoke', { reason: 'x', 'a/b~c': 1 });
-    expect(placed(errors)).toEqual([{ pointer: '/a~1b~0c', code: 'additional-properties' }]);
+    expect(codes(errors)).toEqual([{ pointer: '/a~1b~0c', code: 'unknown-property' }]);
   });
 
   it('names the place of a CPR-like value, never the value', () => {
@@ -64,31 +67,31 @@ describe('validateRequestBody', () => {
   });
 
   it('validates every operation with a JSON body against its own schema', () => {
-    expect(placed(validateRequestBody('post', '/v1/approvals', { evaluationId: 'e1', decision: 'maybe', reason: '' }))).toEqual([
-      { pointer: '/decision', code: 'enum' },
-      { pointer: '/reason', code: 'min-length' },
+    expect(codes(validateRequestBody('post', '/v1/approvals', { evaluationId: 'e1', decision: 'maybe', reason: '' }))).toEqual([
+      { pointer: '/decision', code: 'value-not-allowed' },
+      { pointer: '/reason', code: 'too-short' },
     ]);
-    expect(placed(validateRequestBody('post', '/v1/approvals/{id}/revoke', { expectedVersion: 'x' }))).toEqual([
-      { pointer: '/reason', code: 'required' },
-      { pointer: '/expectedVersion', code: 'type' },
+    expect(codes(validateRequestBody('post', '/v1/approvals/{id}/revoke', { expectedVersion: 'x' }))).toEqual([
+      { pointer: '/reason', code: 'required-property-missing' },
+      { pointer: '/expectedVersion', code: 'wrong-type' },
     ]);
-    expect(placed(validateRequestBody('post', '/v1/approvals/{id}/renew', { evaluationId: 'e2', validUntil: '31-12-2030', expectedVersion: 0 }))).toEqual([
-      { pointer: '/validUntil', code: 'format' },
-      { pointer: '/expectedVersion', code: 'minimum' },
+    expect(codes(validateRequestBody('post', '/v1/approvals/{id}/renew', { evaluationId: 'e2', validUntil: '31-12-2030', expectedVersion: 0 }))).toEqual([
+      { pointer: '/validUntil', code: 'format-mismatch' },
+      { pointer: '/expectedVersion', code: 'below-minimum' },
     ]);
-    expect(placed(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { version: '1.1.0', extra: 1 }))).toEqual([
-      { pointer: '', code: 'max-properties' },
-      { pointer: '/extra', code: 'additional-properties' },
+    expect(codes(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { version: '1.1.0', extra: 1 }))).toEqual([
+      { pointer: '', code: 'too-many-properties' },
+      { pointer: '/extra', code: 'unknown-property' },
     ]);
-    expect(placed(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { draft: { speciale: 'autisme' } }))).toEqual(
-      expect.arrayContaining([{ pointer: '/draft/version', code: 'required' }, { pointer: '/draft/levels', code: 'required' }]),
+    expect(codes(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { draft: { speciale: 'autisme' } }))).toEqual(
+      expect.arrayContaining([{ pointer: '/draft/version', code: 'required-property-missing' }, { pointer: '/draft/levels', code: 'required-property-missing' }]),
     );
-    expect(placed(validateRequestBody('post', '/v1/providers/{tilbudId}/capacity-changes', { change: 'places', effectiveFrom: '2026-11-01', description: 'Udvidelse fra 24 til 30 pladser' }))).toEqual([]);
+    expect(codes(validateRequestBody('post', '/v1/providers/{tilbudId}/capacity-changes', { change: 'places', effectiveFrom: '2026-11-01', description: 'Udvidelse fra 24 til 30 pladser' }))).toEqual([]);
   });
 
   it('refuses a body that is not an object, and a missing body', () => {
-    expect(placed(validateRequestBody('post', '/v1/approvals', [1]))).toEqual([{ pointer: '', code: 'type' }]);
-    expect(placed(validateRequestBody('post', '/v1/approvals', undefined))).toEqual([{ pointer: '', code: 'required' }]);
+    expect(codes(validateRequestBody('post', '/v1/approvals', [1]))).toEqual([{ pointer: '', code: 'wrong-type' }]);
+    expect(codes(validateRequestBody('post', '/v1/approvals', undefined))).toEqual([{ pointer: '', code: 'required-property-missing' }]);
   });
 
   it('gives the same answer from its cached validator', () => {

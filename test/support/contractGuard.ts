@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
-import { matchPath, validateResponse, validateResponseHeaders } from '../../src/http/openapi';
+import { matchPath } from '../../src/http/openapi';
+import { validateResponse, validateResponseHeaders } from './contractResponses';
 import { problemCodeViolations } from './problemCodes';
 
 /**

@@ -8,7 +8,6 @@ import type { Ruleset } from '../../rules/types';
 import { checkRulesetContent } from '../../rules/validate';
 import type { RecordStore } from '../../approvals/records';
 import { today, type Clock } from '../../time/clock';
-import { methodNotAllowed } from '../errors';
 import { bodyMatchesContract } from '../validation';
 
 /** Which approvals a rule change would break, before it is published. */
@@ -38,13 +37,11 @@ export function impactRoutes(store: RecordStore, rules: RulesCatalogue, clock: C
     const snapshot = await exportSnapshot(store, speciale, clock);
     res.json(await analyseImpact(snapshot, current, draft, date));
   });
-  router.all('/v1/specialer/:speciale/impact', methodNotAllowed(['POST']));
 
   router.get('/v1/specialer/:speciale/snapshot', requireRole('admin'), async (req, res) => {
     const speciale = req.params.speciale as string;
     if (rules.versions(speciale).length === 0) throw notFound(`Specialet '${speciale}'`, 'speciale-not-found');
     res.json(await exportSnapshot(store, speciale, clock));
   });
-  router.all('/v1/specialer/:speciale/snapshot', methodNotAllowed(['GET']));
   return router;
 }

@@ -13,7 +13,6 @@ import type { RecordStore } from '../../approvals/records';
 import { IN_FORCE_STATUSES, isInForce } from '../../approvals/status';
 import type { Clock } from '../../time/clock';
 import { toIsoDate } from '../../time/dates';
-import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { bodyMatchesContract, optionalBodyMatchesContract } from '../validation';
 import type { Logger } from 'pino';
@@ -47,7 +46,6 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     const result = await rechecker.recheck(req.params.id as string, 'manual', { by: actor.subject, reason });
     res.json({ outcome: result.outcome, evaluationId: result.evaluationId ?? null, approval: result.approval });
   });
-  router.all('/v1/approvals/:id/recheck', methodNotAllowed(['POST']));
 
   router.post('/v1/approvals/:id/evidence', decide, bodyMatchesContract('post', '/v1/approvals/{id}/evidence'), async (req, res) => {
     const { actor, approval } = await decidable(res, req.params.id as string);
@@ -66,7 +64,6 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     const result = await rechecker.recheck(approval.id, 'evidence', { by: actor.subject, evidence, reason: 'Ny dokumentation modtaget' });
     res.json({ outcome: result.outcome, evaluationId: result.evaluationId ?? null, approval: result.approval });
   });
-  router.all('/v1/approvals/:id/evidence', methodNotAllowed(['POST']));
 
   router.post('/v1/providers/:tilbudId/capacity-changes', decide, bodyMatchesContract('post', '/v1/providers/{tilbudId}/capacity-changes'), async (req, res) => {
     const actor = principalOf(res);
@@ -105,7 +102,6 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     }
     res.status(201).json({ ...change, rechecks });
   });
-  router.all('/v1/providers/:tilbudId/capacity-changes', methodNotAllowed(['POST']));
 
   router.post('/v1/rechecks/runs', requireRole('admin'), async (_req, res) => {
     let run;
@@ -119,13 +115,11 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     batch.execute(run).catch((error: unknown) => deps.logger.error({ runId: run.id, err: { message: (error as Error).message } }, 're-check run failed'));
     res.status(202).location(`/v1/rechecks/runs/${run.id}`).json(run);
   });
-  router.all('/v1/rechecks/runs', methodNotAllowed(['POST']));
 
   router.get('/v1/rechecks/runs/:id', requireRole('admin', 'socialstyrelsen'), async (req, res) => {
     const run = await store.getDocument('recheckRuns', req.params.id as string);
     if (!run) throw notFound(`Kørslen ${req.params.id}`, 'recheck-run-not-found');
     res.json(run);
   });
-  router.all('/v1/rechecks/runs/:id', methodNotAllowed(['GET']));
   return router;
 }
