@@ -87,6 +87,11 @@ export function knownOperators(): Set<string> {
   return new Set(Object.values(catalogue.operatorsByType).flat());
 }
 
+/** Every vocabulary's name, the socialtilsyn included. */
+export function vocabularyNames(): VocabularyName[] {
+  return Object.keys(catalogue.vocabularies) as VocabularyName[];
+}
+
 export function vocabulary(name: VocabularyName): readonly VocabularyEntry[] {
   return catalogue.vocabularies[name];
 }

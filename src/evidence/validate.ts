@@ -1,9 +1,10 @@
 import { municipality } from '../geography';
 import type { CodeWithStatus } from '../problems/codes';
 import { escapePointer, validateAgainst, type CodedProblem } from '../schemas';
-import { isInVocabulary, type VocabularyName } from './catalogue';
+import { isInVocabulary, vocabulary, type VocabularyName } from './catalogue';
 import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { isValidCvr } from './cvr';
+import { closest } from './suggest';
 import { evidenceDateProblems } from './dates';
 import type { Evidence } from './types';
 
@@ -37,7 +38,14 @@ function semanticProblems(evidence: Evidence, today: string | undefined): Semant
   const vocab = (pointer: string, name: VocabularyName, value: string) => {
     // The value is quoted to help, unless it looks like a CPR number: then only the pointer names it.
     const quoted = containsCprLike(value) ? 'Værdien' : `'${value}'`;
-    if (!isInVocabulary(name, value)) problems.push({ pointer, code: 'unknown-vocabulary-value', message: `${quoted} er ikke en kendt værdi i ordlisten ${name} (se schemas/fact-catalogue.json)` });
+    if (isInVocabulary(name, value)) return;
+    // The closest value as the rules CLI suggests it; a CPR-like value gets no guess (nothing is built from it).
+    const guess = containsCprLike(value) ? undefined : closest(value, vocabulary(name).map((e) => e.id));
+    problems.push({
+      pointer,
+      code: 'unknown-vocabulary-value',
+      message: `${quoted} er ikke en kendt værdi i ordlisten ${name}; ${guess ? `mente du '${guess}'? ` : ''}se de tilladte værdier i GET /v1/vocabularies`,
+    });
   };
   const order = (pointer: string, from: string, to: string | undefined, what: string) => {
     if (to !== undefined && to < from) problems.push({ pointer, code: 'end-before-start', message: `${what} ligger før startdatoen ${from}` });

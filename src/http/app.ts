@@ -24,6 +24,7 @@ import { approvalRoutes } from './routes/approvals';
 import { advisoryAssignmentRoutes } from './routes/advisoryAssignments';
 import { auditHeadRoutes, auditRoutes } from './routes/audit';
 import { criteriaRoutes } from './routes/criteria';
+import { vocabularyRoutes } from './routes/vocabularies';
 import { decisionRoutes } from './routes/decisions';
 import { evaluationListRoutes } from './routes/evaluationList';
 import { evaluationRoutes } from './routes/evaluations';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(queryMatchesContract('public'));
   app.use(refuseUndocumentedMethods('public'));
   app.use(criteriaRoutes(deps.rules, deps.clock));
+  app.use(vocabularyRoutes());
   app.use(registerRoutes(deps.store, deps.clock));
   app.use(auditHeadRoutes(deps));
   app.use('/v1', requireAuth(deps.authenticator));

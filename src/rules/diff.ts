@@ -18,6 +18,8 @@ export interface ThresholdChange {
   fact: string;
   path?: string;
   params?: Record<string, unknown>;
+  /** The params before, when only they (or they and the comparison) changed: `params` are the new ones. */
+  paramsBefore?: Record<string, unknown>;
   /** null: the condition is new. */
   before: Comparison | null;
   /** null: the condition was removed. */
@@ -45,12 +47,17 @@ export interface RequirementDiff {
   thresholds: ThresholdChange[];
 }
 
+/** A changed approval-policy period; every period made shorter asks more of a provider (stricter). */
+export interface PolicyChange extends FieldChange<keyof ApprovalPolicy> {
+  direction: Direction;
+}
+
 export interface LevelDiff {
   level: Level;
   added: RequirementDiff[];
   removed: RequirementDiff[];
   changed: RequirementDiff[];
-  policy: FieldChange<keyof ApprovalPolicy>[];
+  policy: PolicyChange[];
   includesLevel?: FieldChange<'includesLevel'>;
 }
 
@@ -81,7 +88,9 @@ export function diffRulesets(from: Ruleset, to: Ruleset): RulesetDiff {
     const b = to.levels[level];
     const diff: LevelDiff = { level, ...diffRequirementLists(a.requirements, b.requirements), policy: [] };
     for (const key of Object.keys(b.approvalPolicy) as (keyof ApprovalPolicy)[]) {
-      if (a.approvalPolicy[key] !== b.approvalPolicy[key]) diff.policy.push({ field: key, before: a.approvalPolicy[key], after: b.approvalPolicy[key] });
+      const [before, after] = [a.approvalPolicy[key], b.approvalPolicy[key]];
+      // Shorter validity, re-check interval, evidence age, transition or renewal window: more is asked, sooner.
+      if (before !== after) diff.policy.push({ field: key, before, after, direction: after < before ? 'stricter' : 'looser' });
     }
     if (a.includesLevel !== b.includesLevel) diff.includesLevel = { field: 'includesLevel', before: a.includesLevel ?? null, after: b.includesLevel ?? null };
     return diff;
@@ -197,17 +206,36 @@ export function diffConditions(from: Condition, to: Condition): ThresholdChange[
     if (i >= 0) pairs.push([unmatched.splice(i, 1)[0], b]);
     else rest.push(b);
   }
+  const restAfterKey: CollectedLeaf[] = [];
   for (const b of rest) {
     const i = unmatched.findIndex((a) => a.key === b.key);
+    if (i >= 0) pairs.push([unmatched.splice(i, 1)[0], b]);
+    else restAfterKey.push(b);
+  }
+  // The same fact, path and operator with other params: a changed param (withinYears 5 → 2), not a
+  // removal plus an addition.
+  for (const b of restAfterKey) {
+    const i = unmatched.findIndex((a) => a.fact === b.fact && a.path === b.path && a.negated === b.negated && a.operator === b.operator);
     if (i >= 0) pairs.push([unmatched.splice(i, 1)[0], b]);
     else unpairedAfter.push(b);
   }
 
   for (const [a, b] of pairs) {
-    if (a.operator === b.operator && canonicalJson(a.value) === canonicalJson(b.value)) continue;
-    let direction = compare(a, b);
+    const paramsChanged = canonicalJson(a.params ?? {}) !== canonicalJson(b.params ?? {});
+    const comparisonChanged = a.operator !== b.operator || canonicalJson(a.value) !== canonicalJson(b.value);
+    if (!paramsChanged && !comparisonChanged) continue;
+    const directions = new Set<Direction>();
+    if (comparisonChanged) directions.add(compare(a, b));
+    if (paramsChanged) directions.add(paramDirection(a, b));
+    let direction: Direction = directions.size === 1 ? [...directions][0] : 'changed';
     if (a.negated) direction = flip(direction);
-    changes.push({ ...identity(b), before: { operator: a.operator, value: a.value }, after: { operator: b.operator, value: b.value }, direction });
+    changes.push({
+      ...identity(b),
+      ...(paramsChanged ? { paramsBefore: a.params ?? {} } : {}),
+      before: { operator: a.operator, value: a.value },
+      after: { operator: b.operator, value: b.value },
+      direction,
+    });
   }
   for (const b of unpairedAfter) {
     const direction: Direction = b.context === 'mixed' ? 'changed' : b.context === 'all' ? 'stricter' : 'looser';
@@ -253,6 +281,45 @@ function compare(a: Comparison, b: Comparison): Direction {
     if (narrower === wider) return 'changed';
     // Fewer allowed values (in) or more excluded values (notIn) is stricter.
     return (a.operator === 'in') === narrower ? 'stricter' : 'looser';
+  }
+  return 'changed';
+}
+
+type Scope = 'narrower' | 'wider' | 'same' | 'changed';
+
+/**
+ * What changed params do to what a fact counts: a shorter window (withinYears, withinMonths), fewer listed
+ * values (educations, partnerTypes, kinds), `formalOnly` switched on or a filter added count fewer
+ * (narrower); the reverse counts more (wider); another value of a single filter just counts differently.
+ * Counting fewer against a lower bound (at least …) is stricter, against an upper bound looser.
+ */
+function paramDirection(a: CollectedLeaf, b: CollectedLeaf): Direction {
+  const before = a.params ?? {};
+  const after = b.params ?? {};
+  const scopes = new Set<Scope>([...new Set([...Object.keys(before), ...Object.keys(after)])].map((k) => paramScope(before[k], after[k])));
+  scopes.delete('same');
+  const scope = scopes.size === 0 ? 'same' : scopes.size === 1 ? [...scopes][0] : 'changed';
+  if (scope === 'same' || scope === 'changed') return 'changed';
+  const lowerBound = LOWER.has(b.operator);
+  if (!lowerBound && !UPPER.has(b.operator)) return 'changed';
+  return (scope === 'narrower') === lowerBound ? 'stricter' : 'looser';
+}
+
+function paramScope(before: unknown, after: unknown): Scope {
+  if (canonicalJson(before ?? null) === canonicalJson(after ?? null)) return 'same';
+  if (typeof before === 'boolean' || typeof after === 'boolean') {
+    // formalOnly: absent counts as false; true counts only some.
+    return (after === true) === (before === true) ? 'same' : after === true ? 'narrower' : 'wider';
+  }
+  if (before === undefined) return 'narrower'; // a filter added
+  if (after === undefined) return 'wider'; // a filter removed
+  if (typeof before === 'number' && typeof after === 'number') return after < before ? 'narrower' : 'wider';
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const sa = new Set(before.map(String));
+    const sb = new Set(after.map(String));
+    const fewer = [...sb].every((v) => sa.has(v));
+    const more = [...sa].every((v) => sb.has(v));
+    return fewer === more ? 'changed' : fewer ? 'narrower' : 'wider';
   }
   return 'changed';
 }

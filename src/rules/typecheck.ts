@@ -1,6 +1,6 @@
 import { allFacts, factDefinition, isInVocabulary, knownOperators, operatorsFor, vocabulary, type FactDefinition, type ScalarFactType } from '../evidence/catalogue';
 import type { Problem } from '../schemas';
-import { closest } from './suggest';
+import { closest } from '../evidence/suggest';
 import { checkParams } from './typecheckParams';
 import { checkValue } from './typecheckValue';
 import { list } from './typecheckWords';

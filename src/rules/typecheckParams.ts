@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { paramVocabulary, resolvedParamsSchema, vocabulary, type FactDefinition } from '../evidence/catalogue';
 import { describeSchemaError, escapePointer, schemaAjv, type Problem } from '../schemas';
-import { closest } from './suggest';
+import { closest } from '../evidence/suggest';
 import { list, show } from './typecheckWords';
 import type { LeafCondition } from './types';
 

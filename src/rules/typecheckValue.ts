@@ -1,6 +1,6 @@
 import { isInVocabulary, vocabulary, type FactDefinition, type ScalarFactType, type VocabularyName } from '../evidence/catalogue';
 import type { Problem } from '../schemas';
-import { closest } from './suggest';
+import { closest } from '../evidence/suggest';
 import { list, show } from './typecheckWords';
 import type { LeafCondition } from './types';
 

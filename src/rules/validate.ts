@@ -7,6 +7,7 @@ import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } 
 import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries } from './lockfile';
 import { compareVersions, isSemver } from './semver';
 import { compileProblems } from './compilable';
+import { unsatisfiableConditions } from './satisfiable';
 import { typecheckRuleset } from './typecheck';
 import { LEVELS, type ApprovalPolicy, type Level, type LevelRules, type Requirement, type Ruleset } from './types';
 
@@ -51,6 +52,7 @@ function contentProblems(value: unknown, location?: { folder: string; name: stri
   const typeProblems = typecheckRuleset(ruleset);
   const checks = [
     ...typeProblems,
+    ...unsatisfiableConditions(ruleset),
     // What the evaluator could still not compile once schema and type-check pass (catalogue and evaluator disagree).
     ...(schema.length === 0 && typeProblems.length === 0 ? compileProblems(ruleset) : []),
     ...duplicateIds(ruleset),

@@ -39,7 +39,7 @@ describe('speciale-rules diff', () => {
       'Rådgivningsfunktion',
       expect.any(String),
       expect.any(String),
-      expect.stringMatching(/^\(godkendelse\) +godkendelsens varighed \(måneder\) +96 +72 +–$/),
+      expect.stringMatching(/^\(godkendelse\) +godkendelsens varighed \(måneder\) +96 +72 +skærpet$/),
       '',
       '3 krav ændret: 2 skærpet, 1 lempet, 0 ændret på anden vis, 0 kun i ordlyd',
       '',

@@ -54,6 +54,19 @@ describe('speciale-rules schema', () => {
     expect(line).toContain('`speciale-rules schema`');
   });
 
+  it('gives its findings codes in validate --json', async () => {
+    const repo = repository();
+    writeFileSync(path.join(repo.dir, 'demo', '1.1.0.json'), JSON.stringify({ ...baseRuleset({ version: '1.1.0', status: 'draft', effectiveFrom: '2030-01-01' }), $schema: '../../schemas/ruleset.schema.json' }));
+    const missing = await cli(repo.root, ['validate', '--json']);
+    expect(missing.code).toBe(1);
+    expect((JSON.parse(missing.stdout) as { file: string; pointer: string; code: string }[]).map((p) => [p.file, p.pointer, p.code])).toEqual([[SCHEMA, '', 'editor-schema-missing']]);
+    await cli(repo.root, ['schema']);
+    const elsewhere = await cli(repo.root, ['validate', '--json']);
+    expect((JSON.parse(elsewhere.stdout) as { file: string; pointer: string; code: string }[]).map((p) => [p.file, p.pointer, p.code])).toEqual([
+      [path.join('rules', 'demo', '1.1.0.json'), '/$schema', 'editor-schema-reference'],
+    ]);
+  });
+
   it('is listed in --help', async () => {
     const run = await cli(process.cwd(), ['--help']);
     expect(run.code).toBe(0);

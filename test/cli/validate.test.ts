@@ -95,6 +95,33 @@ describe('speciale-rules validate', () => {
     ]);
   });
 
+  it('refuses conditions that can never hold: contradictory bounds in one all, and a share above 100 or a count below 0', async () => {
+    const draft = edited(baseRuleset({ status: 'draft' }), (r) => {
+      r.levels.specialfunktion.requirements[0].conditions = {
+        all: [
+          { fact: 'staffCount', operator: 'greaterThanInclusive', value: 10 },
+          { fact: 'staffCount', operator: 'lessThan', value: 5 },
+        ],
+      };
+      r.levels.specialfunktion.requirements[1].conditions.all[0].value = 120; // shareFteWithEducationGroup ≥ 120 procent
+      r.levels.raadgivningsfunktion.requirements[0].conditions = { any: [{ fact: 'staffCount', operator: 'lessThan', value: 0 }, { fact: 'staffCount', operator: 'greaterThan', value: 3 }] };
+    });
+    const tree = makeTree({ 'demo/1.0.0.json': draft });
+    const run = await cli(tree.root, ['validate', '--json']);
+    expect(run.code).toBe(1);
+    const found = JSON.parse(run.stdout) as { pointer: string; code: string; message: string }[];
+    expect(found.map((p) => [p.pointer, p.code])).toEqual([
+      ['/levels/specialfunktion/requirements/0/conditions/all/1/value', 'condition-never-holds'],
+      ['/levels/specialfunktion/requirements/1/conditions/all/0/value', 'condition-never-holds'],
+      ['/levels/raadgivningsfunktion/requirements/0/conditions/any/0/value', 'condition-never-holds'],
+    ]);
+    expect(found[0].message).toContain('/levels/specialfunktion/requirements/0/conditions/all/0');
+  });
+
+  it('finds no never-holding condition in the shipped rules', async () => {
+    expect((await cli(path.resolve(__dirname, '../..'), ['validate', 'rules'])).code).toBe(0);
+  });
+
   it('refuses a number beyond double range (1e400) with its pointer, not reading it as Infinity', async () => {
     const tree = makeTree({ 'demo/1.0.0.json': baseRuleset({ status: 'draft' }) });
     tree.write('demo/1.0.0.json', tree.read('demo/1.0.0.json').replace('"value": 3', '"value": 1e400'));

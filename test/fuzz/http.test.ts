@@ -312,7 +312,7 @@ describe('POST /v1/evaluations', () => {
 
   it('never fails on mutated rule set drafts sent for impact analysis', async () => {
     // Strings up to 20 000 characters here: an unknown fact or operator is compared with every known one by
-    // edit distance (src/rules/suggest.ts), which is slow for very long strings under jest's transpiled code
+    // edit distance (src/evidence/suggest.ts), which is slow for very long strings under jest's transpiled code
     // (a 272 000-character operator: ~4 s in jest, ~0.1 s in the built service).
     await checkProperty(
       counter,

@@ -6,6 +6,7 @@ import { MAX_JSON_DEPTH, tooDeepAt } from '../../src/http/validation';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { ruleset } from '../support/builders';
 import { bearer, startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -45,11 +46,10 @@ describe('deeply nested JSON bodies', () => {
     for (let i = 0; i < 100; i++) deep = [deep];
     const anonymous = await request(svc.app).post('/v1/evaluations').send({ evidence: deep });
     expectResponseMatchesSpec(anonymous);
-    expect(anonymous.status).toBe(401);
+    expectProblem(anonymous, 401, 'unauthenticated');
     const res = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).send({ evidence: deep });
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(422);
-    expect(res.body.errors[0].pointer).toBe(`/evidence${'/0'.repeat(MAX_JSON_DEPTH - 1)}`);
+    expectProblem(res, 422, 'nested-too-deep', [`/evidence${'/0'.repeat(MAX_JSON_DEPTH - 1)} nested-too-deep`]);
   });
 
   it('still takes a draft nested within the limit to the analysis', async () => {
@@ -83,6 +83,6 @@ describe('deeply nested JSON bodies', () => {
     expect(res.body).toMatchObject({ type: 'https://specialfunktion.dk/problems/nested-too-deep', errors: [{ pointer: '', code: 'nested-too-deep' }] });
     expect(JSON.stringify(res.body)).not.toMatch(/RangeError|Maximum call stack/);
     // Without a body it is the service's own fault.
-    expect((await request(app).get('/y')).status).toBe(500);
+    expectProblem(await request(app).get('/y'), 500, 'internal-error');
   });
 });

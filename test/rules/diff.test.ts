@@ -65,6 +65,31 @@ describe('diffRulesets', () => {
     expect(diffConditions({ all: [courses('greaterThan', 1), extra] }, { all: [courses('greaterThan', 1)] }).map((t) => t.direction)).toEqual(['looser']);
   });
 
+  it.each([
+    ['withinYears 5 → 2', 'fteWithCompetence', { competence: 'autisme-specialviden', withinYears: 5 }, { competence: 'autisme-specialviden', withinYears: 2 }, 'stricter'],
+    ['withinYears 2 → 5', 'fteWithCompetence', { competence: 'autisme-specialviden', withinYears: 2 }, { competence: 'autisme-specialviden', withinYears: 5 }, 'looser'],
+    ['formalOnly false → true', 'validAgreements', { partnerTypes: ['regionspsykiatri'], formalOnly: false }, { partnerTypes: ['regionspsykiatri'], formalOnly: true }, 'stricter'],
+    ['formalOnly added as true', 'validAgreements', { partnerTypes: ['regionspsykiatri'] }, { partnerTypes: ['regionspsykiatri'], formalOnly: true }, 'stricter'],
+    ['fewer partner types', 'validAgreements', { partnerTypes: ['regionspsykiatri', 'kommune'] }, { partnerTypes: ['regionspsykiatri'] }, 'stricter'],
+    ['a target group filter added', 'citizenCoursesStarted', { withinMonths: 12 }, { withinMonths: 12, targetGroup: 'voksne' }, 'stricter'],
+    ['another single filter value', 'fteWithCompetence', { competence: 'a' }, { competence: 'b' }, 'changed'],
+  ])('ranks a changed param (%s) under an at-least bound as one change with its direction', (_what, fact, before, after, direction) => {
+    const changes = diffConditions({ all: [{ fact, params: before, operator: 'greaterThanInclusive', value: 1 }] }, { all: [{ fact, params: after, operator: 'greaterThanInclusive', value: 1 }] });
+    expect(changes).toEqual([{ fact, params: after, paramsBefore: before, before: { operator: 'greaterThanInclusive', value: 1 }, after: { operator: 'greaterThanInclusive', value: 1 }, direction }]);
+  });
+
+  it('turns a narrower param around under an upper bound, and calls a narrower param with a lowered bound "changed"', () => {
+    const leaf = (withinMonths: number, operator: string, value: number): Condition => ({ fact: 'citizenCoursesStarted', params: { withinMonths }, operator, value });
+    expect(diffConditions({ all: [leaf(12, 'lessThan', 5)] }, { all: [leaf(6, 'lessThan', 5)] })[0].direction).toBe('looser');
+    expect(diffConditions({ all: [leaf(12, 'greaterThan', 5)] }, { all: [leaf(6, 'greaterThan', 3)] })[0].direction).toBe('changed');
+    expect(diffConditions({ all: [leaf(12, 'greaterThan', 5)] }, { all: [leaf(6, 'greaterThan', 6)] })[0].direction).toBe('stricter');
+  });
+
+  it('gives a requirement whose param became stricter its transition period (tightened)', () => {
+    const to = next((r) => (sf(r, 2).conditions.all[0].params.withinMonths = 6));
+    expect([...tightenedRequirementIds(base, to, 'specialfunktion')]).toEqual(['DEM-SF-03']);
+  });
+
   it('matches leaves by fact, path and params, so another params value is a removal plus an addition', () => {
     const a: Condition = { fact: 'fteByProfession', path: '$.psykolog', operator: 'greaterThanInclusive', value: 1 };
     const b: Condition = { fact: 'fteByProfession', path: '$.ergoterapeut', operator: 'greaterThanInclusive', value: 1 };
@@ -115,6 +140,19 @@ describe('diffRulesets', () => {
     });
   });
 
+  it('ranks approval-policy changes: a shorter period is stricter, a longer one looser', () => {
+    const diff = diffRulesets(base, next((r) => {
+      r.levels.specialfunktion.approvalPolicy.validityMonths = 12;
+      r.levels.specialfunktion.approvalPolicy.maxEvidenceAgeMonths = 24;
+      r.levels.specialfunktion.approvalPolicy.renewalWindowMonths = 3;
+    }));
+    expect(diff.levels[0].policy).toEqual([
+      { field: 'validityMonths', before: 48, after: 12, direction: 'stricter' },
+      { field: 'maxEvidenceAgeMonths', before: 12, after: 24, direction: 'looser' },
+      { field: 'renewalWindowMonths', before: 6, after: 3, direction: 'stricter' },
+    ]);
+  });
+
   it('lists added (required: stricter) and removed (looser) requirements per level, and policy changes', () => {
     const diff = diffRulesets(base, next((r) => {
       r.levels.raadgivningsfunktion.requirements.push({ ...r.levels.raadgivningsfunktion.requirements[1], id: 'DEM-RF-03' });
@@ -122,7 +160,7 @@ describe('diffRulesets', () => {
       r.levels.specialfunktion.approvalPolicy.validityMonths = 36;
     }));
     expect(diff.levels[0].removed).toEqual([{ id: 'DEM-SF-04', title: 'Formelt samarbejde med psykiatrien', severity: 'required', change: 'removed', direction: 'looser', fields: [], thresholds: [] }]);
-    expect(diff.levels[0].policy).toEqual([{ field: 'validityMonths', before: 48, after: 36 }]);
+    expect(diff.levels[0].policy).toEqual([{ field: 'validityMonths', before: 48, after: 36, direction: 'stricter' }]);
     expect(diff.levels[1].added).toMatchObject([{ id: 'DEM-RF-03', change: 'added', direction: 'stricter' }]);
   });
 });

@@ -65,6 +65,13 @@ describe('editor support in a rules tree', () => {
     expect(found(tree(undefined, serializeEditorSchema()))).toEqual([{ file: path.join('rules', 'demo', '1.0.0.json'), pointer: '', code: 'editor-schema-reference' }]);
   });
 
+  it('leaves a rule file that is not JSON to the rules check, and example cases alone', () => {
+    const t = tree(EDITOR_SCHEMA_REFERENCE, serializeEditorSchema());
+    t.write('demo/1.1.0.json', '{ "speciale": ');
+    t.write('demo/cases/ok.json', { name: 'uden $schema' });
+    expect(found(t)).toEqual([]);
+  });
+
   it('reports a missing editor schema that rule files point at', () => {
     expect(found(tree(EDITOR_SCHEMA_REFERENCE))).toEqual([{ file: path.join('schemas', 'rule-file.schema.json'), pointer: '', code: 'editor-schema-missing' }]);
   });

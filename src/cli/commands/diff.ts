@@ -62,7 +62,8 @@ function shortText(value: unknown, max = 70): string {
 function comparisonText(t: ThresholdChange, side: 'before' | 'after'): string {
   const c = t[side];
   if (!c) return '–';
-  return requirementPhrase({ fact: t.fact, path: t.path, params: t.params, operator: c.operator, value: c.value });
+  const params = side === 'before' && t.paramsBefore ? t.paramsBefore : t.params;
+  return requirementPhrase({ fact: t.fact, path: t.path, params, operator: c.operator, value: c.value });
 }
 
 export function diffLines(diff: RulesetDiff): string[] {
@@ -90,7 +91,7 @@ export function diffLines(diff: RulesetDiff): string[] {
 
 function levelRows(level: LevelDiff): string[][] {
   const rows: string[][] = [];
-  for (const p of level.policy) rows.push(['(godkendelse)', POLICY_WORDS[p.field] ?? p.field, String(p.before), String(p.after), '–']);
+  for (const p of level.policy) rows.push(['(godkendelse)', POLICY_WORDS[p.field] ?? p.field, String(p.before), String(p.after), DIRECTION_WORDS[p.direction]]);
   if (level.includesLevel) rows.push(['(niveau)', 'omfatter niveauet', String(level.includesLevel.before ?? '–'), String(level.includesLevel.after ?? '–'), '–']);
   for (const r of level.added) rows.push([r.id, `nyt ${SEVERITY_WORDS[r.severity].toLowerCase()}`, '–', shortText(r.title, 60), DIRECTION_WORDS[r.direction]]);
   for (const r of level.removed) rows.push([r.id, 'fjernet', shortText(r.title, 60), '–', DIRECTION_WORDS[r.direction]]);
@@ -103,7 +104,9 @@ function levelRows(level: LevelDiff): string[][] {
       else rows.push([r.id, 'begrundelse', 'ændret', '', '–']);
     }
     for (const t of r.thresholds) {
-      rows.push([r.id, capitalize(factPhrase({ fact: t.fact, path: t.path, params: t.params, operator: '', value: null })), comparisonText(t, 'before'), comparisonText(t, 'after'), DIRECTION_WORDS[t.direction]]);
+      // A changed param changes what the fact counts, so the whole comparison is shown on each side.
+      const what = t.paramsBefore ? 'betingelse' : capitalize(factPhrase({ fact: t.fact, path: t.path, params: t.params, operator: '', value: null }));
+      rows.push([r.id, what, comparisonText(t, 'before'), comparisonText(t, 'after'), DIRECTION_WORDS[t.direction]]);
     }
     if (r.thresholds.length === 0 && r.fields.some((f) => f.field === 'conditions')) rows.push([r.id, 'betingelsernes opbygning', '', '', DIRECTION_WORDS.changed]);
   }

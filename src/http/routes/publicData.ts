@@ -2,12 +2,13 @@ import { Router } from 'express';
 import { notModified } from '../conditional';
 import { capacityReport } from '../../capacity';
 import { requireRole } from '../authentication';
-import { cachedRegister } from '../../register';
+import { cachedRegister, CSV_SEPARATORS } from '../../register';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import type { RecordStore } from '../../approvals/records';
 import { today, type Clock } from '../../time/clock';
 import { HttpProblem } from '../problem';
 import { renderCapacityPage } from '../views/capacityPage';
+import { contractQuery } from './query';
 
 /** The public register for Tilbudsportalen: no token, no personal data, cacheable with ETag. */
 export function registerRoutes(store: RecordStore, clock: Clock): Router {
@@ -15,9 +16,11 @@ export function registerRoutes(store: RecordStore, clock: Clock): Router {
   const register = cachedRegister(store, clock);
   router.get('/v1/register', async (req, res) => {
     res.setHeader('Vary', 'Accept');
+    // Only CSV has separators; the contract checks the value whichever type is asked for.
+    const { separator } = contractQuery<{ separator: (typeof CSV_SEPARATORS)[number] }>(req);
     const type = req.accepts(['application/json', 'text/csv']);
     if (!type) throw new HttpProblem('not-acceptable', 'Registret kan leveres som application/json eller text/csv');
-    const { body, etag, contentType } = await register(type === 'text/csv' ? { kind: 'csv', separator: ',' } : { kind: 'json' });
+    const { body, etag, contentType } = await register(type === 'text/csv' ? { kind: 'csv', separator } : { kind: 'json' });
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'public, max-age=300');
     if (notModified(req, etag)) {
@@ -39,7 +42,8 @@ export function capacityRoutes(store: RecordStore, rules: RulesCatalogue, clock:
     const report = await capacityReport(store, rules, today(clock));
     res.setHeader('Vary', 'Accept');
     if (type === 'text/html') {
-      res.type('text/html; charset=utf-8').send(renderCapacityPage(report));
+      const titles = new Map(rules.specialer().map((s) => [s.speciale, s.title.da]));
+      res.type('text/html; charset=utf-8').send(renderCapacityPage(report, (speciale) => titles.get(speciale) ?? speciale));
       return;
     }
     res.json(report);
