@@ -44,7 +44,7 @@ export function checkRulesetContent(value: unknown): Problem[] {
 }
 
 function contentProblems(value: unknown, location?: { folder: string; name: string }): { schemaValid: boolean; problems: Problem[] } {
-  const schema = validateAgainst('ruleset', value).map((p) => ({ ...p, code: p.code ?? 'schema-violation' }));
+  const schema = validateAgainst('ruleset', value);
   // Every check runs, also when the schema fails, so an author sees every mistake in one pass; each
   // looks only at the parts that have the shape it needs (the schema names the rest). Where a check
   // and the schema name the same place, the check's message (with its suggestion) is kept.
