@@ -1,16 +1,14 @@
-import { Engine, type Fact, type TopLevelCondition } from 'json-rules-engine';
-import { engineFor, evaluate, uncachedFact } from '../src/evaluation/evaluate';
-import { deriveFact } from '../src/evidence/derive';
+import type { Engine, Fact } from 'json-rules-engine';
+import { engineFor, uncachedFact } from '../src/evaluation/reference';
+import { derivationOf, deriveFact, type FactValue } from '../src/evidence/derive';
 import type { Evidence } from '../src/evidence/types';
 import { isLeaf, requirementsFor, type Condition, type LeafCondition, type Level, type Ruleset } from '../src/rules/types';
 
 /**
- * Ways to run the same conditions on the same evidence:
- * - the full evaluator (derivation + json-rules-engine + explanation + evidence hash),
- * - raw json-rules-engine on facts derived beforehand, configured exactly as the evaluator configures
- *   it (path resolver, uncached facts), so the ratio measures what the evaluator adds around the engine,
- * - the same with the engine's defaults (JSONPath, cached facts), which the evaluator no longer uses,
- * - a plain TypeScript walk over the same conditions on the same pre-derived facts: the limit.
+ * Peers of the compiled evaluator on the same conditions and evidence (bench/run.ts; Zen in bench/zen.ts):
+ * - raw json-rules-engine on facts derived beforehand, configured exactly as the evaluator configured it
+ *   before it was compiled (path resolver, uncached facts),
+ * - the hand-written limit: derivation and a plain boolean check, nothing recorded or explained.
  */
 
 const key = (leaf: LeafCondition) => `${leaf.fact}|${JSON.stringify(leaf.params ?? {})}`;
@@ -33,12 +31,6 @@ export function rawEngine(ruleset: Ruleset, level: Level): Engine {
   return engineFor(requirementsFor(ruleset, level));
 }
 
-export function defaultEngine(ruleset: Ruleset, level: Level): Engine {
-  const engine = new Engine([], { allowUndefinedFacts: true });
-  for (const r of requirementsFor(ruleset, level)) engine.addRule({ name: r.id, conditions: r.conditions as unknown as TopLevelCondition, event: { type: r.id } });
-  return engine;
-}
-
 const lookup = (values: Map<string, unknown>, id: string) => (params: Record<string, unknown>) => values.get(`${id}|${JSON.stringify(params ?? {})}`);
 
 /** Pre-derived facts supplied the way the evaluator supplies derived ones. */
@@ -49,14 +41,9 @@ export async function runRaw(engine: Engine, factIds: string[], values: Map<stri
   return results.length;
 }
 
-export async function runDefault(engine: Engine, factIds: string[], values: Map<string, unknown>): Promise<number> {
-  const facts: Record<string, (params: Record<string, unknown>) => unknown> = {};
-  for (const id of factIds) facts[id] = lookup(values, id);
-  const { results } = await engine.run(facts);
-  return results.length;
-}
-
 const OPS: Record<string, (a: unknown, b: unknown) => boolean> = {
+  dateOnOrAfter: (a, b) => typeof a === 'string' && a >= (b as string),
+  dateOnOrBefore: (a, b) => typeof a === 'string' && a <= (b as string),
   equal: (a, b) => a === b,
   notEqual: (a, b) => a !== b,
   lessThan: (a, b) => typeof a === 'number' && a < (b as number),
@@ -69,25 +56,52 @@ const OPS: Record<string, (a: unknown, b: unknown) => boolean> = {
   doesNotContain: (a, b) => Array.isArray(a) && !a.includes(b),
 };
 
-function check(condition: Condition, values: Map<string, unknown>): boolean {
-  if (isLeaf(condition)) {
-    let v = values.get(key(condition));
-    if (condition.path && v && typeof v === 'object') v = (v as Record<string, unknown>)[condition.path.slice(2)];
-    return OPS[condition.operator](v, condition.value);
-  }
-  if ('all' in condition) return condition.all.every((c) => check(c, values));
-  if ('any' in condition) return condition.any.some((c) => check(c, values));
-  return !check(condition.not, values);
-}
-
-export function runHand(ruleset: Ruleset, level: Level, values: Map<string, unknown>): number {
-  return requirementsFor(ruleset, level).filter((r) => check(r.conditions, values)).length;
-}
-
 export function factIdsOf(ruleset: Ruleset, level: Level): string[] {
   return [...new Set(requirementsFor(ruleset, level).flatMap((r) => leaves(r.conditions).map((l) => l.fact)))];
 }
 
-export async function runFull(ruleset: Ruleset, level: Level, evidence: Evidence, asOf: string): Promise<number> {
-  return (await evaluate({ ruleset, level, evidence, asOf })).requirements.length;
+
+type Check = (values: FactValue[]) => boolean;
+
+/**
+ * The limit: derivation of each distinct fact (params bound once) and a plain boolean check of the same
+ * conditions, written as closures by hand: no record of the leaves, no explanation, no three values.
+ */
+export function handWrittenLimit(ruleset: Ruleset, level: Level): (evidence: Evidence, asOf: string) => number {
+  const slots = new Map<string, number>();
+  const derivations: ((evidence: Evidence, asOf: string) => FactValue)[] = [];
+  const slotOf = (leaf: LeafCondition) => {
+    const k = key(leaf);
+    if (!slots.has(k)) {
+      slots.set(k, derivations.length);
+      derivations.push(derivationOf(leaf.fact, leaf.params ?? {}) as (evidence: Evidence, asOf: string) => FactValue);
+    }
+    return slots.get(k) as number;
+  };
+  const compile = (c: Condition): Check => {
+    if (isLeaf(c)) {
+      const slot = slotOf(c);
+      const op = OPS[c.operator];
+      const value = c.value;
+      const k = c.path?.slice(2);
+      return k === undefined ? (v) => op(v[slot], value) : (v) => op((v[slot] as Record<string, unknown> | undefined)?.[k], value);
+    }
+    if ('all' in c) {
+      const parts = c.all.map(compile);
+      return (v) => parts.every((p) => p(v));
+    }
+    if ('any' in c) {
+      const parts = c.any.map(compile);
+      return (v) => parts.some((p) => p(v));
+    }
+    const inner = compile(c.not);
+    return (v) => !inner(v);
+  };
+  const checks = requirementsFor(ruleset, level).map((r) => compile(r.conditions));
+  return (evidence, asOf) => {
+    const values = derivations.map((d) => d(evidence, asOf));
+    let met = 0;
+    for (const check of checks) if (check(values)) met++;
+    return met;
+  };
 }

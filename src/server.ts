@@ -9,6 +9,7 @@ import { loadAuditSigner } from './audit/signing';
 import { combineAuthenticators, createJwtAuthenticator, ensureGeneratedTokens, loadTokensFile, type Authenticator } from './auth';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createApp } from './http/app';
+import { HttpProblem } from './http/problem';
 import { RulesCatalogue } from './rules/catalogue';
 import { checkRulesTree, noRulesetsMessage } from './rules/validate';
 import { createRecordStore, type RecordStore } from './approvals/records';
@@ -134,9 +135,9 @@ export async function startService(config: Config, options: { clock?: Clock; log
       socket.destroy();
       return;
     }
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const title = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-    const body = JSON.stringify({ type: `https://specialfunktion.dk/problems/${status}`, title, status });
+    const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers-too-large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request-timeout' : 'malformed-request';
+    const { status, title, type } = new HttpProblem(code);
+    const body = JSON.stringify({ type, title, status });
     socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   const address = server.address();

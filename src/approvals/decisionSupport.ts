@@ -29,13 +29,13 @@ export async function visibleEvaluation(deps: DecisionDeps, actor: Principal, id
   const stored = await deps.store.getEvaluation(id);
   // Evaluations follow their provider: read, and decided on, where the register has it now (src/providers/currentProvider.ts).
   const record = stored && (await withCurrentProvider(deps.store, stored));
-  if (!record || !canSee(actor, record.provider.tilsyn)) throw notFound(`Evalueringen ${id}`);
+  if (!record || !canSee(actor, record.provider.tilsyn)) throw notFound(`Evalueringen ${id}`, 'evaluation-not-found');
   return record;
 }
 
 export async function visibleApproval(deps: DecisionDeps, actor: Principal, id: string): Promise<ApprovalRecord> {
   const record = await deps.store.getApproval(id);
-  if (!record || !canSee(actor, record.tilsyn)) throw notFound(`Godkendelsen ${id}`);
+  if (!record || !canSee(actor, record.tilsyn)) throw notFound(`Godkendelsen ${id}`, 'approval-not-found');
   return record;
 }
 

@@ -10,6 +10,18 @@ import type { ApprovalRecord, RecordStore } from './records';
  * (a re-check that crashed before it was saved) does not count.
  */
 export async function evidenceOnRecord(store: RecordStore, approval: Pick<ApprovalRecord, 'evaluationId' | 'history'>): Promise<Evidence | undefined> {
+  return (await evidenceWithHashOnRecord(store, approval))?.evidence;
+}
+
+/**
+ * The same evidence with its hash as the evaluation that holds it recorded it (contentHash, computed once
+ * when the evidence was received): a re-check reuses it rather than hashing the evidence again. Absent only
+ * on a record without one; then the caller hashes.
+ */
+export async function evidenceWithHashOnRecord(
+  store: RecordStore,
+  approval: Pick<ApprovalRecord, 'evaluationId' | 'history'>,
+): Promise<{ evidence: Evidence; evidenceHash?: string } | undefined> {
   let evaluationId = approval.evaluationId;
   for (let i = approval.history.length - 1; i >= 0; i--) {
     const named = approval.history[i].evaluationId;
@@ -18,5 +30,7 @@ export async function evidenceOnRecord(store: RecordStore, approval: Pick<Approv
       break;
     }
   }
-  return (await store.getEvaluationEvidence(evaluationId))?.evidence;
+  const onRecord = await store.getEvaluationEvidence(evaluationId);
+  if (!onRecord) return undefined;
+  return onRecord.evidenceHash === undefined ? { evidence: onRecord.evidence } : { evidence: onRecord.evidence, evidenceHash: onRecord.evidenceHash };
 }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { containsCprLike } from '../evidence/cpr';
+import { containsCprLike } from '../privacy/cpr';
 
 /**
  * Record ids. A UUID's hex can, rarely, contain ten decimal digits that form a valid date

@@ -6,6 +6,7 @@
  * Its first re-check is never in the past. Every refusal names the field (pointer) and carries a code.
  */
 import type { InvalidParamError } from './errors';
+import type { CodeWithStatus } from '../problems/codes';
 import { addMonths, earlierOf, isIsoDate, type IsoDate } from '../time/dates';
 
 /** How far ahead of the decision a period may begin. */
@@ -27,7 +28,7 @@ export interface PeriodBasis {
   specialfunktionFrom?: IsoDate;
 }
 
-const problem = (code: string, message: string): InvalidParamError => ({ pointer: '/validFrom', message, code });
+const problem = (code: CodeWithStatus<422>, message: string): InvalidParamError => ({ pointer: '/validFrom', message, code });
 
 /** Every reason `validFrom` cannot begin the period. */
 export function validFromProblems(validFrom: IsoDate, basis: PeriodBasis): InvalidParamError[] {
@@ -58,7 +59,7 @@ export function validFromProblems(validFrom: IsoDate, basis: PeriodBasis): Inval
 
 /** Every reason `validUntil` cannot end a period from `validFrom` of at most `months` months (ending by `maxUntil`). */
 export function validUntilProblems(validFrom: IsoDate, validUntil: IsoDate, maxUntil: IsoDate, months: number): InvalidParamError[] {
-  const at = (code: string, message: string): InvalidParamError => ({ pointer: '/validUntil', message, code });
+  const at = (code: CodeWithStatus<422>, message: string): InvalidParamError => ({ pointer: '/validUntil', message, code });
   if (!isIsoDate(validUntil)) return [at('invalid-date', 'skal være en gyldig dato (ÅÅÅÅ-MM-DD)')];
   if (!isIsoDate(validFrom)) return [];
   const found: InvalidParamError[] = [];

@@ -9,7 +9,8 @@ import type { ApprovalRecord, EvaluationRecord, HistoryEntry, RecordChange, Reco
 import { IN_FORCE_STATUSES, type ApprovalStatus, isInForce } from './status';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, periodEnd, type IsoDate } from '../time/dates';
-import { evidenceOnRecord } from './evidence';
+import { contentHash } from '../rules/hash';
+import { evidenceWithHashOnRecord } from './evidence';
 import { approvalState } from './fold';
 import { commitWithFlags, flaggingFor, type Flagging } from './advisory';
 import { recordExpiry } from './expiry';
@@ -211,10 +212,11 @@ export class Rechecker {
   /** The re-check's evaluation (not yet stored: it is committed with the re-check). */
   private async evaluationFor(approval: ApprovalRecord, trigger: RecheckTrigger, date: IsoDate, at: string, options: RecheckOptions): Promise<EvaluationRecord> {
     const { rules } = this.deps;
-    const evidence = options.evidence ?? (await this.latestEvidence(approval));
+    // New evidence is hashed once here; evidence on record comes with the hash its evaluation recorded.
+    const { evidence, evidenceHash = contentHash(evidence) } = options.evidence ? { evidence: options.evidence } : await this.latestEvidence(approval);
     const ruleset = rules.inForceOn(approval.speciale, date) ?? (rules.get(approval.speciale, approval.rulesetVersion) as Ruleset);
     const transition = this.transitionFor(approval, ruleset, date);
-    const result = await evaluate({ ruleset, level: approval.level, evidence, asOf: date, ...transition });
+    const result = await evaluate({ ruleset, level: approval.level, evidence, asOf: date, evidenceHash, ...transition });
     return {
       id: options.dueKey ? idFrom(`${approval.id}|${options.dueKey}`) : newId(),
       speciale: approval.speciale,
@@ -236,10 +238,10 @@ export class Rechecker {
     };
   }
 
-  private async latestEvidence(approval: ApprovalRecord): Promise<Evidence> {
-    const evidence = await evidenceOnRecord(this.deps.store, approval);
-    if (!evidence) throw new Error(`no evidence on record for approval ${approval.id}`);
-    return evidence;
+  private async latestEvidence(approval: ApprovalRecord): Promise<{ evidence: Evidence; evidenceHash?: string }> {
+    const onRecord = await evidenceWithHashOnRecord(this.deps.store, approval);
+    if (!onRecord) throw new Error(`no evidence on record for approval ${approval.id}`);
+    return onRecord;
   }
 
   /**

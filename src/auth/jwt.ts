@@ -1,7 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
-import { HttpProblem } from '../http/problem';
-import { AuthConfigError, makePrincipal, type Authenticator, type Principal } from './types';
+import { AuthConfigError, IdentityProviderUnavailableError, makePrincipal, type Authenticator, type Principal } from './types';
 
 /**
  * JWT bearer tokens from an identity provider, verified against its JWKS (fetched and cached) or a
@@ -143,7 +142,7 @@ export async function createJwtAuthenticator(opts: JwtAuthenticatorOptions): Pro
       } catch (error) {
         if (jwksUrl && isKeySourceFailure(error)) {
           // Not the caller's fault: the identity provider's keys could not be fetched.
-          throw new HttpProblem(503, 'Identitetsudbyderens nøgler kan ikke hentes lige nu; prøv igen om lidt', { headers: { 'Retry-After': '30' } });
+          throw new IdentityProviderUnavailableError();
         }
         return null;
       }

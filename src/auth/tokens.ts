@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { containsCprLike } from '../evidence/cpr';
+import { containsCprLike } from '../privacy/cpr';
 import { allTilsyn, isTilsyn } from '../geography';
 import {
   AuthConfigError,

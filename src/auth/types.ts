@@ -4,7 +4,7 @@
  * is `inspector`.
  */
 
-import { containsCprLike } from '../evidence/cpr';
+import { containsCprLike } from '../privacy/cpr';
 import { isTilsyn, type Tilsyn } from '../geography';
 
 export type Role = 'inspector' | 'socialstyrelsen' | 'admin';
@@ -31,6 +31,17 @@ export class AuthConfigError extends Error {
     super(heading ? `${heading}:\n${list.map((p) => `  - ${p}`).join('\n')}` : list.join('\n'));
     this.name = 'AuthConfigError';
     this.problems = list;
+  }
+}
+
+/**
+ * The identity provider's keys cannot be fetched, so no token can be checked: not the caller's fault, and
+ * worth retrying (the HTTP layer answers 503 with Retry-After).
+ */
+export class IdentityProviderUnavailableError extends Error {
+  constructor() {
+    super('Identitetsudbyderens nøgler kan ikke hentes lige nu; prøv igen om lidt');
+    this.name = 'IdentityProviderUnavailableError';
   }
 }
 

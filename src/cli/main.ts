@@ -4,6 +4,7 @@ import { impactCommand } from './commands/impact';
 import { lockCommand } from './commands/lock';
 import { renderCommand } from './commands/render';
 import { replayCommand } from './commands/replay';
+import { schemaCommand } from './commands/schema';
 import { testCommand } from './commands/test';
 import { validateCommand } from './commands/validate';
 import { oneLine } from './format';
@@ -12,7 +13,7 @@ import { CliError, defaultIo, PROGRAM, type CliIo, type CommandContext } from '.
 export { CliError, type CliIo } from './io';
 
 /** The verbs, in the order `--help` lists them; each lives in commands/<verb>.ts. */
-const COMMANDS: ((cli: CommandContext) => Command)[] = [validateCommand, testCommand, diffCommand, renderCommand, lockCommand, impactCommand, replayCommand];
+const COMMANDS: ((cli: CommandContext) => Command)[] = [validateCommand, testCommand, diffCommand, renderCommand, lockCommand, impactCommand, replayCommand, schemaCommand];
 
 /**
  * The `speciale-rules` CLI. Returns the exit code: 0 success, 1 problems found or a failed command,

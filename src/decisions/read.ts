@@ -26,7 +26,7 @@ export async function readDecision(deps: DecisionDeps, actor: Principal, approva
   const provider = await deps.store.getProvider(approval.provider.tilbudId);
   const doc = await decisionDocument({ approval, number: wanted, evaluation: (id) => deps.store.getEvaluation(id), provider, rules: deps.rules, texts: deps.texts });
   if (!doc) {
-    throw new DomainError('not-found', `Godkendelsen ${approvalId} har ${count} afgørelse${count === 1 ? '' : 'r'}; afgørelse ${wanted} findes ikke`, { decisionCount: count }, 'decision-not-found');
+    throw new DomainError('decision-not-found', `Godkendelsen ${approvalId} har ${count} afgørelse${count === 1 ? '' : 'r'}; afgørelse ${wanted} findes ikke`, { decisionCount: count });
   }
   return doc;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv';
 import { parseJsonText } from '../rules/json';
-import { toProblem, type Problem } from '../schemas';
+import { schemaAjv, schemaProblems, type Problem } from '../schemas';
 import defaultTexts from './defaultTexts.json';
 
 /**
@@ -51,16 +51,16 @@ const SCHEMA = {
   },
 } as const;
 
-let validator: ReturnType<Ajv2020['compile']> | undefined;
+let validator: ValidateFunction | undefined;
 
 /** Every problem with a texts document, each with its JSON Pointer. */
 export function decisionTextsProblems(value: unknown): Problem[] {
-  validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(SCHEMA);
+  validator ??= schemaAjv().compile(SCHEMA);
   if (validator(value)) return [];
-  return (validator.errors ?? []).map((error) =>
-    error.keyword === 'pattern' && error.instancePath !== ''
-      ? { pointer: error.instancePath, message: `kun {${PLACEHOLDERS.join('}, {')}} må stå i krøllede parenteser` }
-      : toProblem(error),
+  return schemaProblems(validator.errors).map((problem) =>
+    problem.code === 'pattern-mismatch' && problem.pointer !== ''
+      ? { ...problem, message: `kun {${PLACEHOLDERS.join('}, {')}} må stå i krøllede parenteser` }
+      : problem,
   );
 }
 

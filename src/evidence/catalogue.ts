@@ -1,8 +1,13 @@
 import catalogueJson from '../../schemas/fact-catalogue.json';
 import { allTilsynInfo } from '../geography';
-import type { Text } from '../rules/types';
 
 /** The fact catalogue (schemas/fact-catalogue.json), typed. Rules may use these facts only. */
+
+/** A text in Danish, optionally also in English: the catalogue's labels here, and the rule sets' titles (rules/types.ts). */
+export interface Text {
+  da: string;
+  en?: string;
+}
 
 export type FactType = 'number' | 'integer' | 'boolean' | 'string' | 'string[]' | 'date' | 'object';
 export type ScalarFactType = Exclude<FactType, 'object'>;

@@ -1,3 +1,4 @@
+import type { ProblemCode } from '../problems/codes';
 import type { IsoDate } from '../time/dates';
 import type { Evidence } from './types';
 
@@ -10,7 +11,7 @@ import type { Evidence } from './types';
  * may lie after it. Pure: `today` and `asOf` are given, never read from a clock.
  */
 
-export const EVIDENCE_DATE_CODES = ['evidence-from-the-future', 'as-of-before-reporting-date', 'dated-after-reporting-date'] as const;
+export const EVIDENCE_DATE_CODES = ['evidence-from-the-future', 'as-of-before-reporting-date', 'dated-after-reporting-date'] as const satisfies readonly ProblemCode[];
 export type EvidenceDateCode = (typeof EVIDENCE_DATE_CODES)[number];
 
 export interface EvidenceDateProblem {

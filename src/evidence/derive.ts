@@ -185,6 +185,17 @@ export function deriveFact(factId: string, evidence: Evidence, asOf: IsoDate, pa
   return derivable.derive(evidence, asOf, params);
 }
 
+/**
+ * One catalogue fact with its params bound, for an evaluator that resolves the fact once and then derives
+ * it per evaluation; undefined for a fact without a derivation. Same values as deriveFact.
+ */
+export function derivationOf(factId: string, params: Params = {}): ((evidence: Evidence, asOf: IsoDate) => FactValue) | undefined {
+  const derivable = DERIVABLE.get(factId);
+  if (!derivable) return undefined;
+  const { derive, requires } = derivable;
+  return (evidence, asOf) => (fieldAt(evidence, requires) === undefined ? undefined : derive(evidence, asOf, params));
+}
+
 export function derivedFactIds(): string[] {
   return Object.keys(DERIVATIONS);
 }

@@ -1,7 +1,8 @@
 import { municipality } from '../geography';
-import { escapePointer, validateAgainst, type Problem } from '../schemas';
+import type { CodeWithStatus } from '../problems/codes';
+import { escapePointer, validateAgainst, type CodedProblem } from '../schemas';
 import { isInVocabulary, vocabulary, type VocabularyName } from './catalogue';
-import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from './cpr';
+import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { isValidCvr } from './cvr';
 import { closest } from './suggest';
 import { evidenceDateProblems } from './dates';
@@ -11,21 +12,29 @@ import type { Evidence } from './types';
  * Every problem with a piece of evidence, each with its JSON Pointer: CPR-like values first (named by
  * path only, never echoed), then the JSON Schema, then what a schema cannot say (CVR check digit,
  * municipality, vocabularies, date order, duplicate references, nothing dated after the reporting date –
- * and, given `today`, a reporting date not after it). Date problems carry their code (src/evidence/dates.ts).
+ * and, given `today`, a reporting date not after it). Each carries its code: a schema keyword's, or the
+ * refusal's own (src/problems/codes.ts; date problems from src/evidence/dates.ts).
  */
-export function validateEvidence(evidence: unknown, options: { shapeChecked?: boolean; today?: string } = {}): Problem[] {
+export function validateEvidence(evidence: unknown, options: { shapeChecked?: boolean; today?: string } = {}): CodedProblem[] {
   // The HTTP layer has already run the CPR guard over the whole request and validated it against the
   // contract (which includes this schema); it says so, and only the semantic checks are left.
   if (options.shapeChecked) return semanticProblems(evidence as Evidence, options.today);
-  const cpr: Problem[] = findCprLikeValues(evidence).map((pointer) => ({ pointer, message: CPR_MESSAGE, code: CPR_CODE }));
+  const cpr: CodedProblem[] = findCprLikeValues(evidence).map((pointer) => ({ pointer, message: CPR_MESSAGE, code: CPR_CODE }));
   const schema = validateAgainst('evidence', evidence);
   if (schema.length > 0) return [...cpr, ...schema.filter((p) => !cpr.some((c) => c.pointer === p.pointer))];
   // A CPR-like value is named once, by the guard's finding: no other message about it (which might quote it).
   return [...cpr, ...semanticProblems(evidence as Evidence, options.today).filter((p) => !cpr.some((c) => c.pointer === p.pointer))];
 }
 
-function semanticProblems(evidence: Evidence, today: string | undefined): Problem[] {
-  const problems: Problem[] = [];
+/** What a schema cannot say about evidence, each a 422 with its own code. */
+interface SemanticProblem {
+  pointer: string;
+  message: string;
+  code: CodeWithStatus<422>;
+}
+
+function semanticProblems(evidence: Evidence, today: string | undefined): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
   const vocab = (pointer: string, name: VocabularyName, value: string) => {
     // The value is quoted to help, unless it looks like a CPR number: then only the pointer names it.
     const quoted = containsCprLike(value) ? 'Værdien' : `'${value}'`;
@@ -39,21 +48,21 @@ function semanticProblems(evidence: Evidence, today: string | undefined): Proble
     });
   };
   const order = (pointer: string, from: string, to: string | undefined, what: string) => {
-    if (to !== undefined && to < from) problems.push({ pointer, message: `${what} ligger før startdatoen ${from}` });
+    if (to !== undefined && to < from) problems.push({ pointer, code: 'end-before-start', message: `${what} ligger før startdatoen ${from}` });
   };
 
   const { provider } = evidence;
   if (!isValidCvr(provider.cvr)) {
-    problems.push({ pointer: '/provider/cvr', message: 'CVR-nummeret er ugyldigt (8 cifre med modulus 11-kontrolciffer)' });
+    problems.push({ pointer: '/provider/cvr', code: 'invalid-cvr', message: 'CVR-nummeret er ugyldigt (8 cifre med modulus 11-kontrolciffer)' });
   }
   if (!municipality(provider.kommunekode)) {
-    problems.push({ pointer: '/provider/kommunekode', message: `${provider.kommunekode} er ikke en kendt kommunekode (3 cifre, fx 101 København)` });
+    problems.push({ pointer: '/provider/kommunekode', code: 'unknown-kommunekode', message: `${provider.kommunekode} er ikke en kendt kommunekode (3 cifre, fx 101 København)` });
   }
 
   const refs = new Set<string>();
   (evidence.staff ?? []).forEach((s, i) => {
     const at = `/staff/${i}`;
-    if (refs.has(s.ref)) problems.push({ pointer: `${at}/ref`, message: `medarbejderreferencen '${s.ref}' er brugt mere end én gang` });
+    if (refs.has(s.ref)) problems.push({ pointer: `${at}/ref`, code: 'duplicate-staff-ref', message: `medarbejderreferencen '${s.ref}' er brugt mere end én gang` });
     refs.add(s.ref);
     vocab(`${at}/profession`, 'professions', s.profession);
     s.educations?.forEach((e, j) => vocab(`${at}/educations/${j}/education`, 'educations', e.education));
@@ -77,7 +86,7 @@ function semanticProblems(evidence: Evidence, today: string | undefined): Proble
   evidence.organisation?.targetGroups?.forEach((g, i) => vocab(`/organisation/targetGroups/${i}`, 'targetGroups', g));
   problems.push(...evidenceDateProblems(evidence, { today }));
   for (const pointer of textNotWellFormed(evidence)) {
-    problems.push({ pointer, message: 'teksten indeholder et ugyldigt tegn (en enlig UTF-16-surrogat, fx \\ud800) og kan ikke gemmes, som den er' });
+    problems.push({ pointer, code: 'malformed-text', message: 'teksten indeholder et ugyldigt tegn (en enlig UTF-16-surrogat, fx \\ud800) og kan ikke gemmes, som den er' });
   }
   return problems;
 }

@@ -1,6 +1,6 @@
 /**
  * The regions and socialtilsyn ids the code knows, defined once: the types derive from these tuples, and
- * the query checks, the token checks and openapi.yaml use the same values (test/openapi/vocabularies.test.ts).
+ * the query checks, the token checks and openapi.yaml use the same values (test/openapi/levelsAndTilsyn.test.ts).
  * Which socialtilsyn cover which municipalities is data (socialtilsyn.json), not code.
  */
 

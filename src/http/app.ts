@@ -7,14 +7,15 @@ import type { RecordIntegrity } from '../approvals/integrity';
 import type { AuditSigner } from '../audit/signing';
 import type { Rechecker } from '../approvals/recheck';
 import type { ApprovalService } from '../approvals/service';
-import { requireAuth, type Authenticator } from '../auth';
+import type { Authenticator } from '../auth';
+import { requireAuth } from './authentication';
 import type { RulesCatalogue } from '../rules/catalogue';
 import { StoreIntegrityError } from '../store/errors';
 import type { RecordStore } from '../approvals/records';
 import type { LocationLookup } from '../providers/location';
 import type { Clock } from '../time/clock';
 import { defaultDecisionTexts, type DecisionTexts } from '../decisions/texts';
-import { errorHandler, methodNotAllowed, notFoundHandler, storeIntegrityProblem } from './errors';
+import { errorHandler, notFoundHandler, storeIntegrityProblem } from './errors';
 import { openapiDocument, openapiYaml } from './openapi';
 import { HttpProblem } from './problem';
 import { publicRateLimit } from './rateLimit';
@@ -32,9 +33,10 @@ import { capacityRoutes, registerRoutes } from './routes/publicData';
 import { providerRoutes } from './routes/providers';
 import { recheckRoutes } from './routes/rechecks';
 import { replayRoutes } from './routes/replay';
-import { refuseUnknownQueryParameters } from './routes/query';
+import { queryMatchesContract } from './routes/query';
 import { worklistRoutes } from './routes/worklist';
 import { refuseUnsupportedCharset } from './charset';
+import { refuseUndocumentedMethods } from './methods';
 import { limitJsonDepth, refuseCprInBody, refuseCprInPathAndQuery } from './validation';
 
 export interface AppDeps {
@@ -82,7 +84,6 @@ export function createApp(deps: AppDeps): Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.all('/health', methodNotAllowed(['GET']));
   // Readiness takes an instance out of a load balancer: a store that cannot be used (unreachable, or its
   // file damaged) is 503; a record in doubt is still 200, since reads go on, but says `degraded` and why.
   app.get('/ready', async (_req, res) => {
@@ -91,18 +92,16 @@ export function createApp(deps: AppDeps): Express {
       await deps.store.ping();
     } catch (error) {
       if (error instanceof StoreIntegrityError) throw storeIntegrityProblem(error);
-      throw new HttpProblem(503, 'Datalageret svarer ikke', { headers: { 'Retry-After': '5' } });
+      throw new HttpProblem('store-unavailable', 'Datalageret svarer ikke', { headers: { 'Retry-After': '5' } });
     }
-    if (versions === 0) throw new HttpProblem(503, 'Ingen regelsæt er indlæst', { headers: { 'Retry-After': '5' } });
+    if (versions === 0) throw new HttpProblem('no-rulesets-loaded', 'Ingen regelsæt er indlæst', { headers: { 'Retry-After': '5' } });
     const integrity = deps.integrity.last();
     res.json({ status: integrity.status === 'degraded' ? 'degraded' : 'ready', store: 'ok', integrity, rules: { specialer: deps.rules.specialer().length, versions } });
   });
-  app.all('/ready', methodNotAllowed(['GET']));
 
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml; charset=utf-8').send(openapiYaml());
   });
-  app.all('/openapi.yaml', methodNotAllowed(['GET']));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapiDocument(), {
     customSiteTitle: 'Specialfunktioner – API',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
@@ -110,14 +109,17 @@ export function createApp(deps: AppDeps): Express {
 
   // The public routes (GET only) come before authentication; every other /v1 route checks the token
   // before its body is read, parsed or scanned for CPR numbers: an anonymous body costs nothing.
-  // An unknown query parameter is a 400 (openapi.yaml lists the known ones): public routes here, the rest once authenticated.
-  app.use(refuseUnknownQueryParameters('public'));
+  // An unknown query parameter is a 400 and an undocumented method a 405 (openapi.yaml lists the known
+  // ones): public routes here, the rest once authenticated.
+  app.use(queryMatchesContract('public'));
+  app.use(refuseUndocumentedMethods('public'));
   app.use(criteriaRoutes(deps.rules, deps.clock));
   app.use(vocabularyRoutes());
   app.use(registerRoutes(deps.store, deps.clock));
   app.use(auditHeadRoutes(deps));
   app.use('/v1', requireAuth(deps.authenticator));
-  app.use(refuseUnknownQueryParameters('all'));
+  app.use(queryMatchesContract('all'));
+  app.use(refuseUndocumentedMethods('all'));
 
   // Only methods with a route that reads a body parse one: a body sent with GET, HEAD, DELETE, … is
   // ignored (never stored or logged), so it cannot turn a read into an undocumented 400/413/415.

@@ -10,10 +10,6 @@ export function refuseUnsupportedCharset(bodyMethods: ReadonlySet<string>): Requ
     if (!bodyMethods.has(req.method) || !req.path.startsWith('/v1/')) return next();
     const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(req.headers['content-type'] ?? '')?.[1];
     if (charset === undefined || /^utf-?8$/i.test(charset)) return next();
-    next(
-      new HttpProblem(415, 'Tegnsættet understøttes ikke; send JSON i UTF-8', {
-        type: 'https://specialfunktion.dk/problems/unsupported-charset',
-      }),
-    );
+    next(new HttpProblem('unsupported-charset', 'Tegnsættet understøttes ikke; send JSON i UTF-8'));
   };
 }

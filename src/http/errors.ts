@@ -1,63 +1,60 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../approvals/errors';
+import { IdentityProviderUnavailableError } from '../auth';
 import { InvalidCursorError, RecordDamagedError, StoreIntegrityError, StoreUnavailableError } from '../store/errors';
 import { HttpProblem, validationProblem } from './problem';
 import { isStackOverflow, pathLooksLikeCpr, tooDeepProblem } from './validation';
 
-const PROBLEM_BASE = 'https://specialfunktion.dk/problems/';
-const DOMAIN_STATUS = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422 } as const;
-
 /** Turn anything thrown into a problem; only HttpProblem / DomainError texts reach the client. */
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  if (error instanceof DomainError) {
-    // A coded error's code is its problem type; an uncoded 422 is the general validation problem.
-    const type = error.code !== undefined ? `${PROBLEM_BASE}${error.code}` : error.kind === 'invalid' ? `${PROBLEM_BASE}validation` : undefined;
-    return new HttpProblem(DOMAIN_STATUS[error.kind], error.message, {
-      ...(type !== undefined ? { type } : {}),
-      extensions: error.details,
-    });
+  // The domain's code is the problem's code, and with it the status.
+  if (error instanceof DomainError) return new HttpProblem(error.code, error.message, { extensions: error.details });
+  if (error instanceof InvalidCursorError) {
+    return validationProblem('Parameteren cursor er ugyldig', [{ pointer: 'query:cursor', code: 'invalid-cursor', message: 'er ikke en cursor fra en tidligere side' }]);
   }
-  if (error instanceof InvalidCursorError) return validationProblem('Parameteren cursor er ugyldig', [{ pointer: 'query:cursor', message: 'er ikke en cursor fra en tidligere side' }]);
+  if (error instanceof IdentityProviderUnavailableError) {
+    return new HttpProblem('identity-provider-unavailable', error.message, { headers: { 'Retry-After': '30' } });
+  }
   // Never with Retry-After: waiting does not help, an operator must act.
   if (error instanceof StoreIntegrityError) return storeIntegrityProblem(error);
   if (error instanceof RecordDamagedError) return recordDamagedProblem(error);
   if (error instanceof StoreUnavailableError) {
-    return new HttpProblem(503, 'Datalageret er midlertidigt utilgængeligt; prøv igen om lidt', { headers: { 'Retry-After': '5' } });
+    return new HttpProblem('store-unavailable', 'Datalageret er midlertidigt utilgængeligt; prøv igen om lidt', { headers: { 'Retry-After': '5' } });
   }
   // A malformed percent-escape in a path parameter (router's decodeParam).
-  if (error instanceof URIError) return new HttpProblem(400, 'Stien indeholder en ugyldig %-kodning');
+  if (error instanceof URIError) return new HttpProblem('malformed-path-encoding', 'Stien indeholder en ugyldig %-kodning');
   const bodyParserError = error as { type?: string; status?: number; expose?: boolean };
   switch (bodyParserError?.type) {
     case 'entity.parse.failed':
-      return new HttpProblem(400, 'Forespørgslens indhold er ikke gyldig JSON');
+      return new HttpProblem('malformed-json', 'Forespørgslens indhold er ikke gyldig JSON');
     case 'entity.too.large':
-      return new HttpProblem(413, 'Forespørgslens indhold er større end 1 MiB');
+      return new HttpProblem('body-too-large', 'Forespørgslens indhold er større end 1 MiB');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new HttpProblem(415, 'Tegnsættet understøttes ikke; brug UTF-8');
+      return new HttpProblem('unsupported-charset', 'Tegnsættet understøttes ikke; brug UTF-8');
     case 'request.aborted':
-      return new HttpProblem(400, 'Forespørgslen blev afbrudt');
+      return new HttpProblem('request-aborted', 'Forespørgslen blev afbrudt');
     default:
       // Other body-parser failures (e.g. a Content-Encoding whose bytes do not inflate) carry a 4xx status.
       if (bodyParserError?.expose === true && typeof bodyParserError.status === 'number' && bodyParserError.status >= 400 && bodyParserError.status < 500) {
-        return new HttpProblem(bodyParserError.status === 415 ? 415 : 400, 'Forespørgslens indhold kan ikke læses; send ukomprimeret eller korrekt komprimeret JSON i UTF-8');
+        return new HttpProblem(bodyParserError.status === 415 ? 'unsupported-content-encoding' : 'unreadable-body', 'Forespørgslens indhold kan ikke læses; send ukomprimeret eller korrekt komprimeret JSON i UTF-8');
       }
-      return new HttpProblem(500, 'Der opstod en uventet fejl; fejlen er logget med forespørgslens id');
+      return new HttpProblem('internal-error', 'Der opstod en uventet fejl; fejlen er logget med forespørgslens id');
   }
 }
 
 export function storeIntegrityProblem(error: StoreIntegrityError): HttpProblem {
-  return new HttpProblem(503, error.message, { type: 'https://specialfunktion.dk/problems/store-integrity', extensions: { ...error.details } });
+  return new HttpProblem('store-integrity', error.message, { extensions: { ...error.details } });
 }
 
-/** One stored record cannot be read: 500 store-integrity naming it (collection and id, never its content). */
+/** One stored record cannot be read: 500 record-damaged naming it (collection and id, never its content). */
 export function recordDamagedProblem(error: RecordDamagedError): HttpProblem {
   return new HttpProblem(
-    500,
+    'record-damaged',
     `Den gemte post ${error.collection}/${error.id} er beskadiget og kan ikke læses; en driftsansvarlig skal genskabe den fra den seneste sikkerhedskopi`,
-    { type: 'https://specialfunktion.dk/problems/store-integrity', extensions: { record: { collection: error.collection, id: error.id } } },
+    { extensions: { record: { collection: error.collection, id: error.id } } },
   );
 }
 
@@ -85,13 +82,13 @@ export function errorHandler(logger: Logger, onDamaged?: (error: RecordDamagedEr
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   // Such paths are refused earlier; the detail still never repeats a CPR-like path.
-  next(new HttpProblem(404, pathLooksLikeCpr(req.path) ? 'Ingen ressource på den angivne sti' : `Ingen ressource på ${req.path}`));
+  next(new HttpProblem('not-found', pathLooksLikeCpr(req.path) ? 'Ingen ressource på den angivne sti' : `Ingen ressource på ${req.path}`));
 };
 
 /** Answer 405 with an Allow header for a known path called with a method it does not have. */
 export function methodNotAllowed(allowed: string[]): RequestHandler {
   return (req, res, next) => {
     res.setHeader('Allow', allowed.join(', '));
-    next(new HttpProblem(405, `Metoden ${req.method} understøttes ikke her; brug ${allowed.join(' eller ')}`));
+    next(new HttpProblem('method-not-allowed', `Metoden ${req.method} understøttes ikke her; brug ${allowed.join(' eller ')}`));
   };
 }

@@ -1,7 +1,9 @@
 /**
  * RFC 9457 problem details. Handlers throw an HttpProblem; the error middleware turns it into
  * `application/problem+json`. Nothing else reaches a client: unexpected errors become a plain 500.
+ * Every problem has a code (src/problems/codes.ts): its `type` and its status follow from it.
  */
+import { codeOfItems, problemType, statusOf, type ProblemCode } from '../problems/codes';
 
 export interface ProblemBody {
   type: string;
@@ -19,14 +21,21 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/** The fixed title of a status (the HTTP status text). */
+export function titleOf(status: number): string {
+  return TITLES[status] ?? 'Error';
+}
 
 export class HttpProblem extends Error {
   readonly status: number;
@@ -37,14 +46,15 @@ export class HttpProblem extends Error {
   readonly headers: Record<string, string>;
 
   constructor(
-    status: number,
+    readonly code: ProblemCode,
     detail?: string,
-    options: { type?: string; title?: string; extensions?: Record<string, unknown>; headers?: Record<string, string> } = {},
+    options: { extensions?: Record<string, unknown>; headers?: Record<string, string> } = {},
   ) {
-    super(detail ?? TITLES[status] ?? 'Error');
+    const status = statusOf(code);
+    super(detail ?? titleOf(status));
     this.status = status;
-    this.type = options.type ?? `https://specialfunktion.dk/problems/${status}`;
-    this.title = options.title ?? TITLES[status] ?? 'Error';
+    this.type = problemType(code);
+    this.title = titleOf(status);
     this.detail = detail;
     this.extensions = options.extensions ?? {};
     this.headers = options.headers ?? {};
@@ -85,12 +95,18 @@ function boundedLists(extensions: Record<string, unknown>): Record<string, unkno
   return bounded;
 }
 
-/** An error item in a 422: where (JSON Pointer into the request body) and what. */
+/**
+ * An error item in a 400 or 422: where (JSON Pointer into the request body, or `query:<name>`, `path:<name>`),
+ * what (Danish), and a code: a problem code (src/problems/codes.ts) for a domain rule, a schema keyword's code
+ * for the contract's checks.
+ */
 export interface InvalidParam {
   pointer: string;
   message: string;
+  code: string;
 }
 
+/** 422 listing invalid parameters: typed by their shared code, or `validation-failed` when they differ. */
 export function validationProblem(detail: string, errors: InvalidParam[]): HttpProblem {
-  return new HttpProblem(422, detail, { type: 'https://specialfunktion.dk/problems/validation', extensions: { errors } });
+  return new HttpProblem(codeOfItems(errors, 422, 'validation-failed'), detail, { extensions: { errors } });
 }

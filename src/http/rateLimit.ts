@@ -28,8 +28,7 @@ export function publicRateLimit(perMinute: number): RequestHandler {
       const reset = (req as { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime();
       const seconds = reset === undefined ? 60 : Math.max(1, Math.ceil((reset - Date.now()) / 1000));
       next(
-        new HttpProblem(429, `For mange forespørgsler; højst ${perMinute} i minuttet. Prøv igen om ${seconds} sekunder`, {
-          type: 'https://specialfunktion.dk/problems/rate-limited',
+        new HttpProblem('rate-limited', `For mange forespørgsler; højst ${perMinute} i minuttet. Prøv igen om ${seconds} sekunder`, {
           headers: { 'Retry-After': String(seconds) },
         }),
       );

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { containsCprLike } from '../evidence/cpr';
+import { containsCprLike } from '../privacy/cpr';
 import { newId } from '../approvals/ids';
 import { pathLooksLikeCpr } from './validation';
 

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
+import { containsCprLike, CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { escapePointer } from '../schemas';
 import { validateRequestBody } from './openapi';
 import { HttpProblem, validationProblem } from './problem';
@@ -78,7 +78,7 @@ const DEPTH_DETAIL = 'Forespørgslens indhold er indlejret for dybt';
 
 /** The 422 for a body nested too deeply, naming where. */
 export function tooDeepProblem(pointer: string): HttpProblem {
-  return validationProblem(DEPTH_DETAIL, [{ pointer, message: `objekter og lister må højst være indlejret ${MAX_JSON_DEPTH} niveauer` }]);
+  return validationProblem(DEPTH_DETAIL, [{ pointer, code: 'nested-too-deep', message: `objekter og lister må højst være indlejret ${MAX_JSON_DEPTH} niveauer` }]);
 }
 
 interface DepthFrame {
@@ -141,7 +141,7 @@ export function isStackOverflow(error: unknown): boolean {
 export function bodyMatchesContract(method: string, routePath: string): RequestHandler {
   return (req, _res, next) => {
     if (!req.is('application/json')) {
-      next(new HttpProblem(415, 'Indholdet skal sendes som application/json'));
+      next(new HttpProblem('unsupported-media-type', 'Indholdet skal sendes som application/json'));
       return;
     }
     const errors = validateRequestBody(method, routePath, req.body);

@@ -1,4 +1,5 @@
 import { evaluate } from '../evaluation/evaluate';
+import { contentHash } from '../rules/hash';
 import type { Overall, RequirementResult } from '../evaluation/types';
 import type { Evidence } from '../evidence/types';
 import { diffRequirementLists, tightenedRequirementIds, type Direction, type FieldChange, type ThresholdChange } from '../rules/diff';
@@ -100,9 +101,11 @@ export async function analyseImpact(snapshot: Snapshot, current: Ruleset, draft:
     // The draft is evaluated as it will count once in force; a requirement it adds or tightens counts
     // against an approval made under an earlier version only from the day after the transition.
     const inTransition = (id: string) => a.rulesetVersion !== draft.version && level.tightened.has(id);
+    // Hashed once for both evaluations (a snapshot is a file, so a hash in it would not be trusted).
+    const evidenceHash = contentHash(a.evidence);
     const [now, then] = await Promise.all([
-      evaluate({ ruleset: current, level: a.level, evidence: a.evidence, asOf }),
-      evaluate({ ruleset: draft, level: a.level, evidence: a.evidence, asOf }),
+      evaluate({ ruleset: current, level: a.level, evidence: a.evidence, asOf, evidenceHash }),
+      evaluate({ ruleset: draft, level: a.level, evidence: a.evidence, asOf, evidenceHash }),
     ]);
     // Newly failing: counts against the approval under the draft and does not under the version compared
     // with (met there, new, or there only advisory or transitional).

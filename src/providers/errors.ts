@@ -26,16 +26,15 @@ export function providerMismatch(tilbudId: string, fields: ProviderField[], poin
     code: 'provider-mismatch',
   }));
   return new DomainError(
-    'conflict',
+    'provider-mismatch',
     `Tilbud ${tilbudId} er registreret med ${fields.map((f) => FIELD_TEXT[f]).join(' og ')} end dokumentationen angiver. ` +
       `Er tilbuddet flyttet til en anden kommune, kan en administrator flytte det i tilbudsregistret (PATCH /v1/providers/${tilbudId}); ` +
       'et nyt CVR-nummer kræver et nyt tilbud på Tilbudsportalen',
     { errors, tilbudId, fields, ...(shown ? { registered: shown } : {}) },
-    'provider-mismatch',
   );
 }
 
 /** 422 unknown-kommunekode: a municipality the geography data do not know. */
 export function unknownKommunekode(pointer: string): DomainError {
-  return invalid('Kommunekoden findes ikke', [{ pointer, message: 'er ikke en kendt kommunekode', code: 'unknown-kommunekode' }], 'unknown-kommunekode');
+  return invalid('Kommunekoden findes ikke', [{ pointer, message: 'er ikke en kendt kommunekode', code: 'unknown-kommunekode' }]);
 }

@@ -7,6 +7,6 @@ import type { ProviderDeps } from './deps';
 
 export async function getProvider(deps: ProviderDeps, actor: Principal, tilbudId: string): Promise<ProviderRecord> {
   const provider = await deps.store.getProvider(tilbudId);
-  if (!provider || !canSee(actor, provider.tilsyn)) throw notFound(`Tilbuddet ${tilbudId}`);
+  if (!provider || !canSee(actor, provider.tilsyn)) throw notFound(`Tilbuddet ${tilbudId}`, 'provider-not-found');
   return provider;
 }

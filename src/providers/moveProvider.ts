@@ -17,8 +17,8 @@ export interface MoveRequest {
 }
 
 export async function moveProvider(deps: ProviderDeps, actor: Principal, tilbudId: string, request: MoveRequest): Promise<Relocation> {
-  if (actor.role !== 'admin') throw forbidden('Kun en administrator kan flytte et tilbud');
-  if (!(await deps.store.getProvider(tilbudId))) throw notFound(`Tilbuddet ${tilbudId}`);
+  if (actor.role !== 'admin') throw forbidden('Kun en administrator kan flytte et tilbud', 'role-not-allowed');
+  if (!(await deps.store.getProvider(tilbudId))) throw notFound(`Tilbuddet ${tilbudId}`, 'provider-not-found');
   const to = locationOf(request.kommunekode, deps.geography);
   if (!to) throw unknownKommunekode('/kommunekode');
   return relocate(deps, tilbudId, to, { by: actor.subject, trigger: 'admin', reason: request.reason, expectedVersion: request.expectedVersion });

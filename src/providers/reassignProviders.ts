@@ -29,7 +29,7 @@ export interface ReassignmentReport {
 }
 
 export async function reassignProviders(deps: ProviderDeps, actor: Principal): Promise<ReassignmentReport> {
-  if (actor.role !== 'admin') throw forbidden('Kun en administrator kan køre en omfordeling af tilbud');
+  if (actor.role !== 'admin') throw forbidden('Kun en administrator kan køre en omfordeling af tilbud', 'role-not-allowed');
   const runId = newId();
   const startedAt = deps.clock.now().toISOString();
   const report: ReassignmentReport = { runId, startedAt, finishedAt: startedAt, checked: 0, moved: [], unresolved: [], failed: [] };
@@ -60,7 +60,7 @@ export async function reassignProviders(deps: ProviderDeps, actor: Principal): P
       if (done.move) report.moved.push({ tilbudId: provider.tilbudId, from: done.move.from, to: done.move.to, approvalIds: done.move.approvalIds });
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'conflict') throw error;
-      report.failed.push({ tilbudId: provider.tilbudId, code: error.code ?? 'conflict' });
+      report.failed.push({ tilbudId: provider.tilbudId, code: error.code });
     }
   }
   report.finishedAt = deps.clock.now().toISOString();

@@ -4,6 +4,9 @@ import { IN_FORCE_STATUSES, inForceOn, type ApprovalStatus } from '../approvals/
 import { today, type Clock } from '../time/clock';
 import type { IsoDate } from '../time/dates';
 import { contentHash } from '../rules/hash';
+import { registerCsv, type CsvSeparator } from './csv';
+
+export { CSV_SEPARATORS, type CsvSeparator } from './csv';
 
 /**
  * The public register for Tilbudsportalen: approved specialfunktioner and rådgivningsfunktioner in force.
@@ -71,7 +74,7 @@ export function sharedRegisterReader(store: RecordStore, clock: Clock): () => Pr
 }
 
 /** One representation of the register: JSON, or CSV with its separator. */
-export type RegisterRepresentation = { kind: 'json' } | { kind: 'csv'; separator: ',' };
+export type RegisterRepresentation = { kind: 'json' } | { kind: 'csv'; separator: CsvSeparator };
 
 export interface SerialisedRegister {
   body: string;
@@ -122,8 +125,10 @@ export function cachedRegister(store: RecordStore, clock: Clock): (representatio
 
 function serialise(entries: RegisterEntry[], etag: string, representation: RegisterRepresentation): SerialisedRegister {
   if (representation.kind === 'csv') {
-    // One strong ETag per representation: a cached CSV's If-None-Match never answers 304 to a JSON request.
-    return { body: registerCsv(entries), etag: `${etag.slice(0, -1)}-csv"`, contentType: 'text/csv; charset=utf-8' };
+    // One strong ETag per representation: a cached CSV's If-None-Match never answers 304 to a JSON request,
+    // nor a comma file's to a request for semicolons.
+    const suffix = representation.separator === 'comma' ? '-csv' : `-csv-${representation.separator}`;
+    return { body: registerCsv(entries, representation.separator), etag: `${etag.slice(0, -1)}${suffix}"`, contentType: 'text/csv; charset=utf-8' };
   }
   return { body: JSON.stringify({ items: entries, count: entries.length }), etag, contentType: 'application/json; charset=utf-8' };
 }
@@ -131,19 +136,4 @@ function serialise(entries: RegisterEntry[], etag: string, representation: Regis
 /** A strong validator for the register's content, so Tilbudsportalen can poll with If-None-Match cheaply. */
 export function registerEtag(entries: RegisterEntry[]): string {
   return `"${contentHash(entries).slice('sha256:'.length, 'sha256:'.length + 32)}"`;
-}
-
-const CSV_COLUMNS: (keyof RegisterEntry)[] = [
-  'tilbudId', 'providerName', 'cvr', 'kommunekode', 'municipality', 'region', 'socialtilsyn', 'speciale', 'level', 'status', 'validFrom', 'validUntil',
-];
-
-function csvCell(value: string): string {
-  // Quote always; double inner quotes; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
-export function registerCsv(entries: RegisterEntry[]): string {
-  const lines = [CSV_COLUMNS.join(','), ...entries.map((e) => CSV_COLUMNS.map((c) => csvCell(String(e[c]))).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
 }

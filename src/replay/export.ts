@@ -1,9 +1,8 @@
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import type { EvaluationRecord } from '../approvals/records';
 import type { Evidence } from '../evidence/types';
 import { LEVELS } from '../rules/types';
-import { toProblem, validateAgainst, type Problem } from '../schemas';
+import { schemaAjv, schemaProblems, validateAgainst, type Problem } from '../schemas';
 import type { ReplayInput } from './replay';
 
 /**
@@ -100,23 +99,19 @@ const EXPORT_SCHEMA = {
   },
 } as const;
 
-let validator: ReturnType<Ajv2020['compile']> | undefined;
+let validator: ValidateFunction | undefined;
 
 /**
  * Every problem with an export, each with its JSON Pointer into the file: its format and version, the
  * evaluation fields a replay reads, and the evidence against schemas/evidence.schema.json.
  */
 export function exportProblems(value: unknown): Problem[] {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
-    addFormats(ajv, ['date']);
-    validator = ajv.compile(EXPORT_SCHEMA);
-  }
+  validator ??= schemaAjv().compile(EXPORT_SCHEMA);
   if (!validator(value)) {
-    const problems = (validator.errors ?? []).map(toProblem);
+    const problems = schemaProblems(validator.errors);
     const versionProblem = problems.find((p) => p.pointer === '/formatVersion');
     if (versionProblem) versionProblem.message = `formatversion ${JSON.stringify((value as { formatVersion?: unknown }).formatVersion)} kendes ikke; denne version læser ${EXPORT_FORMAT_VERSION}`;
     return problems;
   }
-  return validateAgainst('evidence', (value as EvaluationExport).evidence).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message }));
+  return validateAgainst('evidence', (value as EvaluationExport).evidence).map((p) => ({ ...p, pointer: `/evidence${p.pointer}` }));
 }

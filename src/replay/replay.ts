@@ -88,6 +88,8 @@ export async function replayEvaluation(input: ReplayInput, rules: RulesCatalogue
       level: input.level,
       evidence: input.evidence,
       asOf: input.asOf,
+      // Recomputed above on purpose (to find edited evidence); not hashed a second time.
+      evidenceHash: recomputedHash,
       ...(transitional.length > 0
         ? { transitionalRequirementIds: new Set(transitional), transitionEndsOn: periodEnd(ruleset.effectiveFrom, ruleset.levels[input.level].approvalPolicy.transitionMonths) }
         : {}),

@@ -19,7 +19,7 @@ export interface StoredReplayDeps {
 async function readable(deps: StoredReplayDeps, actor: Principal, id: string): Promise<EvaluationRecord> {
   await deps.service.getEvaluation(actor, id);
   const record = await deps.store.getEvaluation(id);
-  if (!record) throw notFound(`Evalueringen ${id}`);
+  if (!record) throw notFound(`Evalueringen ${id}`, 'evaluation-not-found');
   return record;
 }
 

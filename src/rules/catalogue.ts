@@ -1,6 +1,6 @@
 import { addDays } from '../time/dates';
 import { compareVersions } from './semver';
-import type { Ruleset, Text } from './types';
+import { withoutEditorReference, type Ruleset, type Text } from './types';
 
 export { compareVersions } from './semver';
 
@@ -27,7 +27,8 @@ export class RulesCatalogue {
   private readonly bySpeciale = new Map<string, Ruleset[]>();
 
   constructor(rulesets: Iterable<Ruleset>) {
-    for (const ruleset of rulesets) {
+    for (const loaded of rulesets) {
+      const ruleset = withoutEditorReference(loaded);
       const versions = this.bySpeciale.get(ruleset.speciale) ?? [];
       if (versions.some((r) => r.version === ruleset.version)) {
         throw new Error(`version ${ruleset.version} af '${ruleset.speciale}' er indlæst to gange`);

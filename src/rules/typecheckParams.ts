@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { paramVocabulary, resolvedParamsSchema, vocabulary, type FactDefinition } from '../evidence/catalogue';
-import { escapePointer, schemaAjv, toProblem, type Problem } from '../schemas';
+import { describeSchemaError, escapePointer, schemaAjv, type Problem } from '../schemas';
 import { closest } from '../evidence/suggest';
 import { list, show } from './typecheckWords';
 import type { LeafCondition } from './types';
@@ -76,7 +76,7 @@ function paramProblem(error: ErrorObject, fact: FactDefinition, params: Record<s
       return { pointer, code: 'param-repeated', message: `${show((value as unknown[])[j])} står flere gange i ${where}; fjern gentagelsen` };
     }
     default:
-      return { pointer, code: 'invalid-param', message: `${where}: ${toProblem(error).message}` };
+      return { pointer, code: 'invalid-param', message: `${where}: ${describeSchemaError(error).message}` };
   }
 }
 

@@ -1,8 +1,9 @@
 /** The shape of a rule set version file, rules/<speciale>/<version>.json (schemas/ruleset.schema.json). */
+import type { Text } from '../evidence/catalogue';
 
 /**
  * The two levels a speciale is approved at, defined once: the type derives from this tuple, and rule files,
- * queries, the replay export and openapi.yaml use the same values (test/openapi/vocabularies.test.ts).
+ * queries, the replay export and openapi.yaml use the same values (test/openapi/levelsAndTilsyn.test.ts).
  * Ids are ASCII; LEVEL_TITLES holds the Danish words.
  */
 export const LEVELS = ['specialfunktion', 'raadgivningsfunktion'] as const;
@@ -14,10 +15,7 @@ export type Category = 'competence' | 'education' | 'activePractice' | 'collabor
 export const CATEGORIES: readonly Category[] = ['competence', 'education', 'activePractice', 'collaboration', 'organisation'];
 export type Severity = 'required' | 'advisory';
 
-export interface Text {
-  da: string;
-  en?: string;
-}
+export type { Text };
 
 export interface LeafCondition {
   fact: string;
@@ -54,6 +52,7 @@ export interface LevelRules {
 }
 
 export interface Ruleset {
+  /** Where an editor finds the schema for the file; not content (left out of the hash, the catalogue and the API). */
   $schema?: string;
   speciale: string;
   version: string;
@@ -64,6 +63,13 @@ export interface Ruleset {
   description: Text;
   illustrative: string;
   levels: Record<Level, LevelRules>;
+}
+
+/** The rule set as content: without "$schema", a path that only means something to an editor beside the file. */
+export function withoutEditorReference(ruleset: Ruleset): Ruleset {
+  if (ruleset.$schema === undefined) return ruleset;
+  const { $schema: _reference, ...content } = ruleset;
+  return content;
 }
 
 export function isLeaf(condition: Condition): condition is LeafCondition {

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../evidence/cpr';
+import { CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { validateAgainst, type Problem } from '../schemas';
 import { rulesetHash } from './hash';
 import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
 import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries } from './lockfile';
 import { compareVersions, isSemver } from './semver';
+import { compileProblems } from './compilable';
 import { unsatisfiableConditions } from './satisfiable';
 import { typecheckRuleset } from './typecheck';
 import { LEVELS, type ApprovalPolicy, type Level, type LevelRules, type Requirement, type Ruleset } from './types';
@@ -48,9 +49,12 @@ function contentProblems(value: unknown, location?: { folder: string; name: stri
   // looks only at the parts that have the shape it needs (the schema names the rest). Where a check
   // and the schema name the same place, the check's message (with its suggestion) is kept.
   const ruleset = (isObject(value) ? value : {}) as unknown as Ruleset;
+  const typeProblems = typecheckRuleset(ruleset);
   const checks = [
-    ...typecheckRuleset(ruleset),
+    ...typeProblems,
     ...unsatisfiableConditions(ruleset),
+    // What the evaluator could still not compile once schema and type-check pass (catalogue and evaluator disagree).
+    ...(schema.length === 0 && typeProblems.length === 0 ? compileProblems(ruleset) : []),
     ...duplicateIds(ruleset),
     ...(location ? locationProblems(ruleset, location) : []),
     ...levelProblems(ruleset),

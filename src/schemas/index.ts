@@ -1,19 +1,16 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import caseSchema from '../../schemas/case.schema.json';
 import evidenceSchema from '../../schemas/evidence.schema.json';
 import rulesetSchema from '../../schemas/ruleset.schema.json';
+import { schemaProblems, type Problem } from './messages';
 
-/** One path-and-message problem, the shape every validator in the service reports. */
-export interface Problem {
-  /** JSON Pointer into the validated document ('' for the root). */
-  pointer: string;
-  message: string;
-  /** A stable kebab-case code, where the check has one (e.g. `dated-after-reporting-date`). */
-  code?: string;
-}
+export { describeSchemaError, escapePointer, pointerOf, schemaProblems, SCHEMA_ERROR_CODES, type Problem, type SchemaErrorCode, type SchemaProblem } from './messages';
 
 export type SchemaName = 'ruleset' | 'evidence' | 'case';
+
+/** A problem whose code is known (every schema error's is, from the one message table). */
+export type CodedProblem = Problem & { code: string };
 
 const SCHEMAS = {
   ruleset: rulesetSchema,
@@ -24,13 +21,22 @@ const SCHEMAS = {
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
 
-/** The one Ajv instance: every schema in schemas/ is added once, compiled on first use and reused. */
+/**
+ * The one Ajv instance of the service: the schemas in schemas/, openapi.yaml's request and response
+ * schemas, the fact catalogue's param schemas and the config/export schemas are all compiled on it,
+ * once each, and reused. Strict, so a misspelt keyword fails at compile time; types are not strict,
+ * since the schemas use `if`/`then` on properties typed elsewhere.
+ */
 export function schemaAjv(): Ajv2020 {
   if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true });
-    addFormats(ajv, ['date', 'date-time']);
+    ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
+    addFormats(ajv);
     // The custom keyword the fact catalogue uses in param schemas; resolved before compiling.
     ajv.addKeyword({ keyword: 'vocabulary', schemaType: 'string' });
+    // openapi.yaml is added whole (its subschemas are compiled here too): OpenAPI's own fields are
+    // annotations to ajv, never validated.
+    ajv.addVocabulary(['example', 'discriminator', 'xml', 'externalDocs']);
+    ajv.addVocabulary(['openapi', 'info', 'jsonSchemaDialect', 'servers', 'paths', 'webhooks', 'components', 'security', 'tags']);
     for (const schema of Object.values(SCHEMAS)) ajv.addSchema(schema);
   }
   return ajv;
@@ -45,41 +51,11 @@ export function schemaValidator(name: SchemaName): ValidateFunction {
   return fn;
 }
 
-/** Validate against a named schema and report every error (not just the first). */
-export function validateAgainst(name: SchemaName, value: unknown): Problem[] {
+/** Validate against a named schema and report every error (not just the first), each with pointer, code and Danish message. */
+export function validateAgainst(name: SchemaName, value: unknown): CodedProblem[] {
   const fn = schemaValidator(name);
   if (fn(value)) return [];
-  return (fn.errors ?? []).filter(keepError).map(toProblem);
-}
-
-// if/then/else and oneOf add a summary error on top of the specific one underneath; keep the specific one.
-function keepError(error: ErrorObject): boolean {
-  return error.keyword !== 'if' && error.keyword !== 'oneOf' && error.keyword !== 'anyOf';
-}
-
-export function toProblem(error: ErrorObject): Problem {
-  const pointer = error.instancePath;
-  switch (error.keyword) {
-    case 'required':
-      return { pointer, message: `mangler det påkrævede felt '${(error.params as { missingProperty: string }).missingProperty}'` };
-    case 'additionalProperties':
-      return {
-        pointer: `${pointer}/${escapePointer((error.params as { additionalProperty: string }).additionalProperty)}`,
-        message: 'feltet er ikke tilladt her (unknown property)',
-      };
-    case 'enum':
-      return { pointer, message: `skal være en af: ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
-    case 'const':
-      return { pointer, message: `skal være ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}` };
-    case 'format':
-      return { pointer, message: `skal have formatet ${(error.params as { format: string }).format} (fx 2026-03-01)` };
-    default:
-      return { pointer, message: error.message ?? 'ugyldig værdi' };
-  }
-}
-
-export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  return schemaProblems(fn.errors);
 }
 
 export { caseSchema, evidenceSchema, rulesetSchema };

@@ -85,7 +85,7 @@ export class LegacyStoreError extends Error {
  * One stored record cannot be read: its JSON does not parse, or it lacks a field every record of its
  * collection has (a row edited behind the service's back, a torn write restored badly). Never transient
  * and never repaired by the store; the rest of the record is still read. Names the record (collection and
- * id), never its content: the HTTP layer answers 500 `store-integrity` without Retry-After.
+ * id), never its content: the HTTP layer answers 500 `record-damaged` without Retry-After.
  */
 export class RecordDamagedError extends Error {
   override readonly name = 'RecordDamagedError';

@@ -60,7 +60,7 @@ export { transactionSupportProblem } from './mongoTransaction';
 export const DEFAULT_DB_NAME = 'specialfunktion';
 
 const NO_ID = { _id: 0 } as const;
-const EVIDENCE_ONLY = { _id: 0, id: 1, evidence: 1 } as const;
+const EVIDENCE_ONLY = { _id: 0, id: 1, evidence: 1, evidenceHash: 1 } as const;
 /** `providerTilsyn` is the store's own listing field (see mongoSchema.ts), not part of the record. */
 const EVALUATION_FIELDS = { _id: 0, providerTilsyn: 0 } as const;
 const LISTED_EVALUATION_FIELDS = { _id: 0, providerTilsyn: 0, evidence: 0 } as const;
@@ -426,8 +426,11 @@ function latestForApproval(approvalId: string): EvaluationLookup {
   return { filter: { approvalId }, sort: { createdAt: -1, id: -1 } };
 }
 
-function evidenceOnRecord<Evidence>(row: { id: string; evidence?: unknown } | null): EvidenceOnRecord<Evidence> | null {
-  return row ? { evaluationId: row.id, evidence: deepFreeze(row.evidence) as Evidence } : null;
+function evidenceOnRecord<Evidence>(row: { id: string; evidence?: unknown; evidenceHash?: unknown } | null): EvidenceOnRecord<Evidence> | null {
+  if (!row) return null;
+  const onRecord: EvidenceOnRecord<Evidence> = { evaluationId: row.id, evidence: deepFreeze(row.evidence) as Evidence };
+  if (typeof row.evidenceHash === 'string') onRecord.evidenceHash = row.evidenceHash;
+  return onRecord;
 }
 
 /** Evidence read back is read-only (see Store), as in the embedded store. */

@@ -187,7 +187,10 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
   async getEvaluationEvidence(id: string): Promise<EvidenceOnRecord<R['evaluation']['evidence']> | null> {
     assertId(id);
     const row = this.use('read evidence', (c) => c.sql.evidence.get(id));
-    return row ? { evaluationId: row.id, evidence: evidenceFrom(row.evidence, row.id) as R['evaluation']['evidence'] } : null;
+    if (!row) return null;
+    const onRecord: EvidenceOnRecord<R['evaluation']['evidence']> = { evaluationId: row.id, evidence: evidenceFrom(row.evidence, row.id) as R['evaluation']['evidence'] };
+    if (typeof row.evidenceHash === 'string') onRecord.evidenceHash = row.evidenceHash;
+    return onRecord;
   }
 
   async listEvaluations(filter: EvaluationFilter, page: PageRequest): Promise<Page<ListedEvaluation<R['evaluation']>>> {

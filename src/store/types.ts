@@ -73,6 +73,8 @@ export interface StoreOptions {
 export interface EvidenceOnRecord<Evidence = unknown> {
   evaluationId: string;
   evidence: Evidence;
+  /** The evaluation record's `evidenceHash`, when it has one: kept so a re-check need not hash the evidence again. */
+  evidenceHash?: string;
 }
 
 export interface AuditEntry {

@@ -4,6 +4,7 @@ import { eligibleEvidence, VALID_CVR } from '../support/builders';
 import { seedApproval } from '../support/seed';
 import { approval, provider } from '../store/support/fixtures';
 import { apiCaller, startTestService, type TestService, type Who } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 /**
  * What an inspector's decision and renewal rest on: evidence current on the day of the decision, a
@@ -46,7 +47,7 @@ describe('deciding', () => {
     const evaluationId = await evaluation(); // reported 2026-09-01, evaluated 2026-10-01
     svc.clock.set('2027-09-02T09:00:00Z');
     const res = await approve(evaluationId);
-    expect(res.status).toBe(409);
+    expectProblem(res, 409, 'evidence-out-of-date');
     expect(res.body.evidenceCurrentThrough).toBe('2027-09-01');
     expect((await call('get', '/v1/approvals', 'admin')).body.items).toEqual([]);
     svc.clock.set('2027-09-01T09:00:00Z');
@@ -97,7 +98,7 @@ describe('deciding', () => {
     });
     await seedApproval(svc.store, nordApproval);
     const res = await approve(await evaluation());
-    expect(res.status).toBe(409);
+    expectProblem(res, 409, 'approval-in-force');
     expect(res.body.approvalId).toBeUndefined();
     expect(JSON.stringify(res.body)).not.toContain(nordApproval.id);
     const admin = await call('post', '/v1/approvals', 'admin', { evaluationId: await evaluation(), decision: 'approved', reason: 'ok' });
@@ -110,7 +111,7 @@ describe('renewing', () => {
     const approval = (await approve(await evaluation())).body; // valid until 2030-09-30; window opens 2030-03-30
     svc.clock.set('2030-03-29T09:00:00Z');
     const early = await call('post', `/v1/approvals/${approval.id}/renew`, 'midt', { evaluationId: await evaluation(evidenceReportedOn('2030-03-01')) });
-    expect(early.status).toBe(409);
+    expectProblem(early, 409, 'renewal-window-closed');
     expect(early.body.renewalWindowOpensOn).toBe('2030-03-30');
     svc.clock.set('2030-03-30T09:00:00Z');
     const inWindow = await call('post', `/v1/approvals/${approval.id}/renew`, 'midt', { evaluationId: await evaluation(evidenceReportedOn('2030-03-01')) });
@@ -122,7 +123,7 @@ describe('renewing', () => {
     const approval = (await approve(await evaluation())).body;
     svc.clock.set('2030-05-01T09:00:00Z');
     const res = await call('post', `/v1/approvals/${approval.id}/renew`, 'midt', { evaluationId: approval.evaluationId });
-    expect(res.status).toBe(409);
+    expectProblem(res, 409, 'evidence-out-of-date');
     expect(res.body.evidenceCurrentThrough).toBe('2027-09-01');
     expect((await call('get', `/v1/approvals/${approval.id}`, 'midt')).body.version).toBe(1);
   });

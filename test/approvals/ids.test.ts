@@ -1,4 +1,4 @@
-import { containsCprLike } from '../../src/evidence/cpr';
+import { containsCprLike } from '../../src/privacy/cpr';
 import { idFrom, newId } from '../../src/approvals/ids';
 
 describe('record ids', () => {

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { combineAuthenticators, requireRole, type Authenticator, type Principal } from '../../src/auth';
+import { combineAuthenticators, type Authenticator, type Principal } from '../../src/auth';
+import { requireRole } from '../../src/http/authentication';
 import { HttpProblem } from '../../src/http/problem';
 import { appWithoutAuth, tinyApp } from './support/app';
 
@@ -64,7 +65,7 @@ describe('requireAuth', () => {
   it('passes an authenticator failure on to the error handler (e.g. 503 when keys cannot be fetched)', async () => {
     const failing: Authenticator = {
       authenticate: async () => {
-        throw new HttpProblem(503, 'down', { headers: { 'Retry-After': '30' } });
+        throw new HttpProblem('identity-provider-unavailable', 'down', { headers: { 'Retry-After': '30' } });
       },
       describe: () => 'failing',
     };
@@ -78,13 +79,13 @@ describe('requireRole', () => {
   it('answers 403 naming the required role for the wrong role', async () => {
     const res = await request(app).get('/v1/admin-only').set('Authorization', 'Bearer midt-token');
     expect(res.status).toBe(403);
-    expect(res.body).toMatchObject({ status: 403, detail: 'Kræver rollen admin', requiredRoles: ['admin'] });
+    expect(res.body).toMatchObject({ status: 403, type: 'https://specialfunktion.dk/problems/role-not-allowed', requiredRoles: ['admin'] });
   });
 
   it('names every allowed role when several are allowed', async () => {
     const res = await request(app).post('/v1/decide').set('Authorization', 'Bearer sst-token');
     expect(res.status).toBe(403);
-    expect(res.body.detail).toBe('Kræver en af rollerne inspector eller admin');
+    expect(res.body.type).toBe('https://specialfunktion.dk/problems/role-not-allowed');
     expect(res.body.requiredRoles).toEqual(['inspector', 'admin']);
   });
 

@@ -100,7 +100,7 @@ describe('speciale-rules replay', () => {
     write('no-evidence.json', { ...noEvidence, evaluation: { ...(doc.evaluation as object), rulesetHash: 'md5:1' } });
     const missing = await cli(['replay', 'no-evidence.json', '--rules', rules]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^no-evidence\.json: mangler det påkrævede felt 'evidence'$/m);
+    expect(missing.stderr).toMatch(/^no-evidence\.json:\/evidence: påkrævet felt mangler$/m);
     expect(missing.stderr).toMatch(/^no-evidence\.json:\/evaluation\/rulesetHash: /m);
 
     write('bad-evidence.json', { ...doc, evidence: { ...(doc.evidence as object), reportingDate: 'i går' } });

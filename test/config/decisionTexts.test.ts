@@ -56,7 +56,7 @@ describe('DECISION_TEXTS_FILE', () => {
 
   it('refuses the start with one line per file: the file, the JSON pointer and what is wrong', () => {
     const file = path.join(dir, 'texts.json');
-    expect(problemsWith(JSON.stringify({ ...own, legalBasis: { approval: ['x'] } }))).toEqual([`DECISION_TEXTS_FILE: ${file}:/legalBasis: mangler det påkrævede felt 'default'`]);
+    expect(problemsWith(JSON.stringify({ ...own, legalBasis: { approval: ['x'] } }))).toEqual([`DECISION_TEXTS_FILE: ${file}:/legalBasis/default: påkrævet felt mangler`]);
     expect(problemsWith(JSON.stringify({ ...own, appeal: ['Klag til {klageinstans}.'] }))).toEqual([
       `DECISION_TEXTS_FILE: ${file}:/appeal/0: kun {authority}, {level}, {recheckIntervalMonths} må stå i krøllede parenteser`,
     ]);

@@ -39,7 +39,7 @@ function expectUnavailable(res: Response): void {
   expect(res.status).toBe(503);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
-  expect(res.body).toMatchObject({ status: 503, title: expect.any(String) });
+  expect(res.body).toMatchObject({ status: 503, type: 'https://specialfunktion.dk/problems/store-unavailable', title: expect.any(String) });
 }
 
 async function get(server: Server, url: string): Promise<Response> {

@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import request, { type Response } from 'supertest';
 import { eligibleEvidence, ruleset } from '../support/builders';
+import { problemCodeViolations } from '../support/problemCodes';
 import { bearer, startTestService, TOKENS, type TestService } from '../support/testService';
 import { CaseCounter, checkProperty, mutate, mutation, mutationUpTo, nested, toJsonText, weirdValue } from './arbitraries';
 
@@ -86,6 +87,8 @@ function answerProblems(res: Response, s: Sent): string[] {
         const body = JSON.parse(text) as { status?: unknown; title?: unknown; type?: unknown };
         if (body.status !== res.status) problems.push(`problem body status ${String(body.status)} ≠ ${res.status}`);
         if (typeof body.title !== 'string' || typeof body.type !== 'string') problems.push('problem body without type/title');
+        // Its type is a listed code of this status, and every invalid parameter has code and pointer.
+        problems.push(...problemCodeViolations(res.status, body));
       } catch {
         problems.push(`status ${res.status} with a body that is not JSON: ${text.slice(0, 120)}`);
       }

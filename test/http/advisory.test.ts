@@ -3,6 +3,7 @@ import type { Evidence } from '../../src/evidence/types';
 import { addMonths } from '../../src/time/dates';
 import { eligibleEvidence, ruleset } from '../support/builders';
 import { apiCaller, startTestService, type TestService, type Who } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 /**
  * The rådgivningsfunktion is Socialstyrelsen's (seed 002, section 2): assigned after a tender, to a provider
@@ -107,8 +108,7 @@ describe('assigning a rådgivningsfunktion', () => {
   it('requires the tender', async () => {
     await specialfunktion();
     const res = await call('post', '/v1/advisory-assignments', 'socialstyrelsen', { evaluationId: await evaluation('raadgivningsfunktion', 'socialstyrelsen'), reason: 'x' });
-    expect(res.status).toBe(422);
-    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/tender']);
+    expectProblem(res, 422, 'validation-failed', ['/tender required-property-missing']);
   });
 
   it('refuses a provider without a specialfunktion in force for the speciale', async () => {

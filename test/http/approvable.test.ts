@@ -10,6 +10,7 @@ import type { Evidence } from '../../src/evidence/types';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence, ruleset, staff } from '../support/builders';
 import { apiCaller, bearer, startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 let svc: TestService;
 beforeEach(async () => {
@@ -79,7 +80,7 @@ describe('approvable and blockers', () => {
     expect(html).toContain('data-code="evidence-out-of-date"');
     // The approval is refused as the evaluation said.
     const approval = await call('post', '/v1/approvals', 'midt', { evaluationId: res.body.id, decision: 'approved', reason: 'Kriterierne er opfyldt' });
-    expect(approval.status).toBe(409);
+    expectProblem(approval, 409, 'evidence-out-of-date');
   });
 
   it('works approvable out again when the evaluation is shown: evidence current when stored is out of date a year later', async () => {

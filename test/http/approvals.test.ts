@@ -6,6 +6,7 @@ import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence } from '../support/builders';
 import { apiCaller, bearer, startTestService, type TestService, type Who } from '../support/testService';
 import { seedApprovalChange } from '../support/seed';
+import { expectProblem } from '../support/problemCodes';
 
 let svc: TestService;
 beforeEach(async () => {
@@ -65,7 +66,7 @@ describe('POST /v1/approvals', () => {
   it('refuses to approve an evaluation that is not eligible, listing the unmet required requirements', async () => {
     const evaluationId = await evaluation({ agreements: [] });
     const res = await call('post', '/v1/approvals', 'midt', { evaluationId, decision: 'approved', reason: 'x' });
-    expect(res.status).toBe(409);
+    expectProblem(res, 409, 'not-eligible');
     expect(res.body.unmetRequirements).toEqual([{ id: 'TST-SF-04', title: 'Samarbejde', outcome: 'not-met' }]);
     expect((await call('get', '/v1/approvals', 'admin')).body.items).toEqual([]);
   });
@@ -80,7 +81,7 @@ describe('POST /v1/approvals', () => {
   it('refuses a second live approval for the same provider, speciale and level', async () => {
     const first = await approved();
     const res = await call('post', '/v1/approvals', 'midt', { evaluationId: await evaluation(), decision: 'approved', reason: 'igen' });
-    expect(res.status).toBe(409);
+    expectProblem(res, 409, 'approval-in-force');
     expect(res.body.approvalId).toBe(first.id);
   });
 
@@ -92,7 +93,7 @@ describe('POST /v1/approvals', () => {
     ]);
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
     const stored = answers.find((a) => a.status === 201)!.body;
-    expect(answers.find((a) => a.status === 409)!.body.approvalId).toBe(stored.id);
+    expect(answers.find((a) => a.status === 409)!.body).toMatchObject({ type: 'https://specialfunktion.dk/problems/approval-in-force', approvalId: stored.id });
     expect((await call('get', '/v1/approvals', 'admin')).body.items.map((a: { id: string }) => a.id)).toEqual([stored.id]);
     // The refused decision left no audit entry: a change and its entry commit together or not at all.
     const entries = await auditEntries();
@@ -102,19 +103,18 @@ describe('POST /v1/approvals', () => {
 
   it('refuses a validity longer than the rule set allows', async () => {
     const res = await call('post', '/v1/approvals', 'midt', { evaluationId: await evaluation(), decision: 'approved', reason: 'x', validUntil: '2031-01-01' });
-    expect(res.status).toBe(422);
-    expect(res.body.errors[0].pointer).toBe('/validUntil');
+    expectProblem(res, 422, 'validity-too-long', ['/validUntil validity-too-long']);
   });
 
   it('requires a reason', async () => {
     const res = await call('post', '/v1/approvals', 'midt', { evaluationId: await evaluation(), decision: 'approved' });
-    expect(res.status).toBe(422);
+    expectProblem(res, 422, 'validation-failed', ['/reason required-property-missing']);
   });
 
   it('lets neither Socialstyrelsen nor another tilsyn decide', async () => {
     const evaluationId = await evaluation();
-    expect((await call('post', '/v1/approvals', 'socialstyrelsen', { evaluationId, decision: 'approved', reason: 'x' })).status).toBe(403);
-    expect((await call('post', '/v1/approvals', 'nord', { evaluationId, decision: 'approved', reason: 'x' })).status).toBe(404);
+    expectProblem(await call('post', '/v1/approvals', 'socialstyrelsen', { evaluationId, decision: 'approved', reason: 'x' }), 403, 'role-not-allowed');
+    expectProblem(await call('post', '/v1/approvals', 'nord', { evaluationId, decision: 'approved', reason: 'x' }), 404, 'evaluation-not-found');
   });
 });
 
@@ -151,6 +151,7 @@ describe('GET /v1/approvals', () => {
   it('answers 422 for a bad filter', async () => {
     const res = await call('get', '/v1/approvals?status=sleeping&limit=0', 'admin');
     expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: 'query:status', code: 'value-not-allowed' })]);
   });
 });
 
@@ -162,7 +163,7 @@ describe('revoking and renewing', () => {
     expect(res.body).toMatchObject({ status: 'revoked', version: 2 });
     expect(res.body.history.map((h: { type: string }) => h.type)).toEqual(['decision', 'revocation']);
     const again = await call('post', `/v1/approvals/${a.id}/revoke`, 'midt', { reason: 'igen' });
-    expect(again.status).toBe(409);
+    expectProblem(again, 409, 'approval-revoked');
     const read = await call('get', `/v1/approvals/${a.id}`, 'midt');
     expect(read.headers.etag).toBe('"2"');
     expect(read.body.history[1]).toMatchObject({ by: 'inspektoer@midt', reason: 'Samarbejdsaftalen er ophørt', fromStatus: 'active', toStatus: 'revoked' });
@@ -170,7 +171,7 @@ describe('revoking and renewing', () => {
 
   it('requires a reason to revoke', async () => {
     const a = await approved();
-    expect((await call('post', `/v1/approvals/${a.id}/revoke`, 'midt', {})).status).toBe(422);
+    expectProblem(await call('post', `/v1/approvals/${a.id}/revoke`, 'midt', {}), 422, 'validation-failed', ['/reason required-property-missing']);
   });
 
   it('lets one of two concurrent decisions win and answers the other 409', async () => {
@@ -219,7 +220,7 @@ describe('revoking and renewing', () => {
   it('refuses a decision made on a stale version', async () => {
     const a = await approved();
     const res = await call('post', `/v1/approvals/${a.id}/revoke`, 'midt', { reason: 'x', expectedVersion: 7 });
-    expect(res.status).toBe(409);
+    expectProblem(res, 409, 'approval-changed');
     expect(res.body.currentVersion).toBe(1);
   });
 
@@ -256,14 +257,14 @@ describe('revoking and renewing', () => {
     const a = await approved();
     const evaluationId = await evaluation({ agreements: [] });
     const res = await call('post', `/v1/approvals/${a.id}/renew`, 'midt', { evaluationId });
-    expect(res.status).toBe(409);
+    expectProblem(res, 409, 'not-eligible');
     expect(res.body.unmetRequirements.map((r: { id: string }) => r.id)).toEqual(['TST-SF-04']);
   });
 
   it("is 404 for another tilsyn's inspector", async () => {
     const a = await approved();
-    expect((await call('get', `/v1/approvals/${a.id}`, 'nord')).status).toBe(404);
-    expect((await call('post', `/v1/approvals/${a.id}/revoke`, 'nord', { reason: 'x' })).status).toBe(404);
+    expectProblem(await call('get', `/v1/approvals/${a.id}`, 'nord'), 404, 'approval-not-found');
+    expectProblem(await call('post', `/v1/approvals/${a.id}/revoke`, 'nord', { reason: 'x' }), 404, 'approval-not-found');
   });
 });
 
@@ -285,13 +286,15 @@ describe('re-checks on demand and with new evidence', () => {
     const a = await approved();
     const wrong = await call('post', `/v1/approvals/${a.id}/recheck`, 'midt', { reason: 42, extra: 1 });
     expect(wrong.status).toBe(422);
-    expect(wrong.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/extra', '/reason']);
+    expect(wrong.body.type).toBe('https://specialfunktion.dk/problems/validation-failed');
+    expect(wrong.body.errors.map((e: { pointer: string; code: string }) => `${e.pointer} ${e.code}`).sort()).toEqual(['/extra unknown-property', '/reason wrong-type']);
     const long = await call('post', `/v1/approvals/${a.id}/recheck`, 'midt', { reason: 'x'.repeat(3000) });
     expect(long.status).toBe(422);
-    expect(long.body.errors).toEqual([{ pointer: '/reason', message: 'må højst være 2000 tegn' }]);
+    expect(long.body.errors).toEqual([{ pointer: '/reason', code: 'too-long', message: expect.any(String) }]);
     const text = await request(svc.app).post(`/v1/approvals/${a.id}/recheck`).set('Authorization', bearer('midt')).set('Content-Type', 'text/plain').send('genvurdér');
     expectResponseMatchesSpec(text);
     expect(text.status).toBe(415);
+    expect(text.body.type).toBe('https://specialfunktion.dk/problems/unsupported-media-type');
     expect(await recheckEntries(a.id)).toHaveLength(0);
   });
 
@@ -304,11 +307,11 @@ describe('re-checks on demand and with new evidence', () => {
     expect(otherCvr.body.errors).toEqual([{ pointer: '/evidence/provider/cvr', code: 'provider-mismatch', message: expect.stringContaining(provider.cvr) }]);
     // København is under Socialtilsyn Hovedstaden; the approval is Midt's.
     const otherTilsyn = await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: { ...eligibleEvidence(), provider: { ...provider, kommunekode: '101' } } });
-    expect(otherTilsyn.status).toBe(409);
+    expectProblem(otherTilsyn, 409, 'provider-mismatch');
     expect(otherTilsyn.body.errors).toEqual([{ pointer: '/evidence/provider/kommunekode', code: 'provider-mismatch', message: expect.stringContaining(provider.kommunekode) }]);
     // Another municipality under the same socialtilsyn (Silkeborg, Midt) is a move too: an admin makes it in the register.
     const silkeborg = { ...eligibleEvidence(), provider: { ...provider, kommunekode: '740' } };
-    expect((await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: silkeborg })).status).toBe(409);
+    expectProblem(await call('post', `/v1/approvals/${a.id}/evidence`, 'midt', { evidence: silkeborg }), 409, 'provider-mismatch');
     expect(await recheckEntries(a.id)).toHaveLength(0);
     const move = await request(svc.app).patch(`/v1/providers/${provider.tilbudId}`).set('Authorization', bearer('admin')).send({ kommunekode: '740', reason: 'Flyttet til Silkeborg' });
     expectResponseMatchesSpec(move);
@@ -332,14 +335,14 @@ describe('audit log', () => {
   });
 
   it('is for admins only', async () => {
-    expect((await call('get', '/v1/audit', 'socialstyrelsen')).status).toBe(403);
-    expect((await call('get', '/v1/audit', 'midt')).status).toBe(403);
+    expectProblem(await call('get', '/v1/audit', 'socialstyrelsen'), 403, 'role-not-allowed');
+    expectProblem(await call('get', '/v1/audit', 'midt'), 403, 'role-not-allowed');
   });
 
   it('has no route that edits or deletes entries', async () => {
     for (const method of ['put', 'delete', 'patch', 'post'] as const) {
       const res = await request(svc.app)[method]('/v1/audit').set('Authorization', bearer('admin'));
-      expect(res.status).toBe(405);
+      expectProblem(res, 405, 'method-not-allowed');
     }
   });
 });

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { eligibleEvidence } from '../support/builders';
 import { bearer, startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 /**
  * The authorization matrix: each role × each protected route, for a provider in the caller's own
@@ -90,5 +91,5 @@ it.each(cases)('%s as %s', async (_name, who, route) => {
 
 it('lets an invalid token in nowhere', async () => {
   const res = await request(svc.app).get('/v1/approvals').set('Authorization', 'Bearer not-a-real-token');
-  expect(res.status).toBe(401);
+  expectProblem(res, 401, 'invalid-token');
 });

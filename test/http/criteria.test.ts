@@ -2,11 +2,12 @@ import request from 'supertest';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { ruleset } from '../support/builders';
 import { startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 let svc: TestService;
 beforeAll(async () => {
   svc = await startTestService({
-    rulesets: [ruleset(), ruleset({ version: '1.1.0', effectiveFrom: '2027-07-01' }), ruleset({ version: '2.0.0', status: 'draft', effectiveFrom: '2028-01-01' })],
+    rulesets: [{ ...ruleset(), $schema: '../../schemas/rule-file.schema.json' }, ruleset({ version: '1.1.0', effectiveFrom: '2027-07-01' }), ruleset({ version: '2.0.0', status: 'draft', effectiveFrom: '2028-01-01' })],
   });
 });
 afterAll(async () => {
@@ -38,6 +39,7 @@ describe('the published criteria (public)', () => {
     const json = await get('/v1/specialer/testspeciale/rulesets/1.0.0');
     expect(json.status).toBe(200);
     expect(json.body.version).toBe('1.0.0');
+    expect(json.body).not.toHaveProperty('$schema');
     expect(json.headers.etag).toMatch(/^"sha256:[0-9a-f]{64}"$/);
     const md = await get('/v1/specialer/testspeciale/rulesets/1.0.0', 'text/markdown');
     expect(md.status).toBe(200);
@@ -48,14 +50,14 @@ describe('the published criteria (public)', () => {
   });
 
   it('answers 404 for an unknown speciale or version and 406 for an unknown media type', async () => {
-    expect((await get('/v1/specialer/ukendt/rulesets')).status).toBe(404);
-    expect((await get('/v1/specialer/testspeciale/rulesets/9.9.9')).status).toBe(404);
-    expect((await get('/v1/specialer/testspeciale/rulesets/1.0.0', 'application/pdf')).status).toBe(406);
+    expectProblem(await get('/v1/specialer/ukendt/rulesets'), 404, 'speciale-not-found');
+    expectProblem(await get('/v1/specialer/testspeciale/rulesets/9.9.9'), 404, 'ruleset-version-not-found');
+    expectProblem(await get('/v1/specialer/testspeciale/rulesets/1.0.0', 'application/pdf'), 406, 'not-acceptable');
   });
 
   it('answers 405 for writing to the criteria', async () => {
     const res = await request(svc.app).post('/v1/specialer').send({});
-    expect(res.status).toBe(405);
+    expectProblem(res, 405, 'method-not-allowed');
     expect(res.headers.allow).toBe('GET');
   });
 
@@ -98,7 +100,7 @@ describe('a body sent with a read', () => {
     // Behind a token, a read with a body gets the documented 401, not a 400 from the body parser.
     const guarded = await request(svc.app).get('/v1/approvals').set('Content-Type', 'application/json').send('{broken');
     expectResponseMatchesSpec(guarded);
-    expect(guarded.status).toBe(401);
+    expectProblem(guarded, 401, 'unauthenticated');
   });
 });
 

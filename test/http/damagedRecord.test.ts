@@ -7,7 +7,7 @@ import { apiCaller, startTestService, type TestService } from '../support/testSe
 
 /**
  * One stored record damaged behind the service's back (its JSON cut off, or a field every record has
- * removed): a data-integrity problem, not a retry hint. Reading it answers 500 store-integrity naming the
+ * removed): a data-integrity problem, not a retry hint. Reading it answers 500 record-damaged naming the
  * record (never its content) without Retry-After; an error is logged; /ready says so; the other records
  * still read and decisions on them go on.
  */
@@ -36,13 +36,13 @@ async function approve(tilbudId: string): Promise<string> {
   return res.body.id as string;
 }
 
-const STORE_INTEGRITY = 'https://specialfunktion.dk/problems/store-integrity';
+const RECORD_DAMAGED = 'https://specialfunktion.dk/problems/record-damaged';
 
 describe.each([
   ['whose JSON does not parse', `UPDATE approvals SET record = substr(record, 1, 40) WHERE id = ?`, 'its JSON does not parse'],
   ['that lacks a field every approval has', `UPDATE approvals SET record = json_remove(record, '$.status') WHERE id = ?`, 'it lacks status'],
 ])('an approval row %s', (_what, damage, reason) => {
-  it('answers 500 store-integrity naming the record, without Retry-After; logs it; /ready says so; the others still read and change', async () => {
+  it('answers 500 record-damaged naming the record, without Retry-After; logs it; /ready says so; the others still read and change', async () => {
     const damaged = await approve('100');
     const other = await approve('200');
     behindTheBack((db) => db.prepare(damage).run(damaged));
@@ -50,7 +50,7 @@ describe.each([
     const res = await call('get', `/v1/approvals/${damaged}`, 'midt');
     expect(res.status).toBe(500);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: STORE_INTEGRITY, status: 500, record: { collection: 'approvals', id: damaged } });
+    expect(res.body).toMatchObject({ type: RECORD_DAMAGED, status: 500, record: { collection: 'approvals', id: damaged } });
     expect(res.headers['retry-after']).toBeUndefined();
     // Named, never shown: nothing of the stored text reaches the client.
     expect(JSON.stringify(res.body)).not.toMatch(/testspeciale|Kriterierne|specialfunktion"/);
@@ -63,7 +63,7 @@ describe.each([
     expect(ready.body).toMatchObject({ status: 'degraded', integrity: { status: 'degraded', damagedRecords: [{ collection: 'approvals', id: damaged, reason }] } });
 
     // Asked again, the same answer: no retry makes it readable.
-    expect((await call('get', `/v1/approvals/${damaged}`, 'midt')).body).toMatchObject({ type: STORE_INTEGRITY, record: { id: damaged } });
+    expect((await call('get', `/v1/approvals/${damaged}`, 'midt')).body).toMatchObject({ type: RECORD_DAMAGED, record: { id: damaged } });
     expect((await call('get', '/ready', 'admin')).body.integrity.damagedRecords).toHaveLength(1);
 
     // The rest of the record reads and changes.

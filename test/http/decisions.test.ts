@@ -1,6 +1,7 @@
 import type { Evidence } from '../../src/evidence/types';
 import { eligibleEvidence } from '../support/builders';
 import { apiCaller, startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 /**
  * The written decision (afgørelse) through HTTP: one document per decision in an approval's history, with
@@ -148,7 +149,7 @@ describe('a provider that moved', () => {
     expect(revocation).toMatchObject({ number: 2, kind: 'revocation', parties: { authority: { name: 'Socialtilsyn Nord', tilsyn: 'Nord' }, provider: { kommunekode: '851', municipality: 'Aalborg' } } });
     const approval = (await call('get', `/v1/approvals/${approvalId}/decisions/1`, 'nord')).body;
     expect(approval).toMatchObject({ number: 1, kind: 'approval', parties: { authority: { name: 'Socialtilsyn Midt', tilsyn: 'Midt' }, provider: { kommunekode: '751', municipality: 'Aarhus' } } });
-    expect((await call('get', `/v1/approvals/${approvalId}/decisions/1`, 'midt')).status).toBe(404);
+    expectProblem(await call('get', `/v1/approvals/${approvalId}/decisions/1`, 'midt'), 404, 'approval-not-found');
   });
 });
 
@@ -195,10 +196,10 @@ describe('numbers, access and media types', () => {
 
   it('is for whoever may read the approval: another tilsyn gets 404, Socialstyrelsen reads it', async () => {
     const { approvalId } = await approve();
-    expect((await call('get', `/v1/approvals/${approvalId}/decision`, 'nord')).status).toBe(404);
-    expect((await call('get', `/v1/approvals/${approvalId}/decisions/1`, 'nord')).status).toBe(404);
+    expectProblem(await call('get', `/v1/approvals/${approvalId}/decision`, 'nord'), 404, 'approval-not-found');
+    expectProblem(await call('get', `/v1/approvals/${approvalId}/decisions/1`, 'nord'), 404, 'approval-not-found');
     expect((await call('get', `/v1/approvals/${approvalId}/decision`, 'socialstyrelsen')).status).toBe(200);
-    expect((await call('get', '/v1/approvals/no-such-approval/decision', 'admin')).status).toBe(404);
+    expectProblem(await call('get', '/v1/approvals/no-such-approval/decision', 'admin'), 404, 'approval-not-found');
   });
 
   it('serves the same decision as a printable HTML page by Accept, and 406 for what it cannot give', async () => {

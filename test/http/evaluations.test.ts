@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { eligibleEvidence } from '../support/builders';
+import { expectProblem } from '../support/problemCodes';
 import { bearer, startTestService, type TestService } from '../support/testService';
 
 let svc: TestService;
@@ -60,7 +61,7 @@ describe('POST /v1/evaluations', () => {
   it('answers 401 with a challenge when no token is given', async () => {
     const res = await request(svc.app).post('/v1/evaluations').send(body());
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(401);
+    expectProblem(res, 401, 'unauthenticated');
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   });
@@ -68,7 +69,7 @@ describe('POST /v1/evaluations', () => {
   it('answers 400 problem+json for malformed JSON', async () => {
     const res = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).set('Content-Type', 'application/json').send('{"speciale": ');
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(400);
+    expectProblem(res, 400, 'malformed-json');
     expect(res.body).toMatchObject({ status: 400, title: 'Bad Request' });
     expect(JSON.stringify(res.body)).not.toMatch(/SyntaxError|at .*\.js/);
   });
@@ -76,21 +77,21 @@ describe('POST /v1/evaluations', () => {
   it('answers 413 for a body over 1 MiB', async () => {
     const big = body({ evidence: { ...eligibleEvidence(), padding: 'x'.repeat(1_100_000) } });
     const res = await post(big);
-    expect(res.status).toBe(413);
+    expectProblem(res, 413, 'body-too-large');
   });
 
   it('answers 415 for a body that is not JSON', async () => {
     const res = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).set('Content-Type', 'text/plain').send('hello');
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(415);
+    expectProblem(res, 415, 'unsupported-media-type');
   });
 
   it('answers 422 with every schema error and its path', async () => {
     const ev = eligibleEvidence() as unknown as Record<string, unknown>;
     const res = await post(body({ level: 'superfunktion', evidence: { ...ev, reportingDate: '2026-13-01', provider: { ...(ev.provider as object), cvr: '1234' } } }));
-    expect(res.status).toBe(422);
-    const pointers = res.body.errors.map((e: { pointer: string }) => e.pointer);
-    expect(pointers).toEqual(expect.arrayContaining(['/level', '/evidence/reportingDate', '/evidence/provider/cvr']));
+    expectProblem(res, 422, 'validation-failed');
+    const items = res.body.errors.map((e: { pointer: string; code: string }) => `${e.pointer} ${e.code}`);
+    expect(items).toEqual(expect.arrayContaining(['/level value-not-allowed', '/evidence/reportingDate format-mismatch', '/evidence/provider/cvr pattern-mismatch']));
   });
 
   it('checks what a schema cannot: CVR check digit, municipality and vocabularies', async () => {
@@ -98,9 +99,9 @@ describe('POST /v1/evaluations', () => {
     ev.provider = { ...ev.provider, cvr: '29189847', kommunekode: '999' };
     ev.staff![0].profession = 'troldmand';
     const res = await post(body({ evidence: ev }));
-    expect(res.status).toBe(422);
-    expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(
-      expect.arrayContaining(['/evidence/provider/cvr', '/evidence/provider/kommunekode', '/evidence/staff/0/profession']),
+    expectProblem(res, 422, 'validation-failed');
+    expect(res.body.errors.map((e: { pointer: string; code: string }) => `${e.pointer} ${e.code}`)).toEqual(
+      expect.arrayContaining(['/evidence/provider/cvr invalid-cvr', '/evidence/provider/kommunekode unknown-kommunekode', '/evidence/staff/0/profession unknown-vocabulary-value']),
     );
   });
 
@@ -109,11 +110,10 @@ describe('POST /v1/evaluations', () => {
     ev.provider = { ...ev.provider, name: 'Lærkehøj \ud800' };
     const res = await post(body({ evidence: ev }));
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/evidence/provider/name' })]);
+    expectProblem(res, 422, 'malformed-text', ['/evidence/provider/name malformed-text']);
     const inList = eligibleEvidence();
     inList.agreements![0].partnerName = 'Psykiatrien \udc00';
-    expect((await post(body({ evidence: inList }))).body.errors).toEqual([{ pointer: '/evidence/agreements/0/partnerName', message: expect.stringContaining('surrogat') }]);
+    expect((await post(body({ evidence: inList }))).body.errors).toEqual([expect.objectContaining({ pointer: '/evidence/agreements/0/partnerName', code: 'malformed-text' })]);
     expect(await svc.store.listAudit({ limit: 10 })).toEqual([]);
     // A surrogate pair (an emoji) is well-formed text and is fine.
     ev.provider = { ...ev.provider, name: 'Lærkehøj 🦋' };
@@ -124,32 +124,30 @@ describe('POST /v1/evaluations', () => {
     const ev = eligibleEvidence() as unknown as { staff: { ref: string }[] };
     ev.staff[1].ref = '0101901234';
     const res = await post(body({ evidence: ev }));
-    expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/evidence/staff/1/ref' })]);
+    expectProblem(res, 422, 'cpr-refused', ['/evidence/staff/1/ref cpr-refused']);
     expect(JSON.stringify(res.body)).not.toContain('0101901234');
     expect(await svc.store.listAudit({ limit: 10 })).toEqual([]);
   });
 
   it('answers 404 for an unknown speciale or version', async () => {
-    expect((await post(body({ speciale: 'ukendt' }))).status).toBe(404);
-    expect((await post(body({ version: '9.9.9' }))).status).toBe(404);
+    expectProblem(await post(body({ speciale: 'ukendt' })), 404, 'speciale-not-found');
+    expectProblem(await post(body({ version: '9.9.9' })), 404, 'ruleset-version-not-found');
   });
 
   it("refuses an inspector evaluating another socialtilsyn's provider", async () => {
     const res = await post(body(), 'nord');
-    expect(res.status).toBe(403);
-    expect(res.body.detail).toContain('Midt');
+    expectProblem(res, 403, 'provider-of-other-tilsyn');
   });
 
   it('lets Socialstyrelsen dry-run but not store an evaluation', async () => {
     expect((await post(body(), 'socialstyrelsen', '?dryRun=true')).status).toBe(200);
-    expect((await post(body(), 'socialstyrelsen')).status).toBe(403);
+    expectProblem(await post(body(), 'socialstyrelsen'), 403, 'decided-by-socialtilsyn');
   });
 
   it('answers 405 with Allow for a wrong method', async () => {
     const res = await request(svc.app).put('/v1/evaluations').set('Authorization', bearer('midt')).send({});
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(405);
+    expectProblem(res, 405, 'method-not-allowed');
     // GET lists evaluations (GET /v1/evaluations?tilbudId=…).
     expect(res.headers.allow).toBe('GET, POST');
   });
@@ -172,22 +170,22 @@ describe('GET /v1/evaluations/{id}', () => {
     const created = await post(body());
     const other = await request(svc.app).get(`/v1/evaluations/${created.body.id}`).set('Authorization', bearer('nord'));
     expectResponseMatchesSpec(other);
-    expect(other.status).toBe(404);
-    expect((await request(svc.app).get('/v1/evaluations/nope').set('Authorization', bearer('admin'))).status).toBe(404);
+    expectProblem(other, 404, 'evaluation-not-found');
+    expectProblem(await request(svc.app).get('/v1/evaluations/nope').set('Authorization', bearer('admin')), 404, 'evaluation-not-found');
     expect((await request(svc.app).get(`/v1/evaluations/${created.body.id}`).set('Authorization', bearer('socialstyrelsen'))).status).toBe(200);
   });
 
   it('answers 406 for a media type it cannot produce', async () => {
     const created = await post(body());
     const res = await request(svc.app).get(`/v1/evaluations/${created.body.id}`).set('Authorization', bearer('midt')).set('Accept', 'image/png');
-    expect(res.status).toBe(406);
+    expectProblem(res, 406, 'not-acceptable');
   });
 });
 
 describe('every response', () => {
   it('carries a request id and security headers, and no stack trace', async () => {
     const res = await request(svc.app).get('/v1/nothing-here').set('Authorization', bearer('admin'));
-    expect(res.status).toBe(404);
+    expectProblem(res, 404, 'not-found');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-powered-by']).toBeUndefined();

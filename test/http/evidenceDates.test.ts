@@ -137,8 +137,8 @@ describe('the version of a stored evaluation', () => {
   it('refuses an explicit version not in force on the evaluation date when the evaluation is stored', async () => {
     const res = await call('post', '/v1/evaluations', 'midt', body(eligibleEvidence(), { version: '1.0.0' }));
     expect(res.status).toBe(422);
-    expect(res.body.type).toBe(`${PROBLEMS}version-not-in-force`);
-    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/version', code: 'version-not-in-force' })]);
+    expect(res.body.type).toBe(`${PROBLEMS}version-not-in-force-on-as-of`);
+    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/version', code: 'version-not-in-force-on-as-of' })]);
     expect(await svc.store.listAudit({ limit: 10 })).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { bearer, startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 /** Issue 13.1 and 13.7: no work before authentication, bounded error answers, UTF-8 only. */
 let svc: TestService;
@@ -30,7 +31,7 @@ describe('authentication before the body', () => {
     const res = await request(svc.app).post('/v1/evaluations').set('Content-Type', 'application/json').send(body);
     const ms = performance.now() - started;
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(401);
+    expectProblem(res, 401, 'unauthenticated');
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(res.text.length).toBeLessThan(1024);
     expect(res.text).not.toMatch(/pointer/);
@@ -40,19 +41,19 @@ describe('authentication before the body', () => {
   it.each(PROTECTED_POSTS)('answers 401 to an anonymous body that is not even JSON on %s (the body is never parsed)', async (url) => {
     const res = await request(svc.app).post(url).set('Content-Type', 'application/json').send('{"not json');
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(401);
+    expectProblem(res, 401, 'unauthenticated');
   });
 
   it('answers 401, not 413, to an anonymous body over the size limit', async () => {
     const res = await request(svc.app).post('/v1/evaluations').set('Content-Type', 'application/json').send(JSON.stringify({ x: 'a'.repeat(2_000_000) }));
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(401);
+    expectProblem(res, 401, 'unauthenticated');
   });
 
   it('answers 401, not 422, to an anonymous body with a CPR number in it', async () => {
     const res = await request(svc.app).post('/v1/evaluations').send({ note: '010190-1234' });
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(401);
+    expectProblem(res, 401, 'unauthenticated');
   });
 });
 
@@ -62,10 +63,10 @@ describe('bounded error answers', () => {
     const res = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).set('Content-Type', 'application/json').send(cprFlood());
     const ms = performance.now() - started;
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(422);
+    expectProblem(res, 422, 'cpr-refused');
     expect(res.body.errors).toHaveLength(100);
     expect(res.body.errorCount).toBe(80_000);
-    expect(res.body.errors[0].pointer).toBe('/evidence/0');
+    expect(res.body.errors[0]).toMatchObject({ pointer: '/evidence/0', code: 'cpr-refused' });
     expect(res.text.length).toBeLessThanOrEqual(MAX_ANSWER);
     expect(res.text).not.toMatch(/0101901000/);
     expect(ms).toBeLessThan(5_000);
@@ -74,7 +75,7 @@ describe('bounded error answers', () => {
   it('gives the total with every error list, also a short one', async () => {
     const res = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).send({ speciale: 'testspeciale', level: 'nope', evidence: {} });
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(422);
+    expectProblem(res, 422, 'validation-failed');
     expect(res.body.errorCount).toBe(res.body.errors.length);
   });
 });
@@ -98,12 +99,12 @@ describe('character sets', () => {
       .set('Content-Type', `application/json; charset=${charset}`)
       .send(JSON.stringify({ speciale: 'testspeciale', level: 'nope', evidence: {} }));
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(422);
+    expectProblem(res, 422, 'validation-failed');
   });
 
   it('answers an anonymous UTF-16 body 401 first', async () => {
     const res = await request(svc.app).post('/v1/evaluations').set('Content-Type', 'application/json; charset=utf-16').send(Buffer.from('{}', 'utf16le'));
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(401);
+    expectProblem(res, 401, 'unauthenticated');
   });
 });

@@ -5,6 +5,7 @@ import type { AuditEntry } from '../../src/store/types';
 import { eligibleEvidence } from '../support/builders';
 import { behindTheBack as changedBehindTheBack, capturedLogger } from '../support/behindTheBack';
 import { apiCaller, startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 /**
  * The record beyond doubt, through the API: approvals checked against their audit entries, a head kept
@@ -108,7 +109,7 @@ describe('an anchored audit chain', () => {
     const { default: request } = await import('supertest');
     expect((await request(svc.app).get('/v1/audit/head')).status).toBe(200);
     expect((await request(svc.app).get('/v1/audit/public-key')).status).toBe(200);
-    expect((await request(svc.app).get('/v1/audit/verify')).status).toBe(401);
+    expectProblem(await request(svc.app).get('/v1/audit/verify'), 401, 'unauthenticated');
   });
 
   it('writes the new signed head to the log with every decision', async () => {
@@ -161,8 +162,7 @@ describe('an anchored audit chain', () => {
 
   it('refuses a malformed head with 422 naming the parameter', async () => {
     const res = await call('get', '/v1/audit/verify?head=3:nothex', 'admin');
-    expect(res.status).toBe(422);
-    expect(res.body.errors[0].pointer).toBe('query:head');
+    expectProblem(res, 422, 'invalid-audit-head', ['query:head invalid-audit-head']);
   });
 
   it('refuses an append whose link to the newest entry does not hold, writes nothing, and reports the record in doubt', async () => {

@@ -3,6 +3,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { eligibleEvidence } from '../support/builders';
 import { bearer, startTestService, TOKENS, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 /** Logs are structured JSON lines and carry neither evidence contents, tokens nor CPR-like values. */
 let svc: TestService;
@@ -41,8 +42,7 @@ it('logs one JSON line per request without evidence, tokens or CPR-like values',
 
 it('refuses a CPR-like value in the path without echoing it', async () => {
   const res = await request(svc.app).get('/v1/evaluations/010190-1234').set('Authorization', bearer('admin'));
-  expect(res.status).toBe(422);
-  expect(res.body.errors).toEqual([expect.objectContaining({ pointer: 'path' })]);
+  expectProblem(res, 422, 'cpr-refused', ['path cpr-refused']);
   expect(JSON.stringify(res.body)).not.toContain('010190');
 });
 

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { contentHash } from '../../src/rules/hash';
 import { eligibleEvidence, ruleset } from '../support/builders';
 import { apiCaller, startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 /**
  * Replay through HTTP: a stored evaluation re-run and compared with its record – identical when untouched,
@@ -113,11 +114,11 @@ describe('POST /v1/evaluations/{id}/replay', () => {
   it('is for whoever may read the evaluation: another tilsyn gets 404, Socialstyrelsen and admins may', async () => {
     const id = await evaluate();
     const nord = await call('post', `/v1/evaluations/${id}/replay`, 'nord');
-    expect(nord.status).toBe(404);
+    expectProblem(nord, 404, 'evaluation-not-found');
     expect((await call('post', `/v1/evaluations/${id}/replay`, 'socialstyrelsen')).body.identical).toBe(true);
     expect((await call('post', `/v1/evaluations/${id}/replay`, 'admin')).body.identical).toBe(true);
-    expect((await call('post', '/v1/evaluations/no-such-evaluation/replay', 'admin')).status).toBe(404);
-    expect((await call('get', `/v1/evaluations/${id}/replay`, 'admin')).status).toBe(405);
+    expectProblem(await call('post', '/v1/evaluations/no-such-evaluation/replay', 'admin'), 404, 'evaluation-not-found');
+    expectProblem(await call('get', `/v1/evaluations/${id}/replay`, 'admin'), 405, 'method-not-allowed');
   });
 });
 
@@ -134,7 +135,7 @@ describe('GET /v1/evaluations/{id}/export', () => {
 
   it('is refused (404) to another tilsyn and given to Socialstyrelsen', async () => {
     const id = await evaluate();
-    expect((await call('get', `/v1/evaluations/${id}/export`, 'nord')).status).toBe(404);
+    expectProblem(await call('get', `/v1/evaluations/${id}/export`, 'nord'), 404, 'evaluation-not-found');
     expect((await call('get', `/v1/evaluations/${id}/export`, 'socialstyrelsen')).status).toBe(200);
   });
 });

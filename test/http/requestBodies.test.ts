@@ -6,6 +6,7 @@ import { MAX_JSON_DEPTH, tooDeepAt } from '../../src/http/validation';
 import { expectResponseMatchesSpec } from '../openapi/conformance';
 import { ruleset } from '../support/builders';
 import { bearer, startTestService, type TestService } from '../support/testService';
+import { expectProblem } from '../support/problemCodes';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -29,11 +30,12 @@ describe('deeply nested JSON bodies', () => {
   it('refuses a draft nested 1500 levels deep with 422 naming where the limit was passed, not 500', async () => {
     const res = await request(svc.app).post('/v1/specialer/testspeciale/impact').set('Authorization', bearer('admin')).send({ draft: draftWithNegations(1500) });
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(422);
-    expect(res.body.detail).toBe('Forespørgslens indhold er indlejret for dybt');
+    expect([res.status, res.body.type]).toEqual([422, 'https://specialfunktion.dk/problems/nested-too-deep']);
     const [error] = res.body.errors;
     expect(res.body.errors).toHaveLength(1);
-    expect(error.message).toBe(`objekter og lister må højst være indlejret ${MAX_JSON_DEPTH} niveauer`);
+    expect(error.code).toBe('nested-too-deep');
+    // The message says what the limit is.
+    expect(error.message).toContain(String(MAX_JSON_DEPTH));
     // The body is level 1, so the first container past the limit is 64 steps below it.
     expect(error.pointer.startsWith('/draft/levels/specialfunktion/requirements/0/conditions/all/0/not/not')).toBe(true);
     expect(error.pointer.split('/')).toHaveLength(MAX_JSON_DEPTH + 1);
@@ -44,11 +46,10 @@ describe('deeply nested JSON bodies', () => {
     for (let i = 0; i < 100; i++) deep = [deep];
     const anonymous = await request(svc.app).post('/v1/evaluations').send({ evidence: deep });
     expectResponseMatchesSpec(anonymous);
-    expect(anonymous.status).toBe(401);
+    expectProblem(anonymous, 401, 'unauthenticated');
     const res = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer('midt')).send({ evidence: deep });
     expectResponseMatchesSpec(res);
-    expect(res.status).toBe(422);
-    expect(res.body.errors[0].pointer).toBe(`/evidence${'/0'.repeat(MAX_JSON_DEPTH - 1)}`);
+    expectProblem(res, 422, 'nested-too-deep', [`/evidence${'/0'.repeat(MAX_JSON_DEPTH - 1)} nested-too-deep`]);
   });
 
   it('still takes a draft nested within the limit to the analysis', async () => {
@@ -79,9 +80,9 @@ describe('deeply nested JSON bodies', () => {
     const res = await request(app).post('/x').send({ a: 1 });
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ detail: 'Forespørgslens indhold er indlejret for dybt', errors: [{ pointer: '', message: expect.any(String) }] });
+    expect(res.body).toMatchObject({ type: 'https://specialfunktion.dk/problems/nested-too-deep', errors: [{ pointer: '', code: 'nested-too-deep' }] });
     expect(JSON.stringify(res.body)).not.toMatch(/RangeError|Maximum call stack/);
     // Without a body it is the service's own fault.
-    expect((await request(app).get('/y')).status).toBe(500);
+    expectProblem(await request(app).get('/y'), 500, 'internal-error');
   });
 });

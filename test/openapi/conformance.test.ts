@@ -6,7 +6,9 @@ import { expectResponseMatchesSpec, responseConformanceErrors } from './conforma
 const examples = (openapiDocument().components as Record<string, Record<string, JsonObject>>).examples;
 const approval = examples.ActiveApproval.value as Record<string, unknown>;
 const evaluation = examples.StoredEvaluation.value as Record<string, unknown>;
-const problem = (status: number) => ({ type: `https://specialfunktion.dk/problems/${status}`, title: 'T', status, detail: 'd' });
+// A problem of each status, typed by one of the status's codes (src/problems/codes.ts).
+const CODE_OF: Record<number, string> = { 400: 'malformed-json', 401: 'unauthenticated', 404: 'not-found', 405: 'method-not-allowed', 409: 'approval-changed', 422: 'validation-failed' };
+const problem = (status: number) => ({ type: `https://specialfunktion.dk/problems/${CODE_OF[status]}`, title: 'T', status, detail: 'd' });
 
 /** A stand-in service whose answers the tests choose, some right and some wrong. */
 function app() {

@@ -11,7 +11,8 @@
  * response, Location on 201, ETag, WWW-Authenticate on 401, Allow on 405, Retry-After on 503, …).
  */
 import type { Response } from 'supertest';
-import { matchPath, validateResponse, validateResponseHeaders } from '../../src/http/openapi';
+import { matchPath } from '../../src/http/openapi';
+import { validateResponse, validateResponseHeaders } from '../support/contractResponses';
 
 interface RequestInfo {
   method: string;

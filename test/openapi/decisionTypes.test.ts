@@ -5,7 +5,8 @@
  * the schemas have `additionalProperties: false`, so a property missing from a schema fails the run.
  */
 import type { DecisionCondition, DecisionDocument, DecisionReason } from '../../src/decisions/document';
-import { openapiDocument, validateResponse, type JsonObject } from '../../src/http/openapi';
+import { openapiDocument, type JsonObject } from '../../src/http/openapi';
+import { validateResponse } from '../support/contractResponses';
 import { REPLAY_DIFFERENCES, type ReplayReport } from '../../src/replay/replay';
 import type { EvaluationSummary } from '../../src/worklist/evaluations';
 import { WORKLIST_KINDS, type Worklist, type WorklistItem } from '../../src/worklist/worklist';

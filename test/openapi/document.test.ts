@@ -3,17 +3,8 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
-import {
-  listOperations,
-  openapiDocument,
-  openapiSource,
-  openapiYaml,
-  projectRoot,
-  resolvePointer,
-  validateRequestBody,
-  validateResponse,
-  type JsonObject,
-} from '../../src/http/openapi';
+import { listOperations, openapiDocument, openapiSource, openapiYaml, projectRoot, resolvePointer, validateRequestBody, type JsonObject } from '../../src/http/openapi';
+import { validateResponse } from '../support/contractResponses';
 
 const doc = openapiDocument() as JsonObject & {
   paths: Record<string, JsonObject>;
@@ -274,10 +265,13 @@ describe('openapi.yaml: the document', () => {
     const src = openapiSource() as { components: { schemas: Record<string, JsonObject> } };
     expect(src.components.schemas.Evidence).toEqual({ $ref: './schemas/evidence.schema.json' });
     expect(src.components.schemas.Ruleset).toEqual({ $ref: './schemas/ruleset.schema.json' });
-    // Bundled: the file's content, its own refs pointing to their new place.
+    // Bundled: the file's content, its $defs hoisted beside it as components, its own refs pointing to their new place.
     const evidence = doc.components.schemas.Evidence;
     expect(evidence.$id).toBeUndefined();
-    expect((evidence.properties as JsonObject).provider).toEqual({ $ref: '#/components/schemas/Evidence/$defs/provider' });
+    expect(evidence.$defs).toBeUndefined();
+    expect((evidence.properties as JsonObject).provider).toEqual({ $ref: '#/components/schemas/EvidenceProvider' });
+    expect(doc.components.schemas.RulesetCondition.else).toEqual({ $ref: '#/components/schemas/RulesetLeaf' });
+    expect(openapiYaml()).not.toMatch(/\$defs|\$id:/);
   });
 
   it('serves as YAML the same document it gives as an object', () => {

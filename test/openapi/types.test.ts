@@ -5,7 +5,8 @@
  * schemas have `additionalProperties: false`, so a property missing from a schema fails the run.
  */
 import type { ConditionResult, EvaluatedProvider, EvaluationResult, RequirementResult } from '../../src/evaluation/types';
-import { openapiDocument, validateResponse, type JsonObject } from '../../src/http/openapi';
+import { openapiDocument, type JsonObject } from '../../src/http/openapi';
+import { validateResponse } from '../support/contractResponses';
 import type { AuditEntry } from '../../src/store/types';
 import type { ApprovalRecord, HistoryEntry, ProviderRef } from '../../src/approvals/records';
 import { APPROVAL_STATUSES, IN_FORCE_STATUSES } from '../../src/approvals/status';

@@ -1,4 +1,10 @@
-import { matchPath, matchRoute, openapiDocument, validateRequestBody, validateResponse, validateResponseHeaders, type JsonObject } from '../../src/http/openapi';
+import { matchPath, type InvalidParam, matchRoute, openapiDocument, validateRequestBody, type JsonObject } from '../../src/http/openapi';
+import { validateResponse, validateResponseHeaders } from '../support/contractResponses';
+
+/** What tests assert: where and which rule, not the sentence. */
+function codes(errors: InvalidParam[]): { pointer: string; code: string }[] {
+  return errors.map(({ pointer, code }) => ({ pointer, code }));
+}
 
 function exampleEvaluationRequest(): Record<string, unknown> {
   const paths = openapiDocument().paths as Record<string, JsonObject>;
@@ -9,8 +15,8 @@ function exampleEvaluationRequest(): Record<string, unknown> {
 
 describe('validateRequestBody', () => {
   it('accepts a valid body', () => {
-    expect(validateRequestBody('post', '/v1/evaluations', exampleEvaluationRequest())).toEqual([]);
-    expect(validateRequestBody('POST', '/v1/approvals', { evaluationId: 'e1', decision: 'approved', reason: 'ok' })).toEqual([]);
+    expect(codes(validateRequestBody('post', '/v1/evaluations', exampleEvaluationRequest()))).toEqual([]);
+    expect(codes(validateRequestBody('POST', '/v1/approvals', { evaluationId: 'e1', decision: 'approved', reason: 'ok' }))).toEqual([]);
   });
 
   it('reports every error, each with a JSON Pointer into the body, including nested evidence', () => {
@@ -28,19 +34,19 @@ describe('validateRequestBody', () => {
     evidence.organisation.methods = ['teacch', 'teacch'];
     evidence.citizenCourses = {};
     const errors = validateRequestBody('post', '/v1/evaluations', body);
-    expect(errors).toEqual(
+    expect(codes(errors)).toEqual(
       expect.arrayContaining([
-        { pointer: '/speciale', message: 'mangler' },
-        { pointer: '/level', message: 'skal være en af: specialfunktion, raadgivningsfunktion' },
-        { pointer: '/version', message: expect.stringMatching(/^skal matche/) },
-        { pointer: '/asOf', message: 'skal være en gyldig dato (ÅÅÅÅ-MM-DD)' },
-        { pointer: '/extra', message: 'er ikke tilladt her' },
-        { pointer: '/evidence/provider/cvr', message: 'skal matche ^[0-9]{8}$' },
-        { pointer: '/evidence/provider/name', message: 'mangler' },
-        { pointer: '/evidence/staff/1/fte', message: 'skal være større end 0' },
-        { pointer: '/evidence/staff/2/educations/0/year', message: 'skal være et helt tal' },
-        { pointer: '/evidence/organisation/methods', message: expect.stringMatching(/^må ikke indeholde dubletter/) },
-        { pointer: '/evidence/citizenCourses', message: 'skal have mindst 1 egenskab' },
+        { pointer: '/speciale', code: 'required-property-missing' },
+        { pointer: '/level', code: 'value-not-allowed' },
+        { pointer: '/version', code: 'pattern-mismatch' },
+        { pointer: '/asOf', code: 'format-mismatch' },
+        { pointer: '/extra', code: 'unknown-property' },
+        { pointer: '/evidence/provider/cvr', code: 'pattern-mismatch' },
+        { pointer: '/evidence/provider/name', code: 'required-property-missing' },
+        { pointer: '/evidence/staff/1/fte', code: 'below-minimum' },
+        { pointer: '/evidence/staff/2/educations/0/year', code: 'wrong-type' },
+        { pointer: '/evidence/organisation/methods', code: 'duplicate-items' },
+        { pointer: '/evidence/citizenCourses', code: 'too-few-properties' },
       ]),
     );
     expect(errors).toHaveLength(11);
@@ -48,7 +54,7 @@ describe('validateRequestBody', () => {
 
   it('escapes property names in pointers (RFC 6901)', () => {
     const errors = validateRequestBody('post', '/v1/approvals/{id}/revoke', { reason: 'x', 'a/b~c': 1 });
-    expect(errors).toEqual([{ pointer: '/a~1b~0c', message: 'er ikke tilladt her' }]);
+    expect(codes(errors)).toEqual([{ pointer: '/a~1b~0c', code: 'unknown-property' }]);
   });
 
   it('names the place of a CPR-like value, never the value', () => {
@@ -61,31 +67,31 @@ describe('validateRequestBody', () => {
   });
 
   it('validates every operation with a JSON body against its own schema', () => {
-    expect(validateRequestBody('post', '/v1/approvals', { evaluationId: 'e1', decision: 'maybe', reason: '' })).toEqual([
-      { pointer: '/decision', message: 'skal være en af: approved, rejected' },
-      { pointer: '/reason', message: 'må ikke være tom' },
+    expect(codes(validateRequestBody('post', '/v1/approvals', { evaluationId: 'e1', decision: 'maybe', reason: '' }))).toEqual([
+      { pointer: '/decision', code: 'value-not-allowed' },
+      { pointer: '/reason', code: 'too-short' },
     ]);
-    expect(validateRequestBody('post', '/v1/approvals/{id}/revoke', { expectedVersion: 'x' })).toEqual([
-      { pointer: '/reason', message: 'mangler' },
-      { pointer: '/expectedVersion', message: 'skal være et helt tal' },
+    expect(codes(validateRequestBody('post', '/v1/approvals/{id}/revoke', { expectedVersion: 'x' }))).toEqual([
+      { pointer: '/reason', code: 'required-property-missing' },
+      { pointer: '/expectedVersion', code: 'wrong-type' },
     ]);
-    expect(validateRequestBody('post', '/v1/approvals/{id}/renew', { evaluationId: 'e2', validUntil: '31-12-2030', expectedVersion: 0 })).toEqual([
-      { pointer: '/validUntil', message: 'skal være en gyldig dato (ÅÅÅÅ-MM-DD)' },
-      { pointer: '/expectedVersion', message: 'skal være mindst 1' },
+    expect(codes(validateRequestBody('post', '/v1/approvals/{id}/renew', { evaluationId: 'e2', validUntil: '31-12-2030', expectedVersion: 0 }))).toEqual([
+      { pointer: '/validUntil', code: 'format-mismatch' },
+      { pointer: '/expectedVersion', code: 'below-minimum' },
     ]);
-    expect(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { version: '1.1.0', extra: 1 })).toEqual([
-      { pointer: '', message: 'må højst have 1 egenskab' },
-      { pointer: '/extra', message: 'er ikke tilladt her' },
+    expect(codes(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { version: '1.1.0', extra: 1 }))).toEqual([
+      { pointer: '', code: 'too-many-properties' },
+      { pointer: '/extra', code: 'unknown-property' },
     ]);
-    expect(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { draft: { speciale: 'autisme' } })).toEqual(
-      expect.arrayContaining([{ pointer: '/draft/version', message: 'mangler' }, { pointer: '/draft/levels', message: 'mangler' }]),
+    expect(codes(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { draft: { speciale: 'autisme' } }))).toEqual(
+      expect.arrayContaining([{ pointer: '/draft/version', code: 'required-property-missing' }, { pointer: '/draft/levels', code: 'required-property-missing' }]),
     );
-    expect(validateRequestBody('post', '/v1/providers/{tilbudId}/capacity-changes', { change: 'places', effectiveFrom: '2026-11-01', description: 'Udvidelse fra 24 til 30 pladser' })).toEqual([]);
+    expect(codes(validateRequestBody('post', '/v1/providers/{tilbudId}/capacity-changes', { change: 'places', effectiveFrom: '2026-11-01', description: 'Udvidelse fra 24 til 30 pladser' }))).toEqual([]);
   });
 
   it('refuses a body that is not an object, and a missing body', () => {
-    expect(validateRequestBody('post', '/v1/approvals', [1])).toEqual([{ pointer: '', message: 'skal være et objekt' }]);
-    expect(validateRequestBody('post', '/v1/approvals', undefined)).toEqual([{ pointer: '', message: expect.any(String) }]);
+    expect(codes(validateRequestBody('post', '/v1/approvals', [1]))).toEqual([{ pointer: '', code: 'wrong-type' }]);
+    expect(codes(validateRequestBody('post', '/v1/approvals', undefined))).toEqual([{ pointer: '', code: 'required-property-missing' }]);
   });
 
   it('gives the same answer from its cached validator', () => {
@@ -125,7 +131,9 @@ describe('matchRoute and matchPath', () => {
 });
 
 describe('validateResponse', () => {
-  const problem = (status: number, extra: Record<string, unknown> = {}) => ({ type: `https://specialfunktion.dk/problems/${status}`, title: 'T', status, ...extra });
+  // A problem of each status, typed by one of the status's codes (src/problems/codes.ts).
+  const CODE_OF: Record<number, string> = { 400: 'malformed-json', 401: 'unauthenticated', 404: 'not-found', 405: 'method-not-allowed', 409: 'approval-changed', 422: 'validation-failed' };
+  const problem = (status: number, extra: Record<string, unknown> = {}) => ({ type: `https://specialfunktion.dk/problems/${CODE_OF[status]}`, title: 'T', status, ...extra });
 
   it('accepts a documented status, content type and body', () => {
     expect(validateResponse('get', '/health', 200, 'application/json; charset=utf-8', { status: 'ok' })).toEqual([]);
@@ -146,7 +154,11 @@ describe('validateResponse', () => {
 
   it('checks the 422 and 409 extensions', () => {
     expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', problem(422))[0]).toMatch(/errors/);
-    expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', problem(422, { errors: [{ pointer: '/a', message: 'x' }] }))).toEqual([]);
+    expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', problem(422, { errors: [{ pointer: '/a', code: 'required', message: 'x' }] }))).toEqual([]);
+    // Every invalid parameter names its code.
+    expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', problem(422, { errors: [{ pointer: '/a', message: 'x' }] })).join('\n')).toMatch(/code/);
+    // A type that is not a listed code is not a problem this service answers.
+    expect(validateResponse('post', '/v1/evaluations', 422, 'application/problem+json', { ...problem(422, { errors: [{ pointer: '/a', code: 'required', message: 'x' }] }), type: 'https://specialfunktion.dk/problems/422' }).length).toBeGreaterThan(0);
     expect(
       validateResponse('post', '/v1/approvals', 409, 'application/problem+json', problem(409, { unmetRequirements: [{ id: 'AUT-SF-01', title: 'x', outcome: 'not-met' }] })),
     ).toEqual([]);

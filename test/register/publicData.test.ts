@@ -7,6 +7,7 @@ import type { Ruleset } from '../../src/rules/types';
 import type { ApprovalFilter } from '../../src/store/types';
 import type { RecordStore } from '../../src/approvals/records';
 import { seedApprovalChange } from '../support/seed';
+import { expectProblem } from '../support/problemCodes';
 
 let svc: TestService;
 afterEach(async () => {
@@ -15,11 +16,11 @@ afterEach(async () => {
 
 type Who = Parameters<typeof bearer>[0];
 
-/** Seeds providers: `[kommunekode, tilbudId, who decides]`; returns approval ids. */
-async function seed(providers: [string, string, Who][], decision: 'approved' | 'rejected' = 'approved'): Promise<string[]> {
+/** Seeds providers: `[kommunekode, tilbudId, who decides, name?]`; returns approval ids. */
+async function seed(providers: [string, string, Who, string?][], decision: 'approved' | 'rejected' = 'approved'): Promise<string[]> {
   const ids: string[] = [];
-  for (const [kommunekode, tilbudId, who] of providers) {
-    const evidence = { ...eligibleEvidence(), provider: { ...eligibleEvidence().provider, kommunekode, tilbudId, name: `Tilbud ${tilbudId}` } };
+  for (const [kommunekode, tilbudId, who, name = `Tilbud ${tilbudId}`] of providers) {
+    const evidence = { ...eligibleEvidence(), provider: { ...eligibleEvidence().provider, kommunekode, tilbudId, name } };
     const ev = await request(svc.app).post('/v1/evaluations').set('Authorization', bearer(who)).send({ speciale: 'testspeciale', level: 'specialfunktion', evidence });
     expect(ev.status).toBe(201);
     const ap = await request(svc.app).post('/v1/approvals').set('Authorization', bearer(who)).send({ evaluationId: ev.body.id, decision, reason: 'Intern note om Hanne' });
@@ -81,6 +82,49 @@ describe('the public register', () => {
     expect(again.status).toBe(304);
     await seed([['461', '400', 'admin']]);
     expect((await request(svc.app).get('/v1/register').set('Accept', 'text/csv').set('If-None-Match', etag)).status).toBe(200);
+  });
+
+  it('gives Danish Excel semicolons and a UTF-8 byte-order mark when asked, quoting each field as RFC 4180 does', async () => {
+    await seed([['751', '100', 'midt', 'Bøgely "Sølyst"; Åbo']]);
+    const raw = await request(svc.app)
+      .get('/v1/register?separator=semicolon')
+      .set('Accept', 'text/csv')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(raw.status).toBe(200);
+    expect(raw.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const bytes = raw.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('tilbudId;providerName;cvr;kommunekode;municipality;region;socialtilsyn;speciale;level;status;validFrom;validUntil');
+    expect(lines[1]).toBe('"100";"Bøgely ""Sølyst""; Åbo";"29189846";"751";"Aarhus";"Midtjylland";"Midt";"testspeciale";"specialfunktion";"active";"2026-10-01";"2030-09-30"');
+    expect(lines.slice(2)).toEqual(['']);
+
+    // The default stays a comma file without a byte-order mark, with an ETag of its own.
+    const comma = await request(svc.app).get('/v1/register').set('Accept', 'text/csv');
+    expect(comma.text.startsWith('tilbudId,providerName,')).toBe(true);
+    expect(comma.headers.etag).not.toBe(raw.headers.etag);
+    expect((await request(svc.app).get('/v1/register?separator=comma').set('Accept', 'text/csv')).text).toBe(comma.text);
+    const again = await request(svc.app).get('/v1/register?separator=semicolon').set('Accept', 'text/csv').set('If-None-Match', raw.headers.etag);
+    expect(again.status).toBe(304);
+    expect((await request(svc.app).get('/v1/register').set('Accept', 'text/csv').set('If-None-Match', raw.headers.etag)).status).toBe(200);
+  });
+
+  it('refuses a separator it does not know, naming the parameter', async () => {
+    for (const value of ['tab', 'Semicolon', ';']) {
+      const res = await request(svc.app).get(`/v1/register?separator=${encodeURIComponent(value)}`).set('Accept', 'text/csv');
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.type).toBe('https://specialfunktion.dk/problems/validation-failed');
+      expect(res.body.errors).toEqual([expect.objectContaining({ pointer: 'query:separator', code: 'enum' })]);
+    }
+    const twice = await request(svc.app).get('/v1/register?separator=comma&separator=semicolon').set('Accept', 'text/csv');
+    expect(twice.status).toBe(422);
+    expect(twice.body.errors).toEqual([expect.objectContaining({ pointer: 'query:separator' })]);
   });
 
   it('reads the approvals once for a burst of requests arriving together, and afresh for the next', async () => {
@@ -156,8 +200,23 @@ describe('national capacity', () => {
     expect(res.text).toContain('Regioner uden dækning');
   });
 
+  it('names specialer, levels and socialtilsyn by their Danish titles on the page, never by id', async () => {
+    await seed([['751', '100', 'midt']]);
+    const res = await request(svc.app).get('/v1/capacity').set('Authorization', bearer('socialstyrelsen')).set('Accept', 'text/html');
+    expect(res.status).toBe(200);
+    const html = res.text;
+    // The test rule set's id is 'testspeciale'; its title in the catalogue is 'Testspeciale'.
+    expect(html).toContain('<h2>Testspeciale</h2>');
+    expect(html).toContain('<h3>Specialfunktion</h3>');
+    expect(html).toContain('<h3>Rådgivningsfunktion</h3>');
+    expect(html).toContain('<td>Midtjylland</td><td>Socialtilsyn Midt</td><td>1</td>');
+    expect(html).toContain('<td>Sjælland</td><td>Socialtilsyn Øst</td>');
+    expect(html).toContain('Opgjort 1. oktober 2026');
+    for (const id of ['testspeciale', 'raadgivningsfunktion', '2026-10-01']) expect(html).not.toContain(id);
+  });
+
   it('is not for inspectors', async () => {
-    expect((await request(svc.app).get('/v1/capacity').set('Authorization', bearer('midt'))).status).toBe(403);
+    expectProblem(await request(svc.app).get('/v1/capacity').set('Authorization', bearer('midt')), 403, 'role-not-allowed');
   });
 });
 
@@ -198,8 +257,8 @@ describe('impact of a rule change', () => {
     const bad = draft(4) as unknown as { levels: { specialfunktion: { requirements: { conditions: { all: { fact: string }[] } }[] } } };
     bad.levels.specialfunktion.requirements[2].conditions.all[0].fact = 'antalEnhjørninger';
     const res = await request(svc.app).post('/v1/specialer/testspeciale/impact').set('Authorization', bearer('admin')).send({ draft: bad });
-    expect(res.status).toBe(422);
-    expect(res.body.errors[0].pointer).toBe('/draft/levels/specialfunktion/requirements/2/conditions/all/0/fact');
+    expect([res.status, res.body.type]).toEqual([422, 'https://specialfunktion.dk/problems/invalid-draft']);
+    expect(res.body.errors[0]).toMatchObject({ pointer: '/draft/levels/specialfunktion/requirements/2/conditions/all/0/fact', code: expect.any(String) });
   });
 
   it('exports a snapshot for admins only', async () => {
@@ -207,6 +266,6 @@ describe('impact of a rule change', () => {
     const res = await request(svc.app).get('/v1/specialer/testspeciale/snapshot').set('Authorization', bearer('admin'));
     expect(res.status).toBe(200);
     expect(res.body.approvals[0]).toMatchObject({ tilbudId: '100', level: 'specialfunktion', tilsyn: 'Midt' });
-    expect((await request(svc.app).get('/v1/specialer/testspeciale/snapshot').set('Authorization', bearer('socialstyrelsen'))).status).toBe(403);
+    expectProblem(await request(svc.app).get('/v1/specialer/testspeciale/snapshot').set('Authorization', bearer('socialstyrelsen')), 403, 'role-not-allowed');
   });
 });

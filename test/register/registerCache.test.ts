@@ -50,7 +50,7 @@ describe('the register cache', () => {
     const first = await register({ kind: 'json' });
     for (let i = 0; i < 20; i++) {
       expect(await register({ kind: 'json' })).toEqual(first);
-      await register({ kind: 'csv', separator: ',' });
+      await register({ kind: 'csv', separator: 'comma' });
     }
     expect(readings()).toBe(1);
     expect(JSON.parse(first.body).items.map((e: { tilbudId: string }) => e.tilbudId)).toEqual(['100']);
@@ -60,7 +60,7 @@ describe('the register cache', () => {
     expect(readings()).toBe(2);
     expect(second.etag).not.toBe(first.etag);
     expect(JSON.parse(second.body).count).toBe(2);
-    const csv = await register({ kind: 'csv', separator: ',' });
+    const csv = await register({ kind: 'csv', separator: 'comma' });
     expect(readings()).toBe(2);
     expect(csv.etag).toBe(`${second.etag.slice(0, -1)}-csv"`);
     expect(csv.body.split('\r\n')).toHaveLength(4);

@@ -81,7 +81,7 @@ describe('runCases', () => {
     const errors = report.cases.filter((c) => c.status === 'error').map((c) => [path.basename(c.file), c.problems.map((p) => `${p.pointer}: ${p.message}`)]);
     expect(errors).toEqual([
       ['a-ikke-json.json', [": ugyldig JSON i linje 1, kolonne 14: overflødigt komma før '}'; JSON tillader ikke komma efter sidste egenskab – fjern kommaet"]],
-      ['b-skema.json', [": mangler det påkrævede felt 'level'", ": mangler det påkrævede felt 'asOf'", ": mangler det påkrævede felt 'evidence'", ": mangler det påkrævede felt 'expected'"]],
+      ['b-skema.json', ['/level: påkrævet felt mangler', '/asOf: påkrævet felt mangler', '/evidence: påkrævet felt mangler', '/expected: påkrævet felt mangler']],
       ['c-evidens.json', ['/evidence/provider/cvr: CVR-nummeret er ugyldigt (8 cifre med modulus 11-kontrolciffer)']],
       ['d-for-tidligt.json', ["/asOf: ingen udgivet version af 'demo' er i kraft 2025-06-01; angiv \"version\" i sagen eller ret \"asOf\""]],
       ['e-ukendt-version.json', ["/version: version 3.0.0 af 'demo' findes ikke eller har fejl (findes: 1.0.0, 1.1.0); ret \"version\" eller kør `speciale-rules validate`"]],

@@ -22,6 +22,13 @@ describe('RulesCatalogue', () => {
     expect(catalogue.versions('ukendt')).toEqual([]);
   });
 
+  it('holds rule sets without the editor\'s "$schema", which is no part of their content', () => {
+    expect(baseRuleset().$schema).toBeDefined();
+    expect(catalogue.versions('demo').every((r) => !('$schema' in r))).toBe(true);
+    const { $schema: _reference, ...content } = baseRuleset();
+    expect(catalogue.get('andet', '1.0.0')).toEqual({ ...content, speciale: 'andet', title: { da: 'Andet speciale' } });
+  });
+
   it('gets one version', () => {
     expect(catalogue.get('demo', '1.1.0')?.effectiveFrom).toBe('2027-07-01');
     expect(catalogue.get('demo', '9.9.9')).toBeUndefined();

@@ -94,3 +94,20 @@ describe('canonical JSON and content hashes', () => {
     expect(rulesetHash({ ...content, status: 'retired', $schema: '../x.json' })).toBe(definitionHash(content));
   });
 });
+
+describe('evidence hashes on record', () => {
+  // Stored evaluations hold these; hashing once per stored request must not change a single one.
+  it.each([
+    ['rules/autisme/cases/raadgivningsfunktion-opfyldt.json', 'sha256:f81f5e98a94a997e4bf9dfa82accdc861ae9120b3fa01146f64a873ab412eba1'],
+    ['rules/synsnedsaettelse/cases/aktiv-praksis-ikke-opfyldt.json', 'sha256:9032d991c6c266c9724bce5997c92ad66968e5f0be3d9f11e386b2d2db557c62'],
+  ])('keeps the hash of the evidence in %s', (file, hash) => {
+    const evidence = JSON.parse(require('node:fs').readFileSync(require('node:path').resolve(__dirname, '../..', file), 'utf8')).evidence;
+    expect(contentHash(evidence)).toBe(hash);
+  });
+
+  it('keeps the hash of evidence with non-ASCII and quoted text', () => {
+    expect(contentHash({ reportingDate: '2026-01-01', provider: { tilbudId: '1', name: 'Æble "x"', kommunekode: '101' }, staff: [] })).toBe(
+      'sha256:197b38960d552d211eeca3d83bbec90bef02efc12e20ac98094b33248f7ce1f0',
+    );
+  });
+});

@@ -55,7 +55,7 @@ describe('checkRulesTree', () => {
       'rules.lock.json': lockFor(v1()),
     });
     expect(check(tree)).toEqual([
-      "demo/1.0.0.json:: mangler det påkrævede felt 'illustrative'",
+      'demo/1.0.0.json:/illustrative: påkrævet felt mangler',
       "demo/1.0.0.json:/levels/specialfunktion/requirements/0/conditions/all/0/fact: ukendt faktum 'ukendt'; brug et faktum fra faktakataloget (schemas/fact-catalogue.json)",
       "demo/1.0.0.json:/levels/raadgivningsfunktion/includesLevel: niveauet 'raadgivning' findes ikke i regelsættet; brug en af: specialfunktion",
     ]);
@@ -205,9 +205,9 @@ describe('checkRulesTree', () => {
     tree.write('demo/cases/forkert-niveau.json', { name: 'x', level: 'specialfunction', asOf: '30-09-2026', evidence: baseEvidence(), expected: { overall: 'eligible' } });
     tree.write('demo/cases/ødelagt.json', '{ "name": }');
     expect(check(tree)).toEqual([
-      'demo/cases/forkert-niveau.json:/level: skal være en af: "specialfunktion", "raadgivningsfunktion"',
-      'demo/cases/forkert-niveau.json:/asOf: skal have formatet date (fx 2026-03-01)',
-      "demo/cases/uden-forventning.json:: mangler det påkrævede felt 'expected'",
+      'demo/cases/forkert-niveau.json:/level: skal være en af: specialfunktion, raadgivningsfunktion',
+      'demo/cases/forkert-niveau.json:/asOf: skal være en gyldig dato (ÅÅÅÅ-MM-DD)',
+      'demo/cases/uden-forventning.json:/expected: påkrævet felt mangler',
       "demo/cases/ødelagt.json:: ugyldig JSON i linje 1, kolonne 11: uventet '}'; her mangler en værdi (står der et komma for meget før?)",
     ]);
     expect(checkRulesTree(tree.dir).caseFiles).toBe(4);

@@ -20,6 +20,6 @@ describe('the JSON Schemas in schemas/', () => {
   it('requires the rådgivningsfunktion to include the specialfunktion by reference', () => {
     const r = ruleset() as unknown as { levels: { raadgivningsfunktion: Record<string, unknown> } };
     delete r.levels.raadgivningsfunktion.includesLevel;
-    expect(validateAgainst('ruleset', r)).toEqual([{ pointer: '/levels/raadgivningsfunktion', message: "mangler det påkrævede felt 'includesLevel'" }]);
+    expect(validateAgainst('ruleset', r)).toEqual([{ pointer: '/levels/raadgivningsfunktion/includesLevel', code: 'required-property-missing', message: expect.any(String) }]);
   });
 });

@@ -1,5 +1,7 @@
 import express, { type Express } from 'express';
-import { matchPath, validateResponse, validateResponseHeaders } from '../../src/http/openapi';
+import { matchPath } from '../../src/http/openapi';
+import { validateResponse, validateResponseHeaders } from './contractResponses';
+import { problemCodeViolations } from './problemCodes';
 
 /**
  * Checks every response the app gives in a test against openapi.yaml, whether or not the test looks:
@@ -50,7 +52,9 @@ export function withContractGuard(app: Express): { app: Express; violations: str
       const headers = Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
       // A HEAD answer has no body to check: only its status and headers.
       const bodyErrors = req.method === 'HEAD' ? [] : validateResponse(method, routePath, res.statusCode, contentType, body);
-      const errors = [...bodyErrors, ...validateResponseHeaders(method, routePath, res.statusCode, headers)];
+      // Every problem's type is a listed code with this status (the body schema allows any listed code).
+      const codeErrors = type === 'application/problem+json' && req.method !== 'HEAD' ? problemCodeViolations(res.statusCode, body) : [];
+      const errors = [...bodyErrors, ...codeErrors, ...validateResponseHeaders(method, routePath, res.statusCode, headers)];
       for (const e of new Set(errors)) violations.push(`${req.method} ${path} (${res.statusCode}): ${e}`);
     });
     next();

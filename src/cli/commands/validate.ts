@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { editorSchemaProblems } from '../../rules/editorSchemaCheck';
 import { checkRulesTree, type RulesTreeCheck } from '../../rules/validate';
 import { count, displayPath, problemLine } from '../format';
 import { resolveDir, type CliIo, type CommandContext, type Out } from '../io';
@@ -13,7 +14,8 @@ export function validateCommand(cli: CommandContext): Command {
 }
 
 function validate(dir: string, options: { json?: boolean }, io: CliIo, out: Out): number {
-  const check = checkRulesTree(dir);
+  const tree = checkRulesTree(dir);
+  const check = { ...tree, problems: [...tree.problems, ...editorSchemaProblems(dir)] };
   if (options.json) {
     out(JSON.stringify(check.problems.map((p) => ({ file: displayPath(p.file, io.cwd), pointer: p.pointer, code: p.code, message: p.message })), null, 2));
     return check.problems.length > 0 ? 1 : 0;

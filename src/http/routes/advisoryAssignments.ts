@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { ApprovalService, AssignmentRequest } from '../../approvals/service';
-import { principalOf } from '../../auth';
-import { methodNotAllowed } from '../errors';
+import { principalOf } from '../authentication';
 import { bodyMatchesContract } from '../validation';
 
 /**
@@ -15,6 +14,5 @@ export function advisoryAssignmentRoutes(service: ApprovalService): Router {
     res.status(201).location(`/v1/approvals/${approval.id}`).setHeader('ETag', `"${approval.version}"`);
     res.json(approval);
   });
-  router.all('/v1/advisory-assignments', methodNotAllowed(['POST']));
   return router;
 }

@@ -1,12 +1,10 @@
 import { Router } from 'express';
+import { notModified } from '../conditional';
 import type { ApprovalService, DecisionRequest } from '../../approvals/service';
-import { principalOf, requireRole } from '../../auth';
-import { allTilsyn } from '../../geography';
-import { APPROVAL_STATUSES } from '../../approvals/status';
-import { LEVELS } from '../../rules/types';
-import { methodNotAllowed } from '../errors';
+import { principalOf, requireRole } from '../authentication';
 import { bodyMatchesContract } from '../validation';
-import { dateQuery, enumQuery, intQuery, stringQuery } from './query';
+import type { ApprovalFilter, PageRequest } from '../../store/types';
+import { contractQuery } from './query';
 
 export function approvalRoutes(service: ApprovalService): Router {
   const router = Router();
@@ -21,43 +19,32 @@ export function approvalRoutes(service: ApprovalService): Router {
   });
 
   router.get('/v1/approvals', async (req, res) => {
-    const q = req.query;
-    const page = await service.listApprovals(
-      principalOf(res),
-      {
-        speciale: stringQuery(q.speciale, 'speciale', /^[a-z0-9-]{1,60}$/),
-        level: enumQuery(q.level, 'level', LEVELS),
-        status: enumQuery(q.status, 'status', APPROVAL_STATUSES),
-        tilsyn: enumQuery(q.tilsyn, 'tilsyn', allTilsyn()),
-        tilbudId: stringQuery(q.tilbudId, 'tilbudId', /^[0-9]{1,10}$/),
-        cvr: stringQuery(q.cvr, 'cvr', /^[0-9]{8}$/),
-        expiringBefore: dateQuery(q.expiringBefore, 'expiringBefore'),
-      },
-      { limit: intQuery(q.limit, 'limit', 1, 200) ?? 50, cursor: stringQuery(q.cursor, 'cursor', /^[A-Za-z0-9_-]{1,500}$/) },
-    );
+    const { limit, cursor, ...filter } = contractQuery<ApprovalFilter & PageRequest>(req);
+    const page = await service.listApprovals(principalOf(res), filter, { limit, cursor });
     res.json(page);
   });
-  router.all('/v1/approvals', methodNotAllowed(['GET', 'POST']));
 
   router.get('/v1/approvals/:id', async (req, res) => {
     const approval = await service.getApproval(principalOf(res), req.params.id);
-    res.setHeader('ETag', `"${approval.version}"`);
+    const etag = `"${approval.version}"`;
+    res.setHeader('ETag', etag);
+    if (notModified(req, etag)) {
+      res.status(304).end();
+      return;
+    }
     res.json(approval);
   });
-  router.all('/v1/approvals/:id', methodNotAllowed(['GET']));
 
   router.post('/v1/approvals/:id/revoke', revokeOrRenew, bodyMatchesContract('post', '/v1/approvals/{id}/revoke'), async (req, res) => {
     const approval = await service.revoke(principalOf(res), req.params.id as string, req.body);
     res.setHeader('ETag', `"${approval.version}"`);
     res.json(approval);
   });
-  router.all('/v1/approvals/:id/revoke', methodNotAllowed(['POST']));
 
   router.post('/v1/approvals/:id/renew', revokeOrRenew, bodyMatchesContract('post', '/v1/approvals/{id}/renew'), async (req, res) => {
     const approval = await service.renew(principalOf(res), req.params.id as string, req.body);
     res.setHeader('ETag', `"${approval.version}"`);
     res.json(approval);
   });
-  router.all('/v1/approvals/:id/renew', methodNotAllowed(['POST']));
   return router;
 }

@@ -2,12 +2,10 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { verifyRecord, type RecordIntegrity } from '../../approvals/integrity';
 import type { AuditSigner } from '../../audit/signing';
-import { requireRole } from '../../auth';
+import { requireRole } from '../authentication';
 import type { RecordStore } from '../../approvals/records';
 import type { Clock } from '../../time/clock';
-import { methodNotAllowed } from '../errors';
-import { validationProblem } from '../problem';
-import { intQuery, stringQuery } from './query';
+import { contractQuery } from './query';
 
 const HEAD_PATTERN = /^([1-9][0-9]{0,15}):([0-9a-f]{64})$/;
 
@@ -30,11 +28,9 @@ export function auditHeadRoutes(deps: Pick<AuditRouteDeps, 'store' | 'signer'>):
     res.setHeader('Cache-Control', 'no-store');
     res.json(head ? deps.signer.sign(head) : { seq: 0, hash: null, at: null });
   });
-  router.all('/v1/audit/head', methodNotAllowed(['GET']));
   router.get('/v1/audit/public-key', (_req, res) => {
     res.json(deps.signer.describe());
   });
-  router.all('/v1/audit/public-key', methodNotAllowed(['GET']));
   return router;
 }
 
@@ -43,20 +39,16 @@ export function auditRoutes(deps: AuditRouteDeps): Router {
   const { store } = deps;
   const router = Router();
   router.get('/v1/audit', requireRole('admin'), async (req, res) => {
-    const limit = intQuery(req.query.limit, 'limit', 1, 500) ?? 100;
-    const afterSeq = intQuery(req.query.afterSeq, 'afterSeq', 0, Number.MAX_SAFE_INTEGER);
+    const { limit, afterSeq } = contractQuery<{ limit: number; afterSeq: number }>(req);
     const items = await store.listAudit({ limit, afterSeq });
     res.json({ items, ...(items.length === limit ? { nextAfterSeq: items[items.length - 1].seq } : {}) });
   });
-  router.all('/v1/audit', methodNotAllowed(['GET']));
 
   // The full check: the chain, every approval against its entries, and (if given) a head kept elsewhere.
   router.get('/v1/audit/verify', requireRole('admin'), async (req, res) => {
-    const raw = stringQuery(req.query.head, 'head');
+    // The contract's pattern for head is checked already; here it is read.
+    const raw = contractQuery<{ head?: string }>(req).head;
     const match = raw === undefined ? null : HEAD_PATTERN.exec(raw);
-    if (raw !== undefined && !match) {
-      throw validationProblem('Parameteren head er ugyldig', [{ pointer: 'query:head', message: 'skal være <seq>:<hash> som i GET /v1/audit/head, fx 42:9c1f…(64 hex-tegn)' }]);
-    }
     const head = match ? { seq: Number(match[1]), hash: match[2] } : undefined;
     // Without a head this is the same check as the periodic one, and its result becomes the service's state.
     const outcome = head ? await verifyRecord(store, deps.clock, { head }) : await deps.integrity.verify();
@@ -73,6 +65,5 @@ export function auditRoutes(deps: AuditRouteDeps): Router {
       ...(outcome.head ? { givenHead: { ...head, ...outcome.head } } : {}),
     });
   });
-  router.all('/v1/audit/verify', methodNotAllowed(['GET']));
   return router;
 }

@@ -1,10 +1,10 @@
 import { Router } from 'express';
+import { notModified } from '../conditional';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import { rulesetHash } from '../../rules/hash';
 import { renderHtml, renderMarkdown } from '../../rules/render';
 import type { Clock } from '../../time/clock';
 import { today } from '../../time/clock';
-import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 
 const REPRESENTATION_SUFFIX: Record<string, string> = { 'application/json': '', 'text/markdown': '-markdown', 'text/html': '-html' };
@@ -24,12 +24,11 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
       })),
     });
   });
-  router.all('/v1/specialer', methodNotAllowed(['GET']));
 
   router.get('/v1/specialer/:speciale/rulesets', (req, res) => {
     const { speciale } = req.params;
     const versions = rules.versions(speciale);
-    if (versions.length === 0) throw new HttpProblem(404, `Specialet '${speciale}' findes ikke`);
+    if (versions.length === 0) throw new HttpProblem('speciale-not-found', `Specialet '${speciale}' findes ikke`);
     res.json({
       speciale,
       items: versions.map((ruleset) => {
@@ -46,18 +45,22 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
       }),
     });
   });
-  router.all('/v1/specialer/:speciale/rulesets', methodNotAllowed(['GET']));
 
   router.get('/v1/specialer/:speciale/rulesets/:version', (req, res) => {
     const { speciale, version } = req.params;
     const ruleset = rules.get(speciale, version);
-    if (!ruleset) throw new HttpProblem(404, `Version ${version} af specialet '${speciale}' findes ikke`);
+    if (!ruleset) throw new HttpProblem('ruleset-version-not-found', `Version ${version} af specialet '${speciale}' findes ikke`);
     res.setHeader('Vary', 'Accept');
     const type = req.accepts(['application/json', 'text/markdown', 'text/html']);
-    if (!type) throw new HttpProblem(406, 'Regelsættet kan leveres som application/json, text/markdown eller text/html');
+    if (!type) throw new HttpProblem('not-acceptable', 'Regelsættet kan leveres som application/json, text/markdown eller text/html');
     // A strong ETag names one representation: the JSON one is the content hash, the others carry a
     // suffix, so If-None-Match from one media type never answers 304 for another (res.send compares).
-    res.setHeader('ETag', `"${rulesetHash(ruleset)}${REPRESENTATION_SUFFIX[type]}"`);
+    const etag = `"${rulesetHash(ruleset)}${REPRESENTATION_SUFFIX[type]}"`;
+    res.setHeader('ETag', etag);
+    if (notModified(req, etag)) {
+      res.status(304).end();
+      return;
+    }
     switch (type) {
       case 'text/markdown':
         res.type('text/markdown; charset=utf-8').send(renderMarkdown(ruleset));
@@ -69,6 +72,5 @@ export function criteriaRoutes(rules: RulesCatalogue, clock: Clock): Router {
         res.json(ruleset);
     }
   });
-  router.all('/v1/specialer/:speciale/rulesets/:version', methodNotAllowed(['GET']));
   return router;
 }

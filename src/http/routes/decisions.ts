@@ -1,9 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { invalid } from '../../approvals/errors';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import type { DecisionDocument } from '../../decisions/document';
 import { readDecision, type DecisionDeps } from '../../decisions/read';
-import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { renderDecisionDocument } from '../views/decisionDocument';
 
@@ -21,14 +20,13 @@ export function decisionRoutes(deps: DecisionDeps): Router {
         res.type('text/html; charset=utf-8').send(renderDecisionDocument(doc));
         return;
       default:
-        throw new HttpProblem(406, 'Afgørelsen kan leveres som application/json eller text/html');
+        throw new HttpProblem('not-acceptable', 'Afgørelsen kan leveres som application/json eller text/html');
     }
   };
 
   router.get('/v1/approvals/:id/decision', async (req, res) => {
     send(req, res, await readDecision(deps, principalOf(res), req.params.id as string));
   });
-  router.all('/v1/approvals/:id/decision', methodNotAllowed(['GET']));
 
   router.get('/v1/approvals/:id/decisions/:n', async (req, res) => {
     const n = req.params.n as string;
@@ -37,6 +35,5 @@ export function decisionRoutes(deps: DecisionDeps): Router {
     }
     send(req, res, await readDecision(deps, principalOf(res), req.params.id as string, Number(n)));
   });
-  router.all('/v1/approvals/:id/decisions/:n', methodNotAllowed(['GET']));
   return router;
 }

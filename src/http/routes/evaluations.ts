@@ -1,11 +1,10 @@
 import { Router } from 'express';
 import type { ApprovalService, EvaluationRequest } from '../../approvals/service';
-import { principalOf, requireRole } from '../../auth';
-import { methodNotAllowed } from '../errors';
+import { principalOf, requireRole } from '../authentication';
 import { HttpProblem } from '../problem';
 import { bodyMatchesContract } from '../validation';
 import { renderEvaluationReport } from '../views/evaluationReport';
-import { booleanQuery } from './query';
+import { contractQuery } from './query';
 
 export function evaluationRoutes(service: ApprovalService): Router {
   const router = Router();
@@ -15,7 +14,7 @@ export function evaluationRoutes(service: ApprovalService): Router {
     requireRole('inspector', 'socialstyrelsen', 'admin'),
     bodyMatchesContract('post', '/v1/evaluations'),
     async (req, res) => {
-      const dryRun = booleanQuery(req.query.dryRun, 'dryRun') ?? false;
+      const { dryRun } = contractQuery<{ dryRun: boolean }>(req);
       // refuseCpr and bodyMatchesContract have checked the evidence's shape already.
       const view = await service.evaluate(principalOf(res), req.body as EvaluationRequest, { dryRun, evidenceShapeChecked: true });
       if (dryRun) {
@@ -26,7 +25,6 @@ export function evaluationRoutes(service: ApprovalService): Router {
     },
   );
   // GET /v1/evaluations (the list) is routed before this router (evaluationList.ts).
-  router.all('/v1/evaluations', methodNotAllowed(['GET', 'POST']));
 
   router.get('/v1/evaluations/:id', async (req, res) => {
     const view = await service.getEvaluation(principalOf(res), req.params.id);
@@ -39,9 +37,8 @@ export function evaluationRoutes(service: ApprovalService): Router {
         res.type('text/html; charset=utf-8').send(renderEvaluationReport(view));
         return;
       default:
-        throw new HttpProblem(406, 'Evalueringen kan leveres som application/json eller text/html');
+        throw new HttpProblem('not-acceptable', 'Evalueringen kan leveres som application/json eller text/html');
     }
   });
-  router.all('/v1/evaluations/:id', methodNotAllowed(['GET']));
   return router;
 }

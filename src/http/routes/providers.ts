@@ -4,18 +4,18 @@
  * POST /v1/providers/{tilbudId}/capacity-changes lives with the re-checks (rechecks.ts).
  */
 import { Router } from 'express';
-import { principalOf, requireRole } from '../../auth';
-import { allTilsyn } from '../../geography';
+import { principalOf, requireRole } from '../authentication';
+import type { Tilsyn } from '../../geography';
 import { getProvider, listProviders, moveProvider, reassignProviders, type MoveRequest, type ProviderDeps } from '../../providers';
-import { methodNotAllowed } from '../errors';
 import { validationProblem } from '../problem';
 import { bodyMatchesContract } from '../validation';
-import { enumQuery, intQuery, stringQuery } from './query';
+import type { PageRequest } from '../../store/types';
+import { contractQuery } from './query';
 
 const TILBUD_ID = /^[0-9]{1,10}$/;
 
 function tilbudIdOf(value: unknown): string {
-  if (typeof value !== 'string' || !TILBUD_ID.test(value)) throw validationProblem('Ugyldigt tilbuds-id', [{ pointer: 'path:tilbudId', message: 'skal være 1-10 cifre' }]);
+  if (typeof value !== 'string' || !TILBUD_ID.test(value)) throw validationProblem('Ugyldigt tilbuds-id', [{ pointer: 'path:tilbudId', code: 'invalid-tilbud-id', message: 'skal være 1-10 cifre' }]);
   return value;
 }
 
@@ -24,21 +24,14 @@ export function providerRoutes(deps: ProviderDeps): Router {
   const admin = requireRole('admin');
 
   router.get('/v1/providers', async (req, res) => {
-    const q = req.query;
-    const page = await listProviders(
-      deps,
-      principalOf(res),
-      { tilsyn: enumQuery(q.tilsyn, 'tilsyn', allTilsyn()), kommunekode: stringQuery(q.kommunekode, 'kommunekode', /^[0-9]{3}$/) },
-      { limit: intQuery(q.limit, 'limit', 1, 200) ?? 50, cursor: stringQuery(q.cursor, 'cursor', /^[A-Za-z0-9_-]{1,500}$/) },
-    );
+    const { limit, cursor, ...filter } = contractQuery<{ tilsyn?: Tilsyn; kommunekode?: string } & PageRequest>(req);
+    const page = await listProviders(deps, principalOf(res), filter, { limit, cursor });
     res.json(page);
   });
-  router.all('/v1/providers', methodNotAllowed(['GET']));
 
   router.post('/v1/providers/reassignments', admin, async (_req, res) => {
     res.json(await reassignProviders(deps, principalOf(res)));
   });
-  router.all('/v1/providers/reassignments', methodNotAllowed(['POST']));
 
   router.get('/v1/providers/:tilbudId', async (req, res) => {
     const provider = await getProvider(deps, principalOf(res), tilbudIdOf(req.params.tilbudId));
@@ -51,6 +44,5 @@ export function providerRoutes(deps: ProviderDeps): Router {
     res.setHeader('ETag', `"${provider.version}"`);
     res.json(provider);
   });
-  router.all('/v1/providers/:tilbudId', methodNotAllowed(['GET', 'PATCH']));
   return router;
 }

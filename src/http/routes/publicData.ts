@@ -1,13 +1,14 @@
 import { Router } from 'express';
+import { notModified } from '../conditional';
 import { capacityReport } from '../../capacity';
-import { requireRole } from '../../auth';
-import { cachedRegister } from '../../register';
+import { requireRole } from '../authentication';
+import { cachedRegister, CSV_SEPARATORS } from '../../register';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import type { RecordStore } from '../../approvals/records';
 import { today, type Clock } from '../../time/clock';
-import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { renderCapacityPage } from '../views/capacityPage';
+import { contractQuery } from './query';
 
 /** The public register for Tilbudsportalen: no token, no personal data, cacheable with ETag. */
 export function registerRoutes(store: RecordStore, clock: Clock): Router {
@@ -15,19 +16,20 @@ export function registerRoutes(store: RecordStore, clock: Clock): Router {
   const register = cachedRegister(store, clock);
   router.get('/v1/register', async (req, res) => {
     res.setHeader('Vary', 'Accept');
+    // Only CSV has separators; the contract checks the value whichever type is asked for.
+    const { separator } = contractQuery<{ separator: (typeof CSV_SEPARATORS)[number] }>(req);
     const type = req.accepts(['application/json', 'text/csv']);
-    if (!type) throw new HttpProblem(406, 'Registret kan leveres som application/json eller text/csv');
-    const { body, etag, contentType } = await register(type === 'text/csv' ? { kind: 'csv', separator: ',' } : { kind: 'json' });
+    if (!type) throw new HttpProblem('not-acceptable', 'Registret kan leveres som application/json eller text/csv');
+    const { body, etag, contentType } = await register(type === 'text/csv' ? { kind: 'csv', separator } : { kind: 'json' });
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'public, max-age=300');
-    if (req.fresh || req.get('If-None-Match') === etag) {
+    if (notModified(req, etag)) {
       res.status(304).end();
       return;
     }
     if (type === 'text/csv') res.setHeader('Content-Disposition', 'inline; filename="specialfunktioner.csv"');
     res.type(contentType).send(body);
   });
-  router.all('/v1/register', methodNotAllowed(['GET']));
   return router;
 }
 
@@ -36,15 +38,15 @@ export function capacityRoutes(store: RecordStore, rules: RulesCatalogue, clock:
   const router = Router();
   router.get('/v1/capacity', requireRole('socialstyrelsen', 'admin'), async (req, res) => {
     const type = req.accepts(['application/json', 'text/html']);
-    if (!type) throw new HttpProblem(406, 'Kapaciteten kan leveres som application/json eller text/html');
+    if (!type) throw new HttpProblem('not-acceptable', 'Kapaciteten kan leveres som application/json eller text/html');
     const report = await capacityReport(store, rules, today(clock));
     res.setHeader('Vary', 'Accept');
     if (type === 'text/html') {
-      res.type('text/html; charset=utf-8').send(renderCapacityPage(report));
+      const titles = new Map(rules.specialer().map((s) => [s.speciale, s.title.da]));
+      res.type('text/html; charset=utf-8').send(renderCapacityPage(report, (speciale) => titles.get(speciale) ?? speciale));
       return;
     }
     res.json(report);
   });
-  router.all('/v1/capacity', methodNotAllowed(['GET']));
   return router;
 }

@@ -4,7 +4,7 @@ import { canDecide, canSee } from '../../approvals/access';
 import { notFound, forbidden, invalid } from '../../approvals/errors';
 import type { Rechecker } from '../../approvals/recheck';
 import type { ApprovalService } from '../../approvals/service';
-import { principalOf, requireRole } from '../../auth';
+import { principalOf, requireRole } from '../authentication';
 import type { Evidence } from '../../evidence/types';
 import { validateEvidence } from '../../evidence/validate';
 import { newId } from '../../approvals/ids';
@@ -13,7 +13,6 @@ import type { RecordStore } from '../../approvals/records';
 import { IN_FORCE_STATUSES, isInForce } from '../../approvals/status';
 import type { Clock } from '../../time/clock';
 import { toIsoDate } from '../../time/dates';
-import { methodNotAllowed } from '../errors';
 import { HttpProblem } from '../problem';
 import { bodyMatchesContract, optionalBodyMatchesContract } from '../validation';
 import type { Logger } from 'pino';
@@ -36,7 +35,7 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
   const decidable = async (res: Parameters<typeof principalOf>[0], id: string) => {
     const actor = principalOf(res);
     const approval = await deps.service.decidableApproval(actor, id);
-    if (!isInForce(approval.status)) throw new HttpProblem(409, `Godkendelsen har status '${approval.status}' og genvurderes ikke`);
+    if (!isInForce(approval.status)) throw new HttpProblem('approval-not-in-force', `Godkendelsen har status '${approval.status}' og genvurderes ikke`);
     return { actor, approval };
   };
 
@@ -47,19 +46,17 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     const result = await rechecker.recheck(req.params.id as string, 'manual', { by: actor.subject, reason });
     res.json({ outcome: result.outcome, evaluationId: result.evaluationId ?? null, approval: result.approval });
   });
-  router.all('/v1/approvals/:id/recheck', methodNotAllowed(['POST']));
 
   router.post('/v1/approvals/:id/evidence', decide, bodyMatchesContract('post', '/v1/approvals/{id}/evidence'), async (req, res) => {
     const { actor, approval } = await decidable(res, req.params.id as string);
     const evidence = req.body.evidence as Evidence;
     // Nothing dated after the reporting date, and no reporting date after today (src/evidence/dates.ts).
-    const problems = validateEvidence(evidence, { today: toIsoDate(clock.now()) }).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message, ...(p.code !== undefined ? { code: p.code } : {}) }));
-    const codes = new Set(problems.map((p) => p.code));
-    if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems, codes.size === 1 ? [...codes][0] : undefined);
+    const problems = validateEvidence(evidence, { today: toIsoDate(clock.now()) }).map((p) => ({ pointer: `/evidence${p.pointer}`, message: p.message, code: p.code }));
+    if (problems.length > 0) throw invalid('Dokumentationen er ugyldig', problems);
     // New evidence must be the approved provider's (tilbudId), with the CVR and municipality it is registered with:
     // otherwise 409 provider-mismatch, as for a new evaluation (an admin moves a provider that has moved).
     if (evidence.provider.tilbudId !== approval.provider.tilbudId) {
-      throw invalid('Dokumentationen gælder et andet tilbud', [{ pointer: '/evidence/provider/tilbudId', message: `skal være ${approval.provider.tilbudId}` }]);
+      throw invalid('Dokumentationen gælder et andet tilbud', [{ pointer: '/evidence/provider/tilbudId', code: 'evidence-of-other-provider', message: `skal være ${approval.provider.tilbudId}` }]);
     }
     const registered = await checkEvidenceProvider(store, actor, evidence.provider);
     // A provider approved before the register existed is held to its approval's CVR and municipality.
@@ -67,18 +64,17 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     const result = await rechecker.recheck(approval.id, 'evidence', { by: actor.subject, evidence, reason: 'Ny dokumentation modtaget' });
     res.json({ outcome: result.outcome, evaluationId: result.evaluationId ?? null, approval: result.approval });
   });
-  router.all('/v1/approvals/:id/evidence', methodNotAllowed(['POST']));
 
   router.post('/v1/providers/:tilbudId/capacity-changes', decide, bodyMatchesContract('post', '/v1/providers/{tilbudId}/capacity-changes'), async (req, res) => {
     const actor = principalOf(res);
     const tilbudId = req.params.tilbudId as string;
-    if (!/^[0-9]{1,10}$/.test(tilbudId)) throw invalid('Ugyldigt tilbuds-id', [{ pointer: 'path:tilbudId', message: 'skal være 1-10 cifre' }]);
+    if (!/^[0-9]{1,10}$/.test(tilbudId)) throw invalid('Ugyldigt tilbuds-id', [{ pointer: 'path:tilbudId', code: 'invalid-tilbud-id', message: 'skal være 1-10 cifre' }]);
     const live = [];
     for (const status of IN_FORCE_STATUSES) {
       for await (const a of store.findApprovals({ tilbudId, status })) if (canSee(actor, a.tilsyn)) live.push(a);
     }
-    if (live.length === 0) throw notFound(`En gældende godkendelse for tilbud ${tilbudId}`);
-    if (!live.every((a) => canDecide(actor, a.tilsyn))) throw forbidden('Kun tilbuddets socialtilsyn kan registrere kapacitetsændringer');
+    if (live.length === 0) throw notFound(`En gældende godkendelse for tilbud ${tilbudId}`, 'no-approval-in-force');
+    if (!live.every((a) => canDecide(actor, a.tilsyn))) throw forbidden('Kun tilbuddets socialtilsyn kan registrere kapacitetsændringer', 'decided-by-socialtilsyn');
     const at = clock.now().toISOString();
     const change = {
       id: newId(),
@@ -106,27 +102,24 @@ export function recheckRoutes(deps: RecheckRouteDeps): Router {
     }
     res.status(201).json({ ...change, rechecks });
   });
-  router.all('/v1/providers/:tilbudId/capacity-changes', methodNotAllowed(['POST']));
 
   router.post('/v1/rechecks/runs', requireRole('admin'), async (_req, res) => {
     let run;
     try {
       run = await batch.begin();
     } catch (error) {
-      if (error instanceof BatchBusyError) throw new HttpProblem(409, error.message, { headers: { 'Retry-After': '60' } });
+      if (error instanceof BatchBusyError) throw new HttpProblem('recheck-run-in-progress', error.message, { headers: { 'Retry-After': '60' } });
       throw error;
     }
     // The run goes on after the answer; its progress is read from GET /v1/rechecks/runs/{id}.
     batch.execute(run).catch((error: unknown) => deps.logger.error({ runId: run.id, err: { message: (error as Error).message } }, 're-check run failed'));
     res.status(202).location(`/v1/rechecks/runs/${run.id}`).json(run);
   });
-  router.all('/v1/rechecks/runs', methodNotAllowed(['POST']));
 
   router.get('/v1/rechecks/runs/:id', requireRole('admin', 'socialstyrelsen'), async (req, res) => {
     const run = await store.getDocument('recheckRuns', req.params.id as string);
-    if (!run) throw notFound(`Kørslen ${req.params.id}`);
+    if (!run) throw notFound(`Kørslen ${req.params.id}`, 'recheck-run-not-found');
     res.json(run);
   });
-  router.all('/v1/rechecks/runs/:id', methodNotAllowed(['GET']));
   return router;
 }

@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import { principalOf } from '../../auth';
+import { principalOf } from '../authentication';
 import { exportStored, replayStored, type StoredReplayDeps } from '../../replay/stored';
-import { methodNotAllowed } from '../errors';
 
 /** Reproducing stored evaluations: replay one against the loaded rule files, export one with its evidence for `speciale-rules replay`. */
 export function replayRoutes(deps: StoredReplayDeps): Router {
@@ -10,13 +9,11 @@ export function replayRoutes(deps: StoredReplayDeps): Router {
   router.post('/v1/evaluations/:id/replay', async (req, res) => {
     res.json(await replayStored(deps, principalOf(res), req.params.id as string));
   });
-  router.all('/v1/evaluations/:id/replay', methodNotAllowed(['POST']));
 
   router.get('/v1/evaluations/:id/export', async (req, res) => {
     const doc = await exportStored(deps, principalOf(res), req.params.id as string);
     res.setHeader('Content-Disposition', `attachment; filename="evaluation-${doc.evaluation.id}.json"`);
     res.json(doc);
   });
-  router.all('/v1/evaluations/:id/export', methodNotAllowed(['GET']));
   return router;
 }

@@ -1,24 +1,15 @@
 import { Router } from 'express';
-import { principalOf } from '../../auth';
-import { allTilsyn } from '../../geography';
-import { LEVELS } from '../../rules/types';
-import { buildWorklist, WORKLIST_KINDS, type WorklistDeps } from '../../worklist/worklist';
-import { methodNotAllowed } from '../errors';
+import { principalOf } from '../authentication';
+import { buildWorklist, type WorklistDeps, type WorklistFilter } from '../../worklist/worklist';
 import { HttpProblem } from '../problem';
 import { renderWorklistPage } from '../views/worklistPage';
-import { enumQuery, stringQuery } from './query';
+import { contractQuery } from './query';
 
 /** The inspector's worklist: JSON, or a page to print, by Accept. */
 export function worklistRoutes(deps: WorklistDeps): Router {
   const router = Router();
   router.get('/v1/worklist', async (req, res) => {
-    const q = req.query;
-    const list = await buildWorklist(deps, principalOf(res), {
-      tilsyn: enumQuery(q.tilsyn, 'tilsyn', allTilsyn()),
-      speciale: stringQuery(q.speciale, 'speciale', /^[a-z0-9-]{1,60}$/),
-      level: enumQuery(q.level, 'level', LEVELS),
-      kind: enumQuery(q.kind, 'kind', WORKLIST_KINDS),
-    });
+    const list = await buildWorklist(deps, principalOf(res), contractQuery<WorklistFilter>(req));
     res.setHeader('Vary', 'Accept');
     switch (req.accepts(['application/json', 'text/html'])) {
       case 'application/json':
@@ -28,9 +19,8 @@ export function worklistRoutes(deps: WorklistDeps): Router {
         res.type('text/html; charset=utf-8').send(renderWorklistPage(list));
         return;
       default:
-        throw new HttpProblem(406, 'Arbejdslisten kan leveres som application/json eller text/html');
+        throw new HttpProblem('not-acceptable', 'Arbejdslisten kan leveres som application/json eller text/html');
     }
   });
-  router.all('/v1/worklist', methodNotAllowed(['GET']));
   return router;
 }

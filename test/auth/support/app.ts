@@ -1,15 +1,13 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { principalOf, requireAuth, requireRole, type Authenticator, type Role } from '../../../src/auth';
-import { HttpProblem } from '../../../src/http/problem';
+import type { Authenticator, Role } from '../../../src/auth';
+import { principalOf, requireAuth, requireRole } from '../../../src/http/authentication';
+import { toProblem } from '../../../src/http/errors';
 
-/** Renders HttpProblem like the real app does; anything else is a bare 500. */
+/** Renders errors as problems with the real app's mapping (src/http/errors.ts). */
 const renderProblem: ErrorRequestHandler = (error, _req, res, _next) => {
-  if (error instanceof HttpProblem) {
-    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-    res.status(error.status).type('application/problem+json').send(JSON.stringify(error.body()));
-    return;
-  }
-  res.status(500).json({ status: 500 });
+  const problem = toProblem(error);
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.body()));
 };
 
 /**

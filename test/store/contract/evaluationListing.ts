@@ -101,7 +101,7 @@ export function evaluationListingContract(t: ContractContext): void {
       const expected = records.filter((e) => e.provider.tilbudId === '2002').sort(byCreatedAtThenId);
       expect(page.items).toEqual(expected.map(listed));
       for (const item of page.items) expect(Object.prototype.hasOwnProperty.call(item, 'evidence')).toBe(false);
-      expect(await t.store.getEvaluationEvidence(expected[0].id)).toEqual({ evaluationId: expected[0].id, evidence: expected[0].evidence });
+      expect(await t.store.getEvaluationEvidence(expected[0].id)).toEqual({ evaluationId: expected[0].id, evidence: expected[0].evidence, evidenceHash: expected[0].evidenceHash });
     });
 
     it('the last page has no nextCursor, also when it is exactly full', async () => {

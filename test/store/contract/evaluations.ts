@@ -59,15 +59,15 @@ export function evaluationContract(t: ContractContext): void {
       expect(await t.store.latestEvaluationForApproval('ap-3')).toBeNull();
     });
 
-    it('the evidence of an evaluation reads back alone, read-only, and survives a reopen', async () => {
+    it('the evidence of an evaluation reads back alone with the hash its record holds, read-only, and survives a reopen', async () => {
       const older = evaluation({ approvalId: 'ap-1', createdAt: '2026-04-01T08:00:00.000Z', evidence: { reportingDate: '2026-03-01', staff: [{ ref: 'M-1' }] } });
       const newest = evaluation({ approvalId: 'ap-1', createdAt: '2026-05-01T08:00:00.000Z', evidence: { reportingDate: '2026-04-01', staff: [{ ref: 'M-2' }] } });
       for (const e of [newest, older]) await insertEvaluation(t.store, e);
       for (const reopened of [false, true]) {
         const s = reopened ? await t.harness.reopen() : t.store;
-        expect(await s.getEvaluationEvidence(older.id)).toEqual({ evaluationId: older.id, evidence: older.evidence });
+        expect(await s.getEvaluationEvidence(older.id)).toEqual({ evaluationId: older.id, evidence: older.evidence, evidenceHash: older.evidenceHash });
         const read = await s.getEvaluationEvidence(newest.id);
-        expect(read).toEqual({ evaluationId: newest.id, evidence: newest.evidence });
+        expect(read).toEqual({ evaluationId: newest.id, evidence: newest.evidence, evidenceHash: newest.evidenceHash });
         expect(Object.isFrozen((read!.evidence as { staff: object[] }).staff[0])).toBe(true);
         expect(await s.getEvaluationEvidence('no-such-id')).toBeNull();
       }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CPR_MESSAGE, containsCprLike, findCprLikeValues, isCprLikeNumber } from '../../src/evidence/cpr';
+import { CPR_MESSAGE, containsCprLike, findCprLikeValues, isCprLikeNumber } from '../../src/privacy/cpr';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const daysIn = (mm: number, yy: number) => (mm === 2 ? (yy % 4 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(mm) ? 30 : 31);

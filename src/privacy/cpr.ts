@@ -1,5 +1,8 @@
+import type { ProblemCode } from '../problems/codes';
+
 /**
- * The CPR guard: a CPR number must never be accepted anywhere in a payload.
+ * The CPR guard: a CPR number must never be accepted anywhere in a payload. It sits below everything
+ * that reads input (http, auth, approvals, evidence), so each refuses CPR numbers without depending on another.
  *
  * Something is CPR-like when it contains a CPR number as people write it: `ddmmyy-xxxx`, `ddmmyyxxxx`,
  * `ddmmyy xxxx`, `dd.mm.yy-xxxx`, `dd/mm/yy xxxx`, `ddmmyy – xxxx`, … where ddmmyy is a real calendar
@@ -22,7 +25,7 @@
  */
 
 /** The code of every finding of the guard (problem items, CLI findings): `cpr-refused`. */
-export const CPR_CODE = 'cpr-refused';
+export const CPR_CODE = 'cpr-refused' as const satisfies ProblemCode;
 
 export const CPR_MESSAGE =
   'Værdien eller et feltnavn her ligner et CPR-nummer; CPR-numre må ikke indsendes ' +

@@ -1,10 +1,10 @@
 import type { RequestHandler, Response } from 'express';
-import { HttpProblem } from '../http/problem';
-import { isRole, listWords, type Authenticator, type Principal, type Role } from './types';
+import { isRole, listWords, type Authenticator, type Principal, type Role } from '../auth/types';
+import { HttpProblem } from './problem';
 
 /**
- * Express glue: `requireAuth` turns `Authorization: Bearer <token>` into `res.locals.principal`,
- * `requireRole` checks it. Failures are RFC 9457 problems with an RFC 6750 challenge; a token is never
+ * The HTTP side of authentication (src/auth knows who is calling, not how they asked): `requireAuth`
+ * turns `Authorization: Bearer <token>` into `res.locals.principal`, `requireRole` checks it. Failures are RFC 9457 problems with an RFC 6750 challenge; a token is never
  * echoed, and why a token was refused is not told (expired, wrong key and unknown look the same).
  */
 
@@ -13,8 +13,9 @@ const REALM = 'Bearer realm="specialfunktion"';
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const MAX_HEADER_LENGTH = 16 * 1024;
 
+/** 401 `unauthenticated` when no bearer token was given, `invalid-token` when the one given is refused. */
 function unauthorized(detail: string, tokenGiven: boolean): HttpProblem {
-  return new HttpProblem(401, detail, {
+  return new HttpProblem(tokenGiven ? 'invalid-token' : 'unauthenticated', detail, {
     headers: { 'WWW-Authenticate': tokenGiven ? `${REALM}, error="invalid_token"` : REALM },
   });
 }
@@ -40,7 +41,7 @@ export function requireAuth(authenticator: Authenticator): RequestHandler {
     try {
       principal = await authenticator.authenticate(match[1]);
     } catch (error) {
-      next(error); // e.g. a 503 when the identity provider cannot be reached; never a token in it
+      next(error); // e.g. the identity provider cannot be reached (a 503, see errors.ts); never a token in it
       return;
     }
     if (!principal) {
@@ -76,7 +77,7 @@ export function requireRole(...roles: Role[]): RequestHandler {
       return;
     }
     if (!allowed.includes(principal.role)) {
-      next(new HttpProblem(403, detail, { extensions: { requiredRoles: allowed } }));
+      next(new HttpProblem('role-not-allowed', detail, { extensions: { requiredRoles: allowed } }));
       return;
     }
     next();
