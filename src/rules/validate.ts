@@ -44,13 +44,14 @@ export function checkRulesetContent(value: unknown): Problem[] {
 }
 
 function contentProblems(value: unknown, location?: { folder: string; name: string }): { schemaValid: boolean; problems: Problem[] } {
-  const schema = validateAgainst('ruleset', value).map((p) => ({ ...p, code: p.code ?? 'schema-violation' }));
+  const schema = validateAgainst('ruleset', value);
   // Every check runs, also when the schema fails, so an author sees every mistake in one pass; each
   // looks only at the parts that have the shape it needs (the schema names the rest). Where a check
   // and the schema name the same place, the check's message (with its suggestion) is kept.
   const ruleset = (isObject(value) ? value : {}) as unknown as Ruleset;
   const typeProblems = typecheckRuleset(ruleset);
   const checks = [
+    ...groupShapeProblems(ruleset),
     ...typeProblems,
     ...unsatisfiableConditions(ruleset),
     // What the evaluator could still not compile once schema and type-check pass (catalogue and evaluator disagree).
@@ -61,8 +62,37 @@ function contentProblems(value: unknown, location?: { folder: string; name: stri
     ...policyProblems(ruleset),
     ...dateOrder(ruleset),
   ];
-  const problems = [...schema.filter((p) => !checks.some((c) => c.pointer === p.pointer)), ...checks];
+  // A bare condition where a group belongs is one mistake: the schema's findings inside it are left out.
+  const bare = checks.filter((c) => c.code === 'condition-not-in-group').map((c) => c.pointer);
+  const named = (p: Problem) => checks.some((c) => c.pointer === p.pointer) || bare.some((b) => p.pointer.startsWith(`${b}/`));
+  const problems = [...schema.filter((p) => !named(p)), ...checks];
   return { schemaValid: schema.length === 0, problems: problems.sort((a, b) => comparePointers(a.pointer, b.pointer)) };
+}
+
+/**
+ * The two shapes of a condition tree authors most often get wrong, said in their own words: a bare
+ * condition directly under "conditions" (it must be in a group) and `not` given a list (it takes one).
+ */
+function groupShapeProblems(ruleset: Ruleset): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (node: unknown, pointer: string): void => {
+    if (!isObject(node)) return;
+    if (Array.isArray(node.not)) {
+      problems.push({ pointer: `${pointer}/not`, code: 'not-takes-one-condition', message: '"not" tager én betingelse, ikke en liste; skriv {"not": {…}}, eller {"not": {"any": [ … ]}} for at udelukke flere' });
+    }
+    for (const key of ['all', 'any'] as const) if (Array.isArray(node[key])) (node[key] as unknown[]).forEach((c, i) => walk(c, `${pointer}/${key}/${i}`));
+    if (isObject(node.not)) walk(node.not, `${pointer}/not`);
+  };
+  for (const { level, requirements } of levelsOf(ruleset)) {
+    for (const { requirement, index } of requirements) {
+      const pointer = `/levels/${level}/requirements/${index}/conditions`;
+      const conditions = requirement.conditions as unknown;
+      if (isObject(conditions) && 'fact' in conditions) {
+        problems.push({ pointer, code: 'condition-not-in-group', message: 'betingelsen skal stå i en gruppe; skriv "conditions": {"all": [ {…} ]} (eller "any", hvis én af flere er nok)' });
+      } else walk(conditions, pointer);
+    }
+  }
+  return problems;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -88,7 +88,7 @@ describe('speciale-rules validate', () => {
     const run = await cli(tree.root, ['validate', '--json']);
     expect(run.code).toBe(1);
     expect((JSON.parse(run.stdout) as { pointer: string; code: string }[]).map((p) => [p.pointer, p.code])).toEqual([
-      ['', 'schema-violation'],
+      ['/illustrative', 'required-property-missing'],
       ['/levels/specialfunktion/requirements/0/conditions/all/0/fact', 'unknown-fact'],
       ['/levels/specialfunktion/requirements/1/id', 'duplicate-requirement-id'],
       ['/effectiveTo', 'effective-dates-reversed'],
