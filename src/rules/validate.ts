@@ -4,7 +4,8 @@ import { CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { validateAgainst, type Problem } from '../schemas';
 import { rulesetHash } from './hash';
 import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
-import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries } from './lockfile';
+import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries, type LockPartsByKey } from './lockfile';
+import { changedParts } from './lockParts';
 import { compareVersions, isSemver } from './semver';
 import { compileProblems } from './compilable';
 import { unsatisfiableConditions } from './satisfiable';
@@ -29,7 +30,7 @@ export interface RulesTreeCheck {
   /** Every problem, by file (in check order within a file). */
   problems: FileProblem[];
   /** The lock as read. */
-  lock: { file: string; exists: boolean; entries: LockEntries };
+  lock: { file: string; exists: boolean; entries: LockEntries; parts: LockPartsByKey };
   /** Number of example case files found. */
   caseFiles: number;
 }
@@ -305,7 +306,7 @@ export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTr
   }
 
   problems.push(...publishedOrder(rulesets));
-  problems.push(...lockProblems(dir, schemaValid, lock.file, lock.entries));
+  problems.push(...lockProblems(dir, schemaValid, lock.file, lock.entries, lock.parts));
 
   for (const c of tree.cases) {
     problems.push(...checkCaseContent(c.value).map((p) => ({ file: c.file, ...p })));
@@ -314,7 +315,7 @@ export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTr
   return {
     rulesets,
     problems: sortByFile(problems),
-    lock: { file: lock.file, exists: lock.exists, entries: lock.entries },
+    lock: { file: lock.file, exists: lock.exists, entries: lock.entries, parts: lock.parts },
     caseFiles: new Set([...tree.cases.map((c) => c.file), ...tree.problems.filter((p) => isCaseFile(p.file)).map((p) => p.file)]).size,
   };
 }
@@ -323,7 +324,7 @@ function isCaseFile(file: string): boolean {
   return path.basename(path.dirname(file)) === 'cases';
 }
 
-function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entries: LockEntries): FileProblem[] {
+function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entries: LockEntries, parts: LockPartsByKey): FileProblem[] {
   const problems: FileProblem[] = [];
   const lockName = path.basename(lockFile);
   for (const parsed of files) {
@@ -349,7 +350,11 @@ function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entrie
         message: `version ${parsed.name} af '${parsed.folder}' er ${ruleset.status === 'published' ? 'udgivet' : 'udgået'}, men dens hash står ikke i ${lockName}; kør \`speciale-rules lock\` (run \`speciale-rules lock\`)`,
       });
     } else if (rulesetHash(ruleset) !== locked) {
-      problems.push({ file: parsed.file, pointer: '', code: 'published-version-changed', message: immutabilityMessage(parsed.folder, parsed.name) });
+      // Where it changed, from the parts locked with it; the whole file when only its hash was locked.
+      const changed = parts[key] ? changedParts(ruleset, parts[key]) : [];
+      for (const pointer of changed.length > 0 ? changed : ['']) {
+        problems.push({ file: parsed.file, pointer, code: 'published-version-changed', message: immutabilityMessage(parsed.folder, parsed.name) });
+      }
     }
   }
   const present = new Set(files.map((f) => lockKey(f.folder, f.name)));
