@@ -70,7 +70,6 @@ export const PROBLEM_CODES = {
   'repeated-query-parameter': { status: 422, meaning: 'En query-parameter er angivet mere end én gang' },
   'invalid-cursor': { status: 422, meaning: 'cursor er ikke nextCursor fra en tidligere side' },
   'invalid-tilbud-id': { status: 422, meaning: 'Et tilbuds-id skal være 1-10 cifre' },
-  'invalid-audit-head': { status: 422, meaning: 'head skal være <seq>:<hash> som i GET /v1/audit/head' },
   'invalid-decision-number': { status: 422, meaning: 'Afgørelsens nummer skal være et helt tal fra 1' },
   'to-before-from': { status: 422, meaning: 'Periodens slutdato ligger før dens startdato' },
   'evidence-from-the-future': { status: 422, meaning: 'Dokumentationens indberetningsdato ligger efter i dag' },

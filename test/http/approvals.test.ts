@@ -151,7 +151,10 @@ describe('GET /v1/approvals', () => {
   it('answers 422 for a bad filter', async () => {
     const res = await call('get', '/v1/approvals?status=sleeping&limit=0', 'admin');
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: 'query:status', code: 'value-not-allowed' })]);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ pointer: 'query:status', code: 'value-not-allowed' }),
+      expect.objectContaining({ pointer: 'query:limit', code: 'below-minimum' }),
+    ]);
   });
 });
 

@@ -162,7 +162,7 @@ describe('an anchored audit chain', () => {
 
   it('refuses a malformed head with 422 naming the parameter', async () => {
     const res = await call('get', '/v1/audit/verify?head=3:nothex', 'admin');
-    expectProblem(res, 422, 'invalid-audit-head', ['query:head invalid-audit-head']);
+    expectProblem(res, 422, 'validation-failed', ['query:head pattern-mismatch']);
   });
 
   it('refuses an append whose link to the newest entry does not hold, writes nothing, and reports the record in doubt', async () => {

@@ -45,7 +45,7 @@ describe('unknown query parameters', () => {
     expect(res.status).toBe(400);
     expect(res.body.type).toBe(UNKNOWN);
     expect(res.body.errors).toEqual([expect.objectContaining({ pointer: 'query:format', code: 'unknown-query-parameter' })]);
-    expect(res.body.knownParameters).toEqual([]);
+    expect(res.body.knownParameters).toEqual(['separator']);
   });
 
   it('refuses an unknown parameter on the public criteria anonymously, and answers the known ones', async () => {

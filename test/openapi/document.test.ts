@@ -26,6 +26,7 @@ const PUBLIC = [
   'GET /v1/register',
   'GET /v1/audit/head',
   'GET /v1/audit/public-key',
+  'GET /v1/vocabularies',
 ];
 
 const EXPECTED_ROUTES = [
