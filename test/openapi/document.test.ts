@@ -22,7 +22,6 @@ const PUBLIC = [
   'GET /v1/specialer',
   'GET /v1/specialer/{speciale}/rulesets',
   'GET /v1/specialer/{speciale}/rulesets/{version}',
-  'GET /v1/vocabularies',
   'GET /v1/register',
   'GET /v1/audit/head',
   'GET /v1/audit/public-key',
