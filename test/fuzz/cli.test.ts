@@ -235,6 +235,8 @@ function applyChanges(base: Tree, changes: FileChange[]): Tree {
 function materialise(tree: Tree): string {
   const dir = mkdtempSync(path.join(work, 'case-'));
   writeTree(path.join(dir, 'rules'), tree);
+  // The editor schema the rule files name with "$schema", beside the rules folder as in the repository.
+  cpSync(path.join(ROOT, 'schemas/rule-file.schema.json'), path.join(dir, 'schemas', 'rule-file.schema.json'));
   return dir;
 }
 
@@ -251,6 +253,8 @@ beforeAll(async () => {
   // A real speciale with its example cases, and the lock entries for it.
   const real = path.join(work, 'real', 'rules');
   cpSync(path.join(ROOT, 'rules/autisme'), path.join(real, 'autisme'), { recursive: true });
+  // The rule files name the editor schema beside the rules folder ("$schema"); validate wants it there.
+  cpSync(path.join(ROOT, 'schemas/rule-file.schema.json'), path.join(work, 'real', 'schemas', 'rule-file.schema.json'));
   const fullLock = JSON.parse(readFileSync(path.join(ROOT, 'rules/rules.lock.json'), 'utf8')) as Record<string, string>;
   writeFileSync(path.join(real, 'rules.lock.json'), `${JSON.stringify(Object.fromEntries(Object.entries(fullLock).filter(([k]) => k.startsWith('autisme/'))), null, 2)}\n`);
   autisme = readTree(real);
