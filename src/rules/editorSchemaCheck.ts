@@ -11,7 +11,7 @@ import { isSemver } from './semver';
  * fact catalogue. `speciale-rules validate` reports these; the service and `lock` do not need them.
  */
 
-export type EditorSchemaCode = 'editor-schema-stale' | 'editor-schema-missing' | 'editor-schema-reference';
+export type EditorSchemaCode = 'editor-schema-stale' | 'editor-schema-reference';
 
 /** Where the editor schema of a rules folder lies: the file a rule file's "$schema" leads to. */
 export function editorSchemaFile(rulesDir: string): string {
@@ -35,29 +35,16 @@ export function writeEditorSchema(rulesDir: string): WrittenSchema {
 }
 
 /**
- * The editor schema is stale when its content differs from what the catalogue gives now (formatting
- * aside). Where there is none, rule files must not point at one; where there is one, each rule file
- * must point at it.
+ * Where a rules folder has an editor schema beside it (a repository), the schema must match what the
+ * catalogue gives now (formatting aside) and each rule file must point at it. A folder without one, such
+ * as a copy of the rules mounted for the service, has no editor support to check.
  */
 export function editorSchemaProblems(rulesDir: string): FileProblem[] {
   const file = editorSchemaFile(rulesDir);
+  if (!existsSync(file)) return [];
   const rules = ruleFiles(rulesDir);
   const reference = (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>).$schema : undefined);
   const run = `kør \`${EDITOR_SCHEMA_COMMAND}\``;
-
-  if (!existsSync(file)) {
-    const referring = rules.filter((r) => reference(r.value) === EDITOR_SCHEMA_REFERENCE);
-    if (referring.length === 0) return [];
-    return [
-      {
-        file,
-        pointer: '',
-        code: 'editor-schema-missing',
-        message: `editor-skemaet findes ikke, men ${referring.length} regelfil(er) henviser til det med "$schema"; ${run} for at skrive det`,
-      },
-    ];
-  }
-
   const problems: FileProblem[] = [];
   if (!isCurrent(file)) {
     problems.push({

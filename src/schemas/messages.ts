@@ -110,7 +110,7 @@ const TABLE: Record<string, Entry> = {
   uniqueItems: { code: 'duplicate-items', message: (p) => `må ikke indeholde dubletter (element ${String(p.j)} og ${String(p.i)} er ens)` },
   minProperties: { code: 'too-few-properties', message: (p) => `skal have mindst ${plural(p.limit, 'felt', 'felter')}` },
   maxProperties: { code: 'too-many-properties', message: (p) => `må højst have ${plural(p.limit, 'felt', 'felter')}` },
-  propertyNames: { code: 'invalid-property-name', message: (p) => `feltnavnet '${String(p.propertyName)}' er ikke tilladt` },
+  propertyNames: { code: 'invalid-property-name', message: () => 'har et feltnavn, der ikke er tilladt' },
   dependentRequired: { code: 'dependent-property-missing', message: (p) => `feltet '${String(p.missingProperty)}' skal angives sammen med '${String(p.property)}'` },
   dependencies: { code: 'dependent-property-missing', message: (p) => `feltet '${String(p.missingProperty)}' skal angives sammen med '${String(p.property)}'` },
   contains: { code: 'missing-required-item', message: (p) => (p.minContains === undefined || p.minContains === 1 ? 'mangler et element af den krævede slags' : `skal have mindst ${String(p.minContains)} elementer af den krævede slags`) },

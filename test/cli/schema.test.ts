@@ -24,15 +24,12 @@ const SCHEMA = path.join('schemas', 'rule-file.schema.json');
 describe('speciale-rules schema', () => {
   it('writes the editor schema that validate then accepts', async () => {
     const repo = repository();
-    const before = await cli(repo.root, ['validate']);
-    expect(before.code).toBe(1);
-    expect(before.stdout.split('\n')[0]).toMatch(new RegExp(`^${SCHEMA}: .*\`speciale-rules schema\``));
-
     const written = await cli(repo.root, ['schema']);
     expect(written).toMatchObject({ code: 0, stderr: '' });
     expect(written.stdout).toContain(SCHEMA);
     expect(readFileSync(path.join(repo.root, SCHEMA), 'utf8')).toBe(serializeEditorSchema());
     expect((await cli(repo.root, ['validate'])).code).toBe(0);
+    expect((await cli(repo.root, ['schema'])).stdout).toContain('passer allerede');
   });
 
   it('takes the rules folder as its argument and writes beside it', async () => {
@@ -57,9 +54,6 @@ describe('speciale-rules schema', () => {
   it('gives its findings codes in validate --json', async () => {
     const repo = repository();
     writeFileSync(path.join(repo.dir, 'demo', '1.1.0.json'), JSON.stringify({ ...baseRuleset({ version: '1.1.0', status: 'draft', effectiveFrom: '2030-01-01' }), $schema: '../../schemas/ruleset.schema.json' }));
-    const missing = await cli(repo.root, ['validate', '--json']);
-    expect(missing.code).toBe(1);
-    expect((JSON.parse(missing.stdout) as { file: string; pointer: string; code: string }[]).map((p) => [p.file, p.pointer, p.code])).toEqual([[SCHEMA, '', 'editor-schema-missing']]);
     await cli(repo.root, ['schema']);
     const elsewhere = await cli(repo.root, ['validate', '--json']);
     expect((JSON.parse(elsewhere.stdout) as { file: string; pointer: string; code: string }[]).map((p) => [p.file, p.pointer, p.code])).toEqual([

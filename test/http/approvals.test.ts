@@ -148,7 +148,7 @@ describe('GET /v1/approvals', () => {
     expect((await call('get', '/v1/approvals', 'socialstyrelsen')).body.items).toHaveLength(1);
   });
 
-  it('answers 422 for a bad filter', async () => {
+  it('answers 422 naming every bad filter at once', async () => {
     const res = await call('get', '/v1/approvals?status=sleeping&limit=0', 'admin');
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([

@@ -72,12 +72,10 @@ describe('editor support in a rules tree', () => {
     expect(found(t)).toEqual([]);
   });
 
-  it('reports a missing editor schema that rule files point at', () => {
-    expect(found(tree(EDITOR_SCHEMA_REFERENCE))).toEqual([{ file: path.join('schemas', 'rule-file.schema.json'), pointer: '', code: 'editor-schema-missing' }]);
-  });
-
-  it('leaves a tree without editor support alone', () => {
+  it('leaves a rules folder without an editor schema beside it alone, such as a copy mounted for the service', () => {
     expect(found(tree(undefined))).toEqual([]);
+    expect(found(tree(EDITOR_SCHEMA_REFERENCE))).toEqual([]);
+    expect(found(tree('../../schemas/ruleset.schema.json'))).toEqual([]);
   });
 
   it('writes the editor schema beside the rules folder, and only when it changed', () => {

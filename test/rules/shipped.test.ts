@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runCases } from '../../src/evaluation/cases';
 import { RulesCatalogue } from '../../src/rules/catalogue';
@@ -29,6 +30,7 @@ describe('the shipped rules tree', () => {
   });
 
   it('has a current editor schema that every rule file points at', () => {
+    expect(existsSync(path.join(ROOT, 'schemas', 'rule-file.schema.json'))).toBe(true);
     expect(editorSchemaProblems(RULES).map((p) => problemLine(p, ROOT))).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { allFacts, vocabulary, vocabularyNames, type FactDefinition, type VocabularyName } from '../../evidence/catalogue';
-import { methodNotAllowed } from '../errors';
 
 interface ParamSchema {
   type?: string;
@@ -56,6 +55,5 @@ export function vocabularyRoutes(): Router {
   router.get('/v1/vocabularies', (_req, res) => {
     res.json(vocabulariesDocument());
   });
-  router.all('/v1/vocabularies', methodNotAllowed(['GET']));
   return router;
 }
