@@ -1,3 +1,4 @@
+import { LOWER, paramDirection, UPPER } from './diffParams';
 import { canonicalJson } from './hash';
 import { isLeaf, LEVELS, requirementsFor, type ApprovalPolicy, type Condition, type Level, type Requirement, type Ruleset, type Severity } from './types';
 
@@ -226,7 +227,7 @@ export function diffConditions(from: Condition, to: Condition): ThresholdChange[
     if (!paramsChanged && !comparisonChanged) continue;
     const directions = new Set<Direction>();
     if (comparisonChanged) directions.add(compare(a, b));
-    if (paramsChanged) directions.add(paramDirection(a, b));
+    if (paramsChanged) directions.add(paramDirection(a.params ?? {}, b.params ?? {}, b.operator));
     let direction: Direction = directions.size === 1 ? [...directions][0] : 'changed';
     if (a.negated) direction = flip(direction);
     changes.push({
@@ -256,8 +257,6 @@ function flip(direction: Direction): Direction {
   return direction === 'stricter' ? 'looser' : direction === 'looser' ? 'stricter' : 'changed';
 }
 
-const LOWER = new Set(['greaterThan', 'greaterThanInclusive']);
-const UPPER = new Set(['lessThan', 'lessThanInclusive']);
 
 /** The direction of a changed comparison on the same fact (ignoring any enclosing `not`). */
 function compare(a: Comparison, b: Comparison): Direction {
@@ -281,45 +280,6 @@ function compare(a: Comparison, b: Comparison): Direction {
     if (narrower === wider) return 'changed';
     // Fewer allowed values (in) or more excluded values (notIn) is stricter.
     return (a.operator === 'in') === narrower ? 'stricter' : 'looser';
-  }
-  return 'changed';
-}
-
-type Scope = 'narrower' | 'wider' | 'same' | 'changed';
-
-/**
- * What changed params do to what a fact counts: a shorter window (withinYears, withinMonths), fewer listed
- * values (educations, partnerTypes, kinds), `formalOnly` switched on or a filter added count fewer
- * (narrower); the reverse counts more (wider); another value of a single filter just counts differently.
- * Counting fewer against a lower bound (at least …) is stricter, against an upper bound looser.
- */
-function paramDirection(a: CollectedLeaf, b: CollectedLeaf): Direction {
-  const before = a.params ?? {};
-  const after = b.params ?? {};
-  const scopes = new Set<Scope>([...new Set([...Object.keys(before), ...Object.keys(after)])].map((k) => paramScope(before[k], after[k])));
-  scopes.delete('same');
-  const scope = scopes.size === 0 ? 'same' : scopes.size === 1 ? [...scopes][0] : 'changed';
-  if (scope === 'same' || scope === 'changed') return 'changed';
-  const lowerBound = LOWER.has(b.operator);
-  if (!lowerBound && !UPPER.has(b.operator)) return 'changed';
-  return (scope === 'narrower') === lowerBound ? 'stricter' : 'looser';
-}
-
-function paramScope(before: unknown, after: unknown): Scope {
-  if (canonicalJson(before ?? null) === canonicalJson(after ?? null)) return 'same';
-  if (typeof before === 'boolean' || typeof after === 'boolean') {
-    // formalOnly: absent counts as false; true counts only some.
-    return (after === true) === (before === true) ? 'same' : after === true ? 'narrower' : 'wider';
-  }
-  if (before === undefined) return 'narrower'; // a filter added
-  if (after === undefined) return 'wider'; // a filter removed
-  if (typeof before === 'number' && typeof after === 'number') return after < before ? 'narrower' : 'wider';
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const sa = new Set(before.map(String));
-    const sb = new Set(after.map(String));
-    const fewer = [...sb].every((v) => sa.has(v));
-    const more = [...sa].every((v) => sb.has(v));
-    return fewer === more ? 'changed' : fewer ? 'narrower' : 'wider';
   }
   return 'changed';
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { rulesetHash } from './hash';
 import { CASES_DIR, type FileProblem } from './load';
-import { lockKey, writeLock, type LockEntries } from './lockfile';
+import { lockKey, writeLock, type LockEntries, type LockPartsByKey } from './lockfile';
+import { lockParts } from './lockParts';
 import { checkRulesTree, type CheckOptions } from './validate';
 
 export { immutabilityMessage, lockKey, readLock, serializeLock, writeLock, type LockEntries, type LockFile } from './lockfile';
@@ -32,16 +33,19 @@ export function updateLock(dir: string, options: CheckOptions = {}): LockResult 
   if (blocking.length > 0) return { file, added: [], locked: Object.keys(lock.entries).length, written: false, problems: blocking };
 
   const entries: LockEntries = { ...lock.entries };
+  const parts: LockPartsByKey = { ...check.lock.parts };
   const added: string[] = [];
   for (const { ruleset } of check.rulesets) {
     if (ruleset.status === 'draft') continue;
     const key = lockKey(ruleset.speciale, ruleset.version);
+    // An existing entry is never rewritten, not even to add parts to one locked before they were kept.
     if (entries[key] !== undefined) continue;
     entries[key] = rulesetHash(ruleset);
+    parts[key] = lockParts(ruleset);
     added.push(key);
   }
   const written = added.length > 0;
-  if (written) writeLock(file, entries);
+  if (written) writeLock(file, entries, parts);
   return { file, added, locked: Object.keys(entries).length, written, problems: [] };
 }
 

@@ -4,12 +4,23 @@ import { CPR_CODE, CPR_MESSAGE, findCprLikeValues } from '../privacy/cpr';
 import { validateAgainst, type Problem } from '../schemas';
 import { rulesetHash } from './hash';
 import { loadRulesTree, type FileProblem, type LoadedRuleset, type ParsedFile } from './load';
-import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries } from './lockfile';
+import { immutabilityMessage, lockKey, lockPointer, readLock, type LockEntries, type LockPartsByKey } from './lockfile';
+import { changedParts } from './lockParts';
 import { compareVersions, isSemver } from './semver';
 import { compileProblems } from './compilable';
 import { unsatisfiableConditions } from './satisfiable';
 import { typecheckRuleset } from './typecheck';
-import { LEVELS, type ApprovalPolicy, type Level, type LevelRules, type Requirement, type Ruleset } from './types';
+import {
+  comparePointers,
+  dateOrder,
+  duplicateIds,
+  groupShapeProblems,
+  isObject,
+  levelProblems,
+  locationProblems,
+  policyProblems,
+} from './contentChecks';
+import type { Ruleset } from './types';
 
 /**
  * The checks CI runs on a rules tree, in this order: JSON Schema; type-check against the fact catalogue;
@@ -29,7 +40,7 @@ export interface RulesTreeCheck {
   /** Every problem, by file (in check order within a file). */
   problems: FileProblem[];
   /** The lock as read. */
-  lock: { file: string; exists: boolean; entries: LockEntries };
+  lock: { file: string; exists: boolean; entries: LockEntries; parts: LockPartsByKey };
   /** Number of example case files found. */
   caseFiles: number;
 }
@@ -51,6 +62,7 @@ function contentProblems(value: unknown, location?: { folder: string; name: stri
   const ruleset = (isObject(value) ? value : {}) as unknown as Ruleset;
   const typeProblems = typecheckRuleset(ruleset);
   const checks = [
+    ...groupShapeProblems(ruleset),
     ...typeProblems,
     ...unsatisfiableConditions(ruleset),
     // What the evaluator could still not compile once schema and type-check pass (catalogue and evaluator disagree).
@@ -61,136 +73,11 @@ function contentProblems(value: unknown, location?: { folder: string; name: stri
     ...policyProblems(ruleset),
     ...dateOrder(ruleset),
   ];
-  const problems = [...schema.filter((p) => !checks.some((c) => c.pointer === p.pointer)), ...checks];
+  // A bare condition where a group belongs is one mistake: the schema's findings inside it are left out.
+  const bare = checks.filter((c) => c.code === 'condition-not-in-group').map((c) => c.pointer);
+  const named = (p: Problem) => checks.some((c) => c.pointer === p.pointer) || bare.some((b) => p.pointer.startsWith(`${b}/`));
+  const problems = [...schema.filter((p) => !named(p)), ...checks];
   return { schemaValid: schema.length === 0, problems: problems.sort((a, b) => comparePointers(a.pointer, b.pointer)) };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The levels that are objects, with their requirements that are objects (other shapes are the schema's to name). */
-function levelsOf(ruleset: Ruleset): { level: Level; rules: Partial<LevelRules>; requirements: { requirement: Partial<Requirement>; index: number }[] }[] {
-  if (!isObject(ruleset.levels)) return [];
-  return LEVELS.flatMap((level) => {
-    const rules = ruleset.levels[level] as unknown;
-    if (!isObject(rules)) return [];
-    const list = Array.isArray(rules.requirements) ? (rules.requirements as unknown[]) : [];
-    const requirements = list.flatMap((requirement, index) => (isObject(requirement) ? [{ requirement: requirement as Partial<Requirement>, index }] : []));
-    return [{ level, rules: rules as Partial<LevelRules>, requirements }];
-  });
-}
-
-/** Document order: a pointer's segments compared one by one, array indices as numbers. */
-function comparePointers(a: string, b: string): number {
-  const sa = a.split('/');
-  const sb = b.split('/');
-  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
-    if (sa[i] === sb[i]) continue;
-    const na = /^\d+$/.test(sa[i]) ? Number(sa[i]) : NaN;
-    const nb = /^\d+$/.test(sb[i]) ? Number(sb[i]) : NaN;
-    if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
-    return 0; // different fields: keep the order the checks found them in
-  }
-  return sa.length - sb.length;
-}
-
-function duplicateIds(ruleset: Ruleset): Problem[] {
-  const seen = new Map<string, string>();
-  const problems: Problem[] = [];
-  for (const { level, requirements } of levelsOf(ruleset)) {
-    for (const { requirement, index } of requirements) {
-      if (typeof requirement.id !== 'string') continue;
-      const pointer = `/levels/${level}/requirements/${index}`;
-      const first = seen.get(requirement.id);
-      if (first) {
-        problems.push({
-          pointer: `${pointer}/id`,
-          code: 'duplicate-requirement-id',
-          message: `krav-id'et '${requirement.id}' er allerede brugt i ${first}; giv kravet sit eget id (et id må kun bruges én gang pr. version)`,
-        });
-      } else {
-        seen.set(requirement.id, pointer);
-      }
-    }
-  }
-  return problems;
-}
-
-function locationProblems(ruleset: Ruleset, { folder, name }: { folder: string; name: string }): Problem[] {
-  const problems: Problem[] = [];
-  if (typeof ruleset.speciale === 'string' && ruleset.speciale !== folder) {
-    problems.push({
-      pointer: '/speciale',
-      code: 'speciale-not-folder',
-      message: `specialet hedder '${ruleset.speciale}', men filen ligger i mappen '${folder}'; ret "speciale" til "${folder}" eller flyt filen til mappen ${ruleset.speciale}/`,
-    });
-  }
-  if (typeof ruleset.version === 'string' && ruleset.version !== name) {
-    problems.push({
-      pointer: '/version',
-      code: 'version-not-file-name',
-      message: `versionen er '${ruleset.version}', men filen hedder ${name}.json; ret "version" til "${name}" eller omdøb filen til ${ruleset.version}.json`,
-    });
-  }
-  return problems;
-}
-
-function levelProblems(ruleset: Ruleset): Problem[] {
-  const problems: Problem[] = [];
-  const levels = levelsOf(ruleset);
-  const includes = (level: string) => levels.find((l) => l.level === level)?.rules.includesLevel;
-  for (const { level, rules } of levels) {
-    const included = rules.includesLevel as string | undefined;
-    if (typeof included !== 'string') continue;
-    const pointer = `/levels/${level}/includesLevel`;
-    if (included === level) {
-      problems.push({ pointer, code: 'invalid-includes-level', message: `niveauet '${level}' kan ikke inkludere sig selv; fjern "includesLevel"` });
-    } else if (!levels.some((l) => l.level === included)) {
-      problems.push({ pointer, code: 'invalid-includes-level', message: `niveauet '${included}' findes ikke i regelsættet; brug en af: ${LEVELS.filter((l) => l !== level).join(', ')}` });
-    } else if (includes(included) !== undefined) {
-      problems.push({ pointer, code: 'invalid-includes-level', message: `niveauet '${included}' inkluderer selv et andet niveau; et niveau kan kun inkludere et niveau uden "includesLevel"` });
-    }
-  }
-  return problems;
-}
-
-/** A policy whose periods contradict each other: a renewal window or re-check interval as long as the approval itself. */
-function policyProblems(ruleset: Ruleset): Problem[] {
-  const problems: Problem[] = [];
-  for (const { level, rules } of levelsOf(ruleset)) {
-    const policy = rules.approvalPolicy as Partial<ApprovalPolicy> | undefined;
-    if (!isObject(policy)) continue;
-    const { validityMonths, renewalWindowMonths, recheckIntervalMonths } = policy;
-    if (typeof validityMonths !== 'number') continue;
-    const pointer = `/levels/${level}/approvalPolicy`;
-    if (typeof renewalWindowMonths === 'number' && renewalWindowMonths >= validityMonths) {
-      problems.push({
-        pointer: `${pointer}/renewalWindowMonths`,
-        code: 'contradictory-policy',
-        message: `fornyelsesvinduet (${renewalWindowMonths} måneder) skal være kortere end gyldigheden (${validityMonths} måneder); ellers kan en godkendelse fornyes, så snart den er givet`,
-      });
-    }
-    if (typeof recheckIntervalMonths === 'number' && recheckIntervalMonths > validityMonths) {
-      problems.push({
-        pointer: `${pointer}/recheckIntervalMonths`,
-        code: 'contradictory-policy',
-        message: `genvurderingsintervallet (${recheckIntervalMonths} måneder) er længere end gyldigheden (${validityMonths} måneder); sæt det til højst ${validityMonths}`,
-      });
-    }
-  }
-  return problems;
-}
-
-function dateOrder(ruleset: Ruleset): Problem[] {
-  if (typeof ruleset.effectiveTo !== 'string' || typeof ruleset.effectiveFrom !== 'string' || ruleset.effectiveTo >= ruleset.effectiveFrom) return [];
-  return [
-    {
-      pointer: '/effectiveTo',
-      code: 'effective-dates-reversed',
-      message: `effectiveTo (${ruleset.effectiveTo}) ligger før effectiveFrom (${ruleset.effectiveFrom}); ret datoerne, så den sidste gyldighedsdag ligger på eller efter den første`,
-    },
-  ];
 }
 
 /** At most one published version in force on any date: distinct effectiveFrom, rising with the version. */
@@ -275,7 +162,7 @@ export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTr
   }
 
   problems.push(...publishedOrder(rulesets));
-  problems.push(...lockProblems(dir, schemaValid, lock.file, lock.entries));
+  problems.push(...lockProblems(dir, schemaValid, lock.file, lock.entries, lock.parts));
 
   for (const c of tree.cases) {
     problems.push(...checkCaseContent(c.value).map((p) => ({ file: c.file, ...p })));
@@ -284,7 +171,7 @@ export function checkRulesTree(dir: string, options: CheckOptions = {}): RulesTr
   return {
     rulesets,
     problems: sortByFile(problems),
-    lock: { file: lock.file, exists: lock.exists, entries: lock.entries },
+    lock: { file: lock.file, exists: lock.exists, entries: lock.entries, parts: lock.parts },
     caseFiles: new Set([...tree.cases.map((c) => c.file), ...tree.problems.filter((p) => isCaseFile(p.file)).map((p) => p.file)]).size,
   };
 }
@@ -293,7 +180,7 @@ function isCaseFile(file: string): boolean {
   return path.basename(path.dirname(file)) === 'cases';
 }
 
-function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entries: LockEntries): FileProblem[] {
+function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entries: LockEntries, parts: LockPartsByKey): FileProblem[] {
   const problems: FileProblem[] = [];
   const lockName = path.basename(lockFile);
   for (const parsed of files) {
@@ -319,7 +206,11 @@ function lockProblems(dir: string, files: ParsedFile[], lockFile: string, entrie
         message: `version ${parsed.name} af '${parsed.folder}' er ${ruleset.status === 'published' ? 'udgivet' : 'udgået'}, men dens hash står ikke i ${lockName}; kør \`speciale-rules lock\` (run \`speciale-rules lock\`)`,
       });
     } else if (rulesetHash(ruleset) !== locked) {
-      problems.push({ file: parsed.file, pointer: '', code: 'published-version-changed', message: immutabilityMessage(parsed.folder, parsed.name) });
+      // Where it changed, from the parts locked with it; the whole file when only its hash was locked.
+      const changed = parts[key] ? changedParts(ruleset, parts[key]) : [];
+      for (const pointer of changed.length > 0 ? changed : ['']) {
+        problems.push({ file: parsed.file, pointer, code: 'published-version-changed', message: immutabilityMessage(parsed.folder, parsed.name) });
+      }
     }
   }
   const present = new Set(files.map((f) => lockKey(f.folder, f.name)));

@@ -62,7 +62,7 @@ it('lists the approvals a stricter draft would break and the requirements that n
   const result = await run(writeDraft(+1), '--snapshot', writeSnapshot());
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('autisme: version 1.0.0');
-  expect(result.stdout).toMatch(/specialfunktion\s+Midt\s+eligible\s+not-eligible\s+AUT-SF-07/);
+  expect(result.stdout).toMatch(/specialfunktion\s+Midt\s+eligible\s+not-eligible\s+\d{4}-\d{2}-\d{2}\s+AUT-SF-07/);
 });
 
 it('fails a CI gate with --fail-on-impact when an approval would break', async () => {
@@ -98,3 +98,48 @@ it('refuses a malformed snapshot with file:/pointer: message for each approval, 
   expect(result.stderr).toContain('snapshot.json:/approvals/1: skal være et objekt');
   expect(result.stderr).toContain('snapshot.json:/approvals/2/level: skal være en af: specialfunktion, raadgivningsfunktion');
 });
+
+it('names, for each newly failing approval, the requirement and the change that causes it, and when it starts failing (after the transition)', async () => {
+  const result = await run(writeDraft(+1), '--snapshot', writeSnapshot(), '--json');
+  const report = JSON.parse(result.stdout);
+  const months = read('rules/autisme/1.0.0.json').levels.specialfunktion.approvalPolicy.transitionMonths as number;
+  expect(report.transitionEndsOn.specialfunktion).toBe(lastDayOfTransition('2028-01-01', months));
+  expect(report.approvals[0]).toMatchObject({
+    underDraft: 'not-eligible',
+    failingFrom: dayAfter(report.transitionEndsOn.specialfunktion),
+    newlyFailing: [{ id: 'AUT-SF-07', transitional: true, cause: { change: 'changed', direction: 'stricter', thresholds: [{ fact: 'citizenCoursesStarted', direction: 'stricter' }] } }],
+  });
+  const text = await run(writeDraft(+1), '--snapshot', writeSnapshot());
+  expect(text.stdout).toMatch(/AUT-SF-07: mindst \d+ borgerforløb → mindst \d+ borgerforløb \(skærpet\) \(overgangsperiode\)/);
+});
+
+it('compares with a chosen version with --against, and names the versions when it does not exist', async () => {
+  const against = await run(writeDraft(+1), '--snapshot', writeSnapshot(), '--against', '1.1.0', '--json');
+  expect(against.code).toBe(0);
+  expect(JSON.parse(against.stdout)).toMatchObject({ currentVersion: '1.1.0', draftVersion: '1.2.0' });
+  const unknown = await run(writeDraft(+1), '--snapshot', writeSnapshot(), '--against', '9.9.9');
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toBe("speciale-rules: version 9.9.9 af 'autisme' findes ikke (findes: 1.0.0, 1.1.0)\n");
+});
+
+it('counts a requirement the draft made stricter from its effectiveFrom for an approval made under the draft itself (no transition)', async () => {
+  const file = writeSnapshot();
+  const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+  snapshot.approvals[0].rulesetVersion = '1.2.0';
+  writeFileSync(file, JSON.stringify(snapshot));
+  const report = JSON.parse((await run(writeDraft(+1), '--snapshot', file, '--json')).stdout);
+  expect(report.approvals[0]).toMatchObject({ failingFrom: '2028-01-01', newlyFailing: [{ id: 'AUT-SF-07', transitional: false }] });
+});
+
+function lastDayOfTransition(from: string, months: number): string {
+  const d = new Date(`${from}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function dayAfter(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -15,7 +15,10 @@ describe('speciale-rules lock', () => {
       stdout: '✓ låste 2 nye versioner: demo/1.0.0, demo/1.1.0 (2 versioner i rules/rules.lock.json)\n',
       stderr: '',
     });
-    expect(JSON.parse(tree.read('rules.lock.json'))).toEqual({ 'demo/1.0.0': rulesetHash(baseRuleset()), 'demo/1.1.0': expect.stringMatching(/^sha256:/) });
+    expect(JSON.parse(tree.read('rules.lock.json'))).toEqual({
+      'demo/1.0.0': { hash: rulesetHash(baseRuleset()), parts: expect.objectContaining({ '/levels/specialfunktion/requirements/0': expect.stringMatching(/^sha256:/) }) },
+      'demo/1.1.0': { hash: expect.stringMatching(/^sha256:/), parts: expect.any(Object) },
+    });
     expect((await cli(tree.root, ['lock', 'rules'])).stdout).toBe('✓ alle udgivne versioner er allerede låst (2 versioner i rules/rules.lock.json)\n');
     expect((await cli(tree.root, ['validate'])).code).toBe(0);
   });

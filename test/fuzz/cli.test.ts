@@ -235,6 +235,8 @@ function applyChanges(base: Tree, changes: FileChange[]): Tree {
 function materialise(tree: Tree): string {
   const dir = mkdtempSync(path.join(work, 'case-'));
   writeTree(path.join(dir, 'rules'), tree);
+  // The editor schema the rule files name with "$schema", beside the rules folder as in the repository.
+  cpSync(path.join(ROOT, 'schemas/rule-file.schema.json'), path.join(dir, 'schemas', 'rule-file.schema.json'));
   return dir;
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { rulesetHash } from '../../src/rules/hash';
 import { readLock, serializeLock, updateLock } from '../../src/rules/lock';
+import { lockParts } from '../../src/rules/lockParts';
 import { checkRulesTree } from '../../src/rules/validate';
 import { baseRuleset, cleanupTrees, edited, lockFor, makeTree, validTree } from './helpers';
 
@@ -15,7 +16,7 @@ describe('the lock file', () => {
   });
 
   it('reads a missing lock as empty', () => {
-    expect(readLock('/nonexistent/rules.lock.json')).toEqual({ file: '/nonexistent/rules.lock.json', exists: false, entries: {}, problems: [] });
+    expect(readLock('/nonexistent/rules.lock.json')).toEqual({ file: '/nonexistent/rules.lock.json', exists: false, entries: {}, parts: {}, problems: [] });
   });
 });
 
@@ -29,7 +30,7 @@ describe('updateLock', () => {
 
     const result = updateLock(tree.dir);
     expect(result).toEqual({ file: path.join(tree.dir, 'rules.lock.json'), added: ['demo/1.0.0', 'demo/1.1.0'], locked: 2, written: true, problems: [] });
-    expect(tree.read('rules.lock.json')).toBe(serializeLock({ 'demo/1.0.0': rulesetHash(a), 'demo/1.1.0': rulesetHash(b) }));
+    expect(tree.read('rules.lock.json')).toBe(serializeLock({ 'demo/1.0.0': rulesetHash(a), 'demo/1.1.0': rulesetHash(b) }, { 'demo/1.0.0': lockParts(a), 'demo/1.1.0': lockParts(b) }));
     expect(checkRulesTree(tree.dir).problems).toEqual([]);
   });
 
@@ -42,7 +43,30 @@ describe('updateLock', () => {
     const v11 = baseRuleset({ version: '1.1.0', effectiveFrom: '2027-07-01' });
     tree.write('demo/1.1.0.json', v11);
     expect(updateLock(tree.dir)).toMatchObject({ added: ['demo/1.1.0'], locked: 2, written: true });
-    expect(JSON.parse(tree.read('rules.lock.json'))).toEqual(lockFor(baseRuleset(), v11));
+    expect(JSON.parse(tree.read('rules.lock.json'))).toEqual({ ...lockFor(baseRuleset()), 'demo/1.1.0': { hash: rulesetHash(v11), parts: lockParts(v11) } });
+  });
+
+  it('keeps a hash per part with each new entry, so an edit after publication is pointed at where it was made', () => {
+    const tree = makeTree({ 'demo/1.0.0.json': baseRuleset() });
+    updateLock(tree.dir);
+    const changedTwice = JSON.parse(tree.read('demo/1.0.0.json').replace('"value": 3', '"value": 4'));
+    changedTwice.levels.raadgivningsfunktion.approvalPolicy.validityMonths = 12;
+    tree.write('demo/1.0.0.json', changedTwice);
+    const changed = checkRulesTree(tree.dir).problems.filter((p) => p.code === 'published-version-changed');
+    expect(changed.map((p) => p.pointer)).toEqual([
+      expect.stringMatching(/^\/levels\/specialfunktion\/requirements\/\d$/),
+      '/levels/raadgivningsfunktion/approvalPolicy',
+    ]);
+  });
+
+  it('points at the requirement list when a requirement was added to or removed from a locked version, and at the file for an entry locked without parts', () => {
+    const tree = makeTree({ 'demo/1.0.0.json': baseRuleset() });
+    updateLock(tree.dir);
+    tree.write('demo/1.0.0.json', edited(baseRuleset(), (r) => r.levels.specialfunktion.requirements.splice(1, 1)));
+    expect(checkRulesTree(tree.dir).problems.map((p) => [p.pointer, p.code])).toEqual([['/levels/specialfunktion/requirements', 'published-version-changed']]);
+    const old = validTree(); // its lock holds the hash only
+    old.write('demo/1.0.0.json', edited(baseRuleset(), (r) => (r.title.da = 'Ny titel')));
+    expect(checkRulesTree(old.dir).problems.map((p) => [p.pointer, p.code])).toEqual([['', 'published-version-changed']]);
   });
 
   it('refuses to re-lock a published version that changed, and writes nothing', () => {

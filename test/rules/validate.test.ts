@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FileProblem } from '../../src/rules/load';
-import { checkRulesTree } from '../../src/rules/validate';
+import { checkRulesetContent, checkRulesTree } from '../../src/rules/validate';
 import { baseEvidence, baseRuleset, cleanupTrees, edited, lockFor, makeTree, validTree, type TempTree } from './helpers';
 
 afterEach(cleanupTrees);
@@ -231,5 +231,24 @@ describe('checkRulesTree', () => {
       'demo/1.10.0.json:/levels/specialfunktion/requirements/0/conditions/all/0/operator',
       'demo/1.10.0.json:/levels/specialfunktion/requirements/1/id',
     ]);
+  });
+});
+
+describe('schema messages for malformed condition trees', () => {
+  const ENGLISH = /\bmust\b|\bshould\b|\bproperty\b|\bitems\b|\bNOT\b|\bmatch\b/;
+
+  it('names a bare condition under conditions, not given a list and an empty all by code and pointer, in Danish', () => {
+    const ruleset = edited(baseRuleset(), (r) => {
+      r.levels.specialfunktion.requirements[0].conditions = { fact: 'staffCount', operator: 'greaterThan', value: 1 };
+      r.levels.specialfunktion.requirements[1].conditions = { not: [{ fact: 'staffCount', operator: 'greaterThan', value: 1 }] };
+      r.levels.specialfunktion.requirements[2].conditions = { all: [] };
+    });
+    const problems = checkRulesetContent(ruleset);
+    expect(problems.map((p) => [p.pointer, p.code])).toEqual([
+      ['/levels/specialfunktion/requirements/0/conditions', 'condition-not-in-group'],
+      ['/levels/specialfunktion/requirements/1/conditions/not', 'not-takes-one-condition'],
+      ['/levels/specialfunktion/requirements/2/conditions/all', 'too-few-items'],
+    ]);
+    for (const p of problems) expect(p.message).not.toMatch(ENGLISH);
   });
 });

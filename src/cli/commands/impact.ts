@@ -1,5 +1,7 @@
 import { validateEvidence } from '../../evidence/validate';
-import { analyseImpact, type Snapshot } from '../../impact';
+import { analyseImpact, type NewlyFailing, type Snapshot } from '../../impact';
+import { requirementPhrase } from '../../rules/describe';
+import type { Comparison } from '../../rules/diff';
 import type { RulesCatalogue } from '../../rules/catalogue';
 import { readJsonFile } from '../../rules/load';
 import { LEVELS, type Ruleset } from '../../rules/types';
@@ -8,13 +10,15 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { systemClock, today as todayOf } from '../../time/clock';
 import { isIsoDate } from '../../time/dates';
-import { loadCatalogue } from '../catalogue';
+import { loadCatalogue, requireVersion } from '../catalogue';
 import { problemLine, table } from '../format';
 import { CliError, resolveDir, type CommandContext, type Out } from '../io';
 
 export interface ImpactOptions {
   snapshot: string;
   asOf: string;
+  /** The version to compare with, found by speciale; default: the one in force on asOf. */
+  against?: (speciale: string) => Ruleset;
   json?: boolean;
   failOnImpact?: boolean;
 }
@@ -27,16 +31,19 @@ export function impactCommand(cli: CommandContext): Command {
     .argument('<draft>', 'udkastets regelfil')
     .requiredOption('--snapshot <file>', 'øjebliksbilledet eksporteret fra tjenesten')
     .option('--dir <dir>', 'mappen med de udgivne regelsæt', 'rules')
+    .option('--against <version>', 'versionen, udkastet sammenlignes med; standard: den, der er i kraft på vurderingsdatoen')
     .option('--as-of <date>', 'vurderingsdato (ÅÅÅÅ-MM-DD); standard: i dag')
     .option('--json', 'skriv resultatet som JSON')
     .option('--fail-on-impact', 'afslut med 1, hvis en godkendelse får nye krav, der ikke er opfyldt (til CI)')
-    .action((draft: string, options: { snapshot: string; dir: string; asOf?: string; json?: boolean; failOnImpact?: boolean }) =>
+    .action((draft: string, options: { snapshot: string; dir: string; against?: string; asOf?: string; json?: boolean; failOnImpact?: boolean }) =>
       cli.run(() => {
         const { io } = cli;
-        const { catalogue } = loadCatalogue(resolveDir(io, options.dir));
+        const dir = resolveDir(io, options.dir);
+        const { check, catalogue } = loadCatalogue(dir);
         const asOf = options.asOf ?? io.today ?? todayOf(systemClock);
         if (!isIsoDate(asOf)) throw new CliError(`--as-of skal være en dato (ÅÅÅÅ-MM-DD), ikke '${asOf}'`, 2);
-        return runImpact(path.resolve(io.cwd, draft), { ...options, snapshot: path.resolve(io.cwd, options.snapshot), asOf }, catalogue, io.cwd, cli.out, (message) => {
+        const against = options.against === undefined ? undefined : (speciale: string) => requireVersion(dir, check, catalogue, speciale, options.against as string, io);
+        return runImpact(path.resolve(io.cwd, draft), { ...options, snapshot: path.resolve(io.cwd, options.snapshot), asOf, against }, catalogue, io.cwd, cli.out, (message) => {
           throw new CliError(message);
         });
       }),
@@ -75,22 +82,28 @@ export async function runImpact(
   );
   if (invalid.length > 0) fail(invalid.map((p) => problemLine(p, cwd)).join('\n'));
 
-  const current = catalogue.inForceOn(draft.speciale, options.asOf);
-  if (!current) fail(`'${draft.speciale}' har ingen udgivet version i kraft ${options.asOf} at sammenligne med`);
+  const current = options.against ? options.against(draft.speciale) : catalogue.inForceOn(draft.speciale, options.asOf);
+  if (!current) fail(`'${draft.speciale}' har ingen udgivet version i kraft ${options.asOf} at sammenligne med; angiv en med --against`);
   const report = await analyseImpact(snapshot, current as Ruleset, draft, options.asOf);
   const affected = report.approvals.filter((a) => a.newlyFailing.length > 0);
 
   if (options.json) {
     out(JSON.stringify(report, null, 2));
   } else {
-    out(`${draft.speciale}: version ${report.currentVersion} (i kraft ${options.asOf}) → udkast ${report.draftVersion}, ${report.approvals.length} godkendelser i øjebliksbilledet`);
+    const compared = options.against ? `version ${report.currentVersion}` : `version ${report.currentVersion} (i kraft ${options.asOf})`;
+    out(`${draft.speciale}: ${compared} → udkast ${report.draftVersion}, ${report.approvals.length} godkendelser i øjebliksbilledet`);
+    out(`Overgangsperiode for tilføjede og skærpede krav: til og med ${report.transitionEndsOn.specialfunktion} (specialfunktion), ${report.transitionEndsOn.raadgivningsfunktion} (rådgivningsfunktion)`);
     out();
     if (affected.length === 0) out('Ingen godkendelser får nye krav, der ikke er opfyldt.');
     else {
       for (const line of table(
-        ['Tilbud', 'Niveau', 'Tilsyn', 'I dag', 'Med udkastet', 'Nye krav, der ikke er opfyldt'],
-        affected.map((a) => [a.tilbudId, a.level, a.tilsyn, a.today, a.underDraft, a.newlyFailing.map((r) => r.id).join(', ')]),
+        ['Tilbud', 'Niveau', 'Tilsyn', 'I dag', 'Med udkastet', 'Fejler fra', 'Nye krav, der ikke er opfyldt'],
+        affected.map((a) => [a.tilbudId, a.level, a.tilsyn, a.today, a.underDraft, a.failingFrom ?? '–', a.newlyFailing.map((r) => r.id).join(', ')]),
       )) out(line);
+      out();
+      out('Ændringerne, der får kravene til at fejle:');
+      const causes = new Map(affected.flatMap((a) => a.newlyFailing.map((r) => [r.id, r] as const)));
+      for (const r of causes.values()) out(`  ${r.id}: ${causeText(r)}${r.transitional ? ' (overgangsperiode)' : ''}`);
     }
     out();
     for (const [title, totals] of [['Pr. niveau', report.byLevel], ['Pr. socialtilsyn', report.byTilsyn]] as const) {
@@ -102,6 +115,22 @@ export async function runImpact(
     }
   }
   return options.failOnImpact && affected.length > 0 ? 1 : 0;
+}
+
+const DIRECTION_WORDS: Record<string, string> = { stricter: 'skærpet', looser: 'lempet', changed: 'ændret', none: 'uændret' };
+
+/** The change in the draft that makes a requirement fail, in Danish. */
+function causeText(r: NewlyFailing): string {
+  const { cause } = r;
+  if (cause.change === 'added') return 'nyt krav';
+  if (cause.change === 'unchanged') return 'kravet er uændret, men gælder nu eller tæller nu';
+  const parts = cause.thresholds.map((t) => {
+    const side = (c: Comparison | null, params: Record<string, unknown> | undefined) =>
+      c ? requirementPhrase({ fact: t.fact, path: t.path, params, operator: c.operator, value: c.value }) : '–';
+    return `${side(t.before, t.paramsBefore ?? t.params)} → ${side(t.after, t.params)} (${DIRECTION_WORDS[t.direction]})`;
+  });
+  for (const f of cause.fields) if (f.field === 'severity') parts.push(`vægt ${String(f.before)} → ${String(f.after)}`);
+  return parts.length > 0 ? parts.join('; ') : `betingelserne er ${DIRECTION_WORDS[cause.direction]}`;
 }
 
 /** What each approval of a snapshot needs (as GET /v1/specialer/{speciale}/snapshot writes it), named by pointer. */
