@@ -6,6 +6,7 @@ import { problemLine } from '../../src/cli/format';
 import { editorSchemaProblems } from '../../src/rules/editorSchemaCheck';
 import { rulesetHash } from '../../src/rules/hash';
 import { readLock } from '../../src/rules/lockfile';
+import { changedParts, lockParts } from '../../src/rules/lockParts';
 import { checkRulesTree } from '../../src/rules/validate';
 
 /** The rule sets we ship (rules/): what `speciale-rules validate rules` and `test rules` check in CI. */
@@ -47,5 +48,17 @@ describe('the shipped rules tree', () => {
     const hashes = Object.fromEntries(check.rulesets.filter((r) => `${r.ruleset.speciale}/${r.ruleset.version}` in published).map((r) => [`${r.ruleset.speciale}/${r.ruleset.version}`, rulesetHash(r.ruleset)]));
     expect(hashes).toEqual(published);
     expect(readLock(path.join(RULES, 'rules.lock.json')).entries).toMatchObject(published);
+  });
+
+  it('locks every published version with its parts, so an edit to one after publication is pointed at where it was made', () => {
+    const lock = readLock(path.join(RULES, 'rules.lock.json'));
+    for (const { ruleset } of check.rulesets.filter((r) => r.ruleset.status !== 'draft')) {
+      const key = `${ruleset.speciale}/${ruleset.version}`;
+      expect({ key, parts: lock.parts[key] }).toEqual({ key, parts: lockParts(ruleset) });
+      const edited = structuredClone(ruleset);
+      const requirement = edited.levels.specialfunktion.requirements[1];
+      requirement.severity = requirement.severity === 'required' ? 'advisory' : 'required';
+      expect(changedParts(edited, lock.parts[key])).toEqual(['/levels/specialfunktion/requirements/1']);
+    }
   });
 });
