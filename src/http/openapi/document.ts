@@ -1,19 +1,18 @@
 /**
- * Loading the contract: openapi.yaml is read once, its external schemas bundled (bundle.ts), and the
- * self-contained document registered on the service's one ajv instance, where each schema the
- * service validates against is compiled once and cached.
+ * Loading the contract: openapi.yaml is read once (it is self-contained: the schemas of schemas/*.json
+ * are generated into it, see generatedSchemas.ts) and registered on the service's one ajv instance,
+ * where each schema the service validates against is compiled once and cached.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import YAML from 'yaml';
 import { escapePointer, schemaAjv } from '../../schemas';
-import { bundle } from './bundle';
 
 export type JsonObject = Record<string, unknown>;
 
 export const SPEC_FILE = 'openapi.yaml';
-/** The base URI the bundled document is registered under in ajv. */
+/** The base URI the document is registered under in ajv. */
 const DOCUMENT_ID = 'https://specialfunktion.dk/openapi.yaml';
 
 export function isObject(value: unknown): value is JsonObject {
@@ -44,10 +43,8 @@ export function projectRoot(): string {
 
 
 interface Loaded {
-  /** The file as written (with its external references). */
-  source: JsonObject;
-  /** Self-contained: external schemas bundled under components/schemas. */
   document: JsonObject;
+  /** The file's text, served as it is. */
   yaml: string;
   validators: Map<string, ValidateFunction>;
 }
@@ -57,38 +54,29 @@ let loaded: Loaded | undefined;
 function load(): Loaded {
   if (loaded) return loaded;
   const file = path.join(projectRoot(), SPEC_FILE);
-  const text = readFileSync(file, 'utf8');
-  const source = YAML.parse(text) as JsonObject;
-  const document = bundle(structuredClone(source), path.dirname(file));
-  const yaml =
-    `# ${SPEC_FILE} with the external JSON Schemas (schemas/*.json) bundled under components/schemas.\n` +
-    YAML.stringify(document, { schema: 'yaml-1.1', lineWidth: 0, aliasDuplicateObjects: false });
+  const yaml = readFileSync(file, 'utf8');
+  const document = YAML.parse(yaml) as JsonObject;
   // Not meta-validated: it is an OpenAPI document, not a schema; only its subschemas are compiled.
   schemaAjv().addSchema(document, DOCUMENT_ID, undefined, false);
-  loaded = { source, document, yaml, validators: new Map() };
+  loaded = { document, yaml, validators: new Map() };
   return loaded;
 }
 
-/** The contract as a parsed, self-contained object (external schemas bundled). Do not mutate. */
+/** The contract as a parsed object. Do not mutate. */
 export function openapiDocument(): JsonObject {
   return load().document;
 }
 
-/** The self-contained contract as YAML text, to serve at /openapi.yaml. */
+/** The contract as written in openapi.yaml, to serve at /openapi.yaml. */
 export function openapiYaml(): string {
   return load().yaml;
-}
-
-/** The contract exactly as written in openapi.yaml (external `$ref`s left as they are). */
-export function openapiSource(): JsonObject {
-  return load().source;
 }
 
 function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-/** The value at a local reference ('#/components/schemas/X') in the bundled document, or undefined. */
+/** The value at a local reference ('#/components/schemas/X') in the document, or undefined. */
 export function resolvePointer(ref: string, document: unknown = openapiDocument()): unknown {
   if (!ref.startsWith('#')) return undefined;
   const body = ref.slice(1);
