@@ -84,6 +84,15 @@ describe('impact of a draft against a chosen version', () => {
     expect(res.body.approvals[0].newlyFailing.map((r: { id: string }) => r.id)).toEqual(['TST-SF-03']);
   });
 
+  it('compares with a chosen version also when no version is in force today', async () => {
+    await svc.close();
+    svc = await startTestService({ rulesets: [{ ...v110(), effectiveFrom: '2027-01-01' }] });
+    expectProblem(await impact({ draft: draftLike100() }), 404, 'no-version-in-force');
+    const res = await impact({ draft: draftLike100(), against: '1.1.0' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ currentVersion: '1.1.0', draftVersion: '1.2.0', approvals: [] });
+  });
+
   it('answers exactly what the CLI answers for the same snapshot, draft and chosen version', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-impact-http-'));
     try {
