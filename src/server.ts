@@ -65,6 +65,20 @@ export function limitSlowClients(server: Server): void {
   server.requestTimeout = REQUEST_TIMEOUT_MS;
 }
 
+/** Requests Node rejects before express sees them (oversized headers, garbage, too slow) still get problem+json with a code. */
+export function answerRejectedRequests(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers-too-large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request-timeout' : 'malformed-request';
+    const { status, title, type } = new HttpProblem(code);
+    const body = JSON.stringify({ type, title, status });
+    socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+}
+
 /** The service cannot start, for a reason one line tells the operator (printed as it is, exit 1). */
 export class StartRefusedError extends Error {
   override readonly name = 'StartRefusedError';
@@ -129,17 +143,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
     throw error;
   }
   limitSlowClients(server);
-  // Requests Node rejects before express sees them (oversized headers, garbage) still get problem+json.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'headers-too-large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request-timeout' : 'malformed-request';
-    const { status, title, type } = new HttpProblem(code);
-    const body = JSON.stringify({ type, title, status });
-    socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  });
+  answerRejectedRequests(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const docs = `http://${displayHost(config.host)}:${port}/docs`;

@@ -42,6 +42,9 @@ export interface FactDefinition {
   /** For string and string[] facts: the vocabulary of the values. */
   vocabulary?: VocabularyName;
   unit: string | null;
+  /** For number and integer facts (and object facts of numbers): the range every value lies in; a condition outside it can never hold. */
+  minimum?: number;
+  maximum?: number;
   /** The evidence field whose absence makes the fact missing (insufficient evidence). */
   requires: string;
   label: Text;

@@ -7,8 +7,7 @@ import { isLeaf, LEVELS, type Condition, type LeafCondition, type Ruleset } from
  * Conditions that can never hold: a number compared outside the range its fact can take (a share above
  * 100 or below 0, a count below 0), or two comparisons of the same fact, path and params in one `all`
  * that leave no value (`staffCount ≥ 10` and `< 5`). The range is the catalogue's `minimum`/`maximum`
- * where it gives one; otherwise every number fact counts or measures something (never below 0) and a
- * fact in `procent` is at most 100.
+ * (every number fact has a minimum, a share a maximum of 100; a test holds derivation to them).
  */
 export function unsatisfiableConditions(ruleset: Ruleset): Problem[] {
   const problems: Problem[] = [];
@@ -52,10 +51,12 @@ function walk(condition: Condition, pointer: string, problems: Problem[]): void 
   if ('not' in condition) walk(condition.not, `${pointer}/not`, problems);
 }
 
+/** The fact's range as the catalogue gives it (every number fact has a minimum; shares a maximum of 100). */
 function rangeOf(fact: FactDefinition): Interval {
-  const f = fact as FactDefinition & { minimum?: number; maximum?: number };
-  const maximum = f.maximum ?? (fact.unit === 'procent' ? 100 : undefined);
-  return { lower: { value: f.minimum ?? 0, inclusive: true }, ...(maximum !== undefined ? { upper: { value: maximum, inclusive: true } } : {}) };
+  return {
+    ...(fact.minimum !== undefined ? { lower: { value: fact.minimum, inclusive: true } } : {}),
+    ...(fact.maximum !== undefined ? { upper: { value: fact.maximum, inclusive: true } } : {}),
+  };
 }
 
 function check(intervals: Map<string, Interval>, leaf: LeafCondition, pointer: string, problems: Problem[]): void {

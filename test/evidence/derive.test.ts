@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { allFacts } from '../../src/evidence/catalogue';
 import { deriveFact, derivedFactIds } from '../../src/evidence/derive';
 import type { Evidence } from '../../src/evidence/types';
@@ -157,5 +159,40 @@ describe('fact derivation', () => {
   it('has no share of FTE without staff: the fact is missing (insufficient evidence), as the catalogue says, not 0 %', () => {
     expect(deriveFact('shareFteWithEducationGroup', evidence({ staff: [] }), AS_OF, { groups: ['paedagogisk'] })).toBeUndefined();
     expect(deriveFact('shareFteWithSupervision', evidence({ staff: [] }), AS_OF, { withinMonths: 12 })).toBeUndefined();
+  });
+
+  it('gives every number fact a range in the catalogue, and derives no value outside it from any example case', () => {
+    const numberFacts = allFacts().filter((f) => ['number', 'integer'].includes(f.type === 'object' ? String(f.valueType) : f.type));
+    expect(numberFacts.filter((f) => f.minimum === undefined).map((f) => f.id)).toEqual([]);
+    expect(numberFacts.filter((f) => f.unit === 'procent' && f.maximum !== 100).map((f) => f.id)).toEqual([]);
+    // Each number fact as the shipped rules ask for it (with their params), or without params where it takes none.
+    const rules = path.join(__dirname, '..', '..', 'rules');
+    const specialer = readdirSync(rules, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(rules, d.name));
+    const asked = new Map<string, { fact: string; params: Record<string, unknown> }>();
+    for (const f of numberFacts.filter((f) => !f.params)) asked.set(f.id, { fact: f.id, params: {} });
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(collect);
+      if (node === null || typeof node !== 'object') return;
+      const leaf = node as { fact?: unknown; params?: Record<string, unknown> };
+      if (typeof leaf.fact === 'string' && numberFacts.some((f) => f.id === leaf.fact)) asked.set(JSON.stringify([leaf.fact, leaf.params ?? {}]), { fact: leaf.fact, params: leaf.params ?? {} });
+      Object.values(node).forEach(collect);
+    };
+    for (const dir of specialer) for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) collect(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+    expect([...asked.values()].filter((a) => Object.keys(a.params).length > 0).length).toBeGreaterThan(0);
+    const cases = specialer.flatMap((dir) => readdirSync(path.join(dir, 'cases')).map((f) => path.join(dir, 'cases', f)));
+    expect(cases.length).toBeGreaterThan(50);
+    const outside: string[] = [];
+    for (const file of cases) {
+      const example = JSON.parse(readFileSync(file, 'utf8')) as { evidence: Evidence; asOf?: string };
+      for (const { fact, params } of asked.values()) {
+        const range = numberFacts.find((f) => f.id === fact)!;
+        const value = deriveFact(fact, example.evidence, example.asOf ?? example.evidence.reportingDate, params);
+        const values = value !== null && typeof value === 'object' ? Object.values(value) : [value];
+        for (const v of values) {
+          if (typeof v === 'number' && (v < range.minimum! || (range.maximum !== undefined && v > range.maximum))) outside.push(`${path.basename(file)} ${fact} ${v}`);
+        }
+      }
+    }
+    expect(outside).toEqual([]);
   });
 });

@@ -79,9 +79,11 @@ describe('validateRequestBody', () => {
       { pointer: '/validUntil', code: 'format-mismatch' },
       { pointer: '/expectedVersion', code: 'below-minimum' },
     ]);
-    expect(codes(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { version: '1.1.0', extra: 1 }))).toEqual([
-      { pointer: '', code: 'too-many-properties' },
-      { pointer: '/extra', code: 'unknown-property' },
+    expect(codes(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { version: '1.1.0', extra: 1 }))).toEqual([{ pointer: '/extra', code: 'unknown-property' }]);
+    expect(codes(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { version: '1.1.0', against: '1.0.0' }))).toEqual([{ pointer: '/draft', code: 'dependent-property-missing' }]);
+    expect(codes(validateRequestBody('post', '/v1/specialer/{speciale}/impact', {}))).toEqual([
+      { pointer: '/version', code: 'required-property-missing' },
+      { pointer: '/draft', code: 'required-property-missing' },
     ]);
     expect(codes(validateRequestBody('post', '/v1/specialer/{speciale}/impact', { draft: { speciale: 'autisme' } }))).toEqual(
       expect.arrayContaining([{ pointer: '/draft/version', code: 'required-property-missing' }, { pointer: '/draft/levels', code: 'required-property-missing' }]),

@@ -37,6 +37,8 @@ function vocabulariesDocument() {
       type: f.type,
       ...(f.valueType ? { valueType: f.valueType } : {}),
       unit: f.unit,
+      ...(f.minimum !== undefined ? { minimum: f.minimum } : {}),
+      ...(f.maximum !== undefined ? { maximum: f.maximum } : {}),
       ...(f.vocabulary ? { vocabulary: f.vocabulary } : {}),
       ...(f.pathVocabulary ? { pathVocabulary: f.pathVocabulary } : {}),
       params: paramsOf(f),
