@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { projectRoot } from '../http/openapi';
-import { BUNDLE_COMMAND, regeneratedContract, SCHEMA_SOURCES } from '../http/openapi/generatedSchemas';
+import { projectRoot } from '../contract/projectRoot';
+import { BUNDLE_COMMAND, regeneratedContract, SCHEMA_SOURCES } from '../contract/generatedSchemas';
 import { parseJobArguments } from './commandLine';
 
 /**

@@ -18,6 +18,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   schemas: ['problems'],
   privacy: ['problems'],
   store: [],
+  contract: [],
   auth: BASE,
   evidence: BASE,
   rules: ['evidence', ...BASE],

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { openapiDocument, projectRoot, type JsonObject } from '../../src/http/openapi';
-import { BUNDLE_COMMAND, componentsOf, generatedSchemas, regeneratedContract, withGeneratedSchemas } from '../../src/http/openapi/generatedSchemas';
+import { BUNDLE_COMMAND, componentsOf, generatedSchemas, regeneratedContract, withGeneratedSchemas } from '../../src/contract/generatedSchemas';
 import { runBundleContract } from '../../src/jobs/bundleContract';
 
 const ROOT = projectRoot();

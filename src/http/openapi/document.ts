@@ -1,46 +1,25 @@
 /**
  * Loading the contract: openapi.yaml is read once (it is self-contained: the schemas of schemas/*.json
- * are generated into it, see generatedSchemas.ts) and registered on the service's one ajv instance,
- * where each schema the service validates against is compiled once and cached.
+ * are generated into it, see src/contract/generatedSchemas.ts) and registered on the service's one ajv
+ * instance, where each schema the service validates against is compiled once and cached.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import YAML from 'yaml';
+import { projectRoot, SPEC_FILE } from '../../contract/projectRoot';
 import { escapePointer, schemaAjv } from '../../schemas';
+
+export { projectRoot, SPEC_FILE };
 
 export type JsonObject = Record<string, unknown>;
 
-export const SPEC_FILE = 'openapi.yaml';
 /** The base URI the document is registered under in ajv. */
 const DOCUMENT_ID = 'https://specialfunktion.dk/openapi.yaml';
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-let root: string | undefined;
-
-/** The project root: the nearest folder above this file holding package.json (works from src/ and dist/src/). */
-export function projectRoot(): string {
-  if (root) return root;
-  let dir = __dirname;
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, SPEC_FILE))) return (root = dir);
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  // Fall back to the nearest package.json even without the spec, so the error below names the right place.
-  dir = __dirname;
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) return (root = dir);
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
-    dir = parent;
-  }
-}
-
 
 interface Loaded {
   document: JsonObject;

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML, { isMap, isScalar, isCollection, type Pair } from 'yaml';
+import { SPEC_FILE } from './projectRoot';
 
 type JsonObject = Record<string, unknown>;
 
@@ -130,7 +131,7 @@ export function generatedSchemas(root: string): [string, JsonObject][] {
 }
 
 /** What openapi.yaml under `root` should say: its text with the generated part regenerated. */
-export function regeneratedContract(root: string, specFile = 'openapi.yaml'): { file: string; current: string; regenerated: string } {
+export function regeneratedContract(root: string, specFile = SPEC_FILE): { file: string; current: string; regenerated: string } {
   const file = path.join(root, specFile);
   const current = readFileSync(file, 'utf8');
   return { file, current, regenerated: withGeneratedSchemas(current, generatedSchemas(root)) };
