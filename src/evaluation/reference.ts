@@ -3,7 +3,7 @@ import { deriveFact } from '../evidence/derive';
 import type { Evidence } from '../evidence/types';
 import { isLeaf, requirementsFor, type Condition, type LeafCondition, type Level, type Requirement, type Ruleset } from '../rules/types';
 import type { IsoDate } from '../time/dates';
-import type { ConditionOutcome, RequirementOutcome } from './types';
+import type { ConditionOutcome, ConditionResult, RequirementOutcome } from './types';
 
 /**
  * json-rules-engine, the reference semantics of the rule format, run as the evaluator ran it before it
@@ -71,15 +71,7 @@ interface EvaluatedCondition {
 }
 
 /** One leaf as json-rules-engine evaluated it: what the compiled evaluator records of it, without the text. */
-export interface ReferenceLeaf {
-  fact: string;
-  path?: string;
-  params?: Record<string, unknown>;
-  operator: string;
-  required: unknown;
-  actual: unknown;
-  outcome: ConditionOutcome;
-}
+export type ReferenceLeaf = Pick<ConditionResult, 'fact' | 'path' | 'params' | 'operator' | 'required' | 'actual' | 'outcome'>;
 
 export interface ReferenceRequirement {
   id: string;

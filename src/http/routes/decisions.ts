@@ -3,25 +3,15 @@ import { invalid } from '../../approvals/errors';
 import { principalOf } from '../authentication';
 import type { DecisionDocument } from '../../decisions/document';
 import { readDecision, type DecisionDeps } from '../../decisions/read';
-import { HttpProblem } from '../problem';
 import { renderDecisionDocument } from '../views/decisionDocument';
+import { sendJsonOrHtml } from '../negotiation';
 
 /** The written decisions (afgørelser) of an approval: JSON, or a page to print, by Accept. */
 export function decisionRoutes(deps: DecisionDeps): Router {
   const router = Router();
 
   const send = (req: Request, res: Response, doc: DecisionDocument) => {
-    res.setHeader('Vary', 'Accept');
-    switch (req.accepts(['application/json', 'text/html'])) {
-      case 'application/json':
-        res.json(doc);
-        return;
-      case 'text/html':
-        res.type('text/html; charset=utf-8').send(renderDecisionDocument(doc));
-        return;
-      default:
-        throw new HttpProblem('not-acceptable', 'Afgørelsen kan leveres som application/json eller text/html');
-    }
+    sendJsonOrHtml(req, res, doc, renderDecisionDocument, 'Afgørelsen');
   };
 
   router.get('/v1/approvals/:id/decision', async (req, res) => {

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { ApprovalService, EvaluationRequest } from '../../approvals/service';
 import { principalOf, requireRole } from '../authentication';
-import { HttpProblem } from '../problem';
 import { bodyMatchesContract } from '../validation';
 import { renderEvaluationReport } from '../views/evaluationReport';
 import { contractQuery } from './query';
+import { sendJsonOrHtml } from '../negotiation';
 
 export function evaluationRoutes(service: ApprovalService): Router {
   const router = Router();
@@ -28,17 +28,7 @@ export function evaluationRoutes(service: ApprovalService): Router {
 
   router.get('/v1/evaluations/:id', async (req, res) => {
     const view = await service.getEvaluation(principalOf(res), req.params.id);
-    res.setHeader('Vary', 'Accept');
-    switch (req.accepts(['application/json', 'text/html'])) {
-      case 'application/json':
-        res.json(view);
-        return;
-      case 'text/html':
-        res.type('text/html; charset=utf-8').send(renderEvaluationReport(view));
-        return;
-      default:
-        throw new HttpProblem('not-acceptable', 'Evalueringen kan leveres som application/json eller text/html');
-    }
+    sendJsonOrHtml(req, res, view, renderEvaluationReport, 'Evalueringen');
   });
   return router;
 }

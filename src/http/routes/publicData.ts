@@ -7,6 +7,7 @@ import type { RulesCatalogue } from '../../rules/catalogue';
 import type { RecordStore } from '../../approvals/records';
 import { today, type Clock } from '../../time/clock';
 import { HttpProblem } from '../problem';
+import { sendJsonOrHtml } from '../negotiation';
 import { renderCapacityPage } from '../views/capacityPage';
 import { contractQuery } from './query';
 
@@ -37,16 +38,9 @@ export function registerRoutes(store: RecordStore, clock: Clock): Router {
 export function capacityRoutes(store: RecordStore, rules: RulesCatalogue, clock: Clock): Router {
   const router = Router();
   router.get('/v1/capacity', requireRole('socialstyrelsen', 'admin'), async (req, res) => {
-    const type = req.accepts(['application/json', 'text/html']);
-    if (!type) throw new HttpProblem('not-acceptable', 'Kapaciteten kan leveres som application/json eller text/html');
     const report = await capacityReport(store, rules, today(clock));
-    res.setHeader('Vary', 'Accept');
-    if (type === 'text/html') {
-      const titles = new Map(rules.specialer().map((s) => [s.speciale, s.title.da]));
-      res.type('text/html; charset=utf-8').send(renderCapacityPage(report, (speciale) => titles.get(speciale) ?? speciale));
-      return;
-    }
-    res.json(report);
+    const titles = new Map(rules.specialer().map((s) => [s.speciale, s.title.da]));
+    sendJsonOrHtml(req, res, report, (r) => renderCapacityPage(r, (speciale) => titles.get(speciale) ?? speciale), 'Kapaciteten');
   });
   return router;
 }
