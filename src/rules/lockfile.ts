@@ -47,7 +47,7 @@ export function readLock(file: string): LockFile {
   const { value, problems } = readJsonFile(file);
   if (value === undefined) return { file, exists: true, entries: {}, parts: {}, problems };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { file, exists: true, entries: {}, parts: {}, problems: [...problems, { file, pointer: '', code: 'invalid-lock-file', message: 'låsefilen skal være ét JSON-objekt: { "<speciale>/<version>": "sha256:…" }' }] };
+    return { file, exists: true, entries: {}, parts: {}, problems: [...problems, { file, pointer: '', code: 'invalid-lock-file', message: 'låsefilen skal være ét JSON-objekt: { "<speciale>/<version>": { "hash": "sha256:…", "parts": { … } } } (ældre poster: kun "sha256:…")' }] };
   }
   const entries: LockEntries = {};
   const parts: LockPartsByKey = {};
