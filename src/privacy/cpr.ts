@@ -60,9 +60,26 @@ export function normaliseForCpr(text: string): string {
   return out.replace(SEPARATORS, ' ');
 }
 
+/**
+ * Whether the text holds ten digits (ASCII or full-width), which every CPR-like text does: ddmmyy and
+ * xxxx survive normalisation as digits. Most texts (ids, dates, names) hold fewer, and this count is
+ * far cheaper than normalising and matching them, which every string of every request body would cost.
+ */
+function hasTenDigits(text: string): boolean {
+  if (text.length < 10) return false;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19)) {
+      if (++digits === 10) return true;
+    }
+  }
+  return false;
+}
+
 /** Whether the text contains a CPR-like substring (as people write CPR numbers; see the top of this file). */
 export function containsCprLike(text: string): boolean {
-  if (text.length < 10) return false;
+  if (!hasTenDigits(text)) return false;
   const normalised = normaliseForCpr(text);
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(normalised); m !== null; m = CANDIDATE.exec(normalised)) {
