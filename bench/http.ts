@@ -15,6 +15,13 @@ export function evaluationBody(): string {
 }
 
 /**
+ * The variants of POST /v1/evaluations served beside it (bench/httpServer.ts): its store acknowledging
+ * commits without writing, and its use case answering a view computed once.
+ */
+export const VARIANTS = ['without writing', 'precomputed answer'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+/**
  * POST /v1/evaluations under load at 1, 8 and 32 connections, beside a trivial route of the same
  * process (the limit), and how many evaluations the store committed per transaction meanwhile (group
  * commit). The service runs in a child process; autocannon runs here.
@@ -27,11 +34,11 @@ export async function benchHttp(quick: boolean) {
       child.once('message', (message) => resolve(message as Transaction[]));
       child.send('transactions');
     });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.once('data', (d) => resolve(JSON.parse(String(d)).port));
+  const ports = await new Promise<{ port: number; unwrittenPort: number; precomputedPort: number }>((resolve, reject) => {
+    child.stdout?.once('data', (d) => resolve(JSON.parse(String(d))));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${ports.port}`;
   const body = evaluationBody();
   const duration = quick ? 3 : 6;
   const rounds = quick ? 1 : 3;
@@ -49,18 +56,24 @@ export async function benchHttp(quick: boolean) {
   };
   const rows: Row[] = [];
   const ratios: { connections: number; ratio: number }[] = [];
-  const load = async (route: 'GET /health' | 'POST /v1/evaluations', connections: number) => {
+  /** At 8 connections: /health, the route and its variants, each with its req/s as a share of /health's in the same round. */
+  const decomposition: { route: string; requestsPerSecond: number; p50: number; p99: number; ofHealth: number }[] = [];
+  const post = (port: number, connections: number) =>
+    autocannon({
+      url: `http://127.0.0.1:${port}/v1/evaluations`,
+      method: 'POST',
+      connections,
+      duration,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body,
+    });
+  const load = async (route: 'GET /health' | 'POST /v1/evaluations' | Variant, connections: number) => {
     const result =
       route === 'GET /health'
         ? await autocannon({ url: `${url}/health`, connections, duration })
-        : await autocannon({
-            url: `${url}/v1/evaluations`,
-            method: 'POST',
-            connections,
-            duration,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-            body,
-          });
+        : route === 'POST /v1/evaluations'
+          ? await post(ports.port, connections)
+          : await post(route === 'without writing' ? ports.unwrittenPort : ports.precomputedPort, connections);
     // A figure for requests that failed would measure the error path, not the service.
     if (result.errors > 0 || result.non2xx > 0) throw new Error(`${route} at ${connections} connections: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
     return result;
@@ -95,8 +108,28 @@ export async function benchHttp(quick: boolean) {
       }
       ratios.push({ connections, ratio: median(roundRatios) });
     }
+    // At the target's 8 connections: the route beside its two variants (bench/httpServer.ts), each round
+    // taking /health, the route and both variants in turn, ratios per round.
+    const decompositionSamples = new Map<'GET /health' | 'POST /v1/evaluations' | Variant, { result: autocannon.Result; health: number }[]>();
+    for (let round = 0; round < rounds; round++) {
+      const health = await load('GET /health', 8);
+      for (const route of ['GET /health', 'POST /v1/evaluations', ...VARIANTS] as const) {
+        const result = route === 'GET /health' ? health : await load(route, 8);
+        decompositionSamples.set(route, [...(decompositionSamples.get(route) ?? []), { result, health: health.requests.average }]);
+      }
+      await transactions();
+    }
+    for (const [route, samples] of decompositionSamples) {
+      decomposition.push({
+        route,
+        requestsPerSecond: median(samples.map((s) => s.result.requests.average)),
+        p50: median(samples.map((s) => s.result.latency.p50)),
+        p99: median(samples.map((s) => s.result.latency.p99)),
+        ofHealth: median(samples.map((s) => s.result.requests.average / s.health)),
+      });
+    }
   } finally {
     child.kill('SIGTERM');
   }
-  return { rows, ratios, bodyBytes: Buffer.byteLength(body) };
+  return { rows, ratios, decomposition, bodyBytes: Buffer.byteLength(body) };
 }

@@ -6,7 +6,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { RecheckBatch } from '../src/approvals/batch';
 import { Rechecker } from '../src/approvals/recheck';
-import { ApprovalService } from '../src/approvals/service';
+import type { RecordStore } from '../src/approvals/records';
+import { ApprovalService, type EvaluationRequest, type EvaluationView } from '../src/approvals/service';
 import { loadAuditSigner } from '../src/audit/signing';
 import { loadTokensFile, tokenHash } from '../src/auth';
 import { createApp } from '../src/http/app';
@@ -14,6 +15,8 @@ import { RulesCatalogue } from '../src/rules/catalogue';
 import { checkRulesTree } from '../src/rules/validate';
 import { recordIntegrity } from '../src/storeOpening';
 import { systemClock } from '../src/time/clock';
+import type { Change, CommitOutcome } from '../src/store/types';
+import { evaluationBody } from './http';
 import { observeTransactions } from './transactions';
 
 /**
@@ -44,14 +47,44 @@ async function main() {
   const service = new ApprovalService({ store, rules, clock: systemClock });
   const rechecker = new Rechecker({ store, rules, clock: systemClock });
   const batch = new RecheckBatch({ store, rules, clock: systemClock, rechecker, holder: 'bench' });
-  const app = createApp({ service, rules, store, authenticator: loadTokensFile(tokensFile), logger, clock: systemClock, rechecker, batch, integrity, signer });
-  const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
+  const appWith = (appService: ApprovalService, appStore: RecordStore) =>
+    createApp({ service: appService, rules, store: appStore, authenticator: loadTokensFile(tokensFile), logger, clock: systemClock, rechecker, batch, integrity, signer });
+  // The service as it runs, and two variants of it that take a part of POST /v1/evaluations away, to show
+  // what that part costs under the same load: one whose store acknowledges a commit without writing (the
+  // upper bound of any way of committing), one whose evaluation use case answers a view computed once
+  // (what HTTP, authentication, the CPR guard, the contract check and the answer cost by themselves).
+  const unwritten = storeAcknowledgingWithoutWriting(store);
+  const request = JSON.parse(evaluationBody()) as EvaluationRequest;
+  const view = await service.evaluate({ subject: 'bench', role: 'admin' }, request, { dryRun: true, evidenceShapeChecked: true });
+  const precomputed = new ApprovalService({ store, rules, clock: systemClock });
+  precomputed.evaluate = async (): Promise<EvaluationView> => ({ ...view, id: 'bench-precomputed', stored: true });
+  const servers = [
+    appWith(service, store).listen(0, '127.0.0.1'),
+    appWith(new ApprovalService({ store: unwritten, rules, clock: systemClock }), unwritten).listen(0, '127.0.0.1'),
+    appWith(precomputed, store).listen(0, '127.0.0.1'),
+  ];
+  await Promise.all(servers.map((server) => new Promise((resolve) => (server.listening ? resolve(null) : server.once('listening', resolve)))));
+  const [port, unwrittenPort, precomputedPort] = servers.map((server) => (server.address() as AddressInfo).port);
+  console.log(JSON.stringify({ port, unwrittenPort, precomputedPort }));
   process.once('SIGTERM', () => {
-    server.close();
+    for (const server of servers) server.close();
     void rawStore.close().finally(() => {
       rmSync(dir, { recursive: true, force: true });
       process.exit(0);
     });
+  });
+}
+
+/** The store, except that a commit is acknowledged at once, with an audit entry, and nothing is written. */
+function storeAcknowledgingWithoutWriting(store: RecordStore): RecordStore {
+  let seq = 0;
+  const acknowledged = (change: Change): CommitOutcome => ({
+    committed: true,
+    entry: { ...change.audit, seq: ++seq, prevHash: '0'.repeat(64), hash: '0'.repeat(64) },
+  });
+  return Object.assign(Object.create(store) as RecordStore, {
+    commit: async (change: Change) => acknowledged(change),
+    commitMany: async (changes: Change[]) => changes.map(acknowledged),
   });
 }
 
