@@ -348,7 +348,7 @@ function checkTargets(
   const health8 = http.rows.find((r) => r.connections === 8 && r.route === 'GET /health');
   const ratio8 = http.ratios.find((r) => r.connections === 8);
   // The store's transactions while POST ran at 8 connections: how many evaluations each committed and how
-  // long it held the server's one thread; without them, a transaction of 8 from the commit part.
+  // long it held the store's writer thread; without them, a transaction of 8 from the commit part.
   const group8 = commit.rows.find((r) => r.inFlight === 8);
   const observed8 =
     at8?.commitsPerTransaction !== undefined && at8.transactionMs !== undefined
@@ -365,7 +365,7 @@ function checkTargets(
       met: at8.p99 <= 25,
       ...(observed8
         ? {
-            note: `p50 ${fmt(at8.p50, 1)} ms; ${observed8.where} a transaction committed ${fmt(observed8.perTransaction, 1)} evaluations and held the thread ${fmt(observed8.transactionUs / 1000, 2)} ms (fsync included)`,
+            note: `p50 ${fmt(at8.p50, 1)} ms; ${observed8.where} a transaction committed ${fmt(observed8.perTransaction, 1)} evaluations and held the writer thread ${fmt(observed8.transactionUs / 1000, 2)} ms (fsync included)`,
           }
         : {}),
     });
@@ -487,7 +487,7 @@ async function main() {
       `${(r.inFlight === 1 ? '1 (single)' : String(r.inFlight)).padStart(10)} ${fmt(r.commitsPerSecond).padStart(10)} ${fmt(r.latencyUs / 1000, 2).padStart(20)} ${perTransaction.padStart(25)} ${transactionMs.padStart(16)} ${`${fmt(r.vsSingle, 2)} ×`.padStart(11)}`,
     );
   }
-  console.log(`a transaction holds the event loop (better-sqlite3 is synchronous) for its whole time, fsync included; single: ${fmt(commit.singleUs)} µs per commit`);
+  console.log(`a transaction holds the store's writer thread (better-sqlite3 is synchronous) for its whole time, fsync included, not the event loop; single: ${fmt(commit.singleUs)} µs per commit`);
   console.log(`synchronous=NORMAL: not measured: ${commit.normal.why}`);
 
   const batch = benchBatch();
