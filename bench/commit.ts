@@ -24,8 +24,8 @@ import { observeTransactions, type Transaction } from './transactions';
  * The same number of commits per contender, the contenders interleaved round by round on one store, medians.
  * Each provider's evidence differs (its tilbudId), so every commit stores its own evidence as a real one does.
  *
- * Transactions are observed (transactions.ts): how many changes each wrote and how long it held the event
- * loop (better-sqlite3 is synchronous, so the thread waits for the fsync).
+ * Transactions are observed (transactions.ts): how many changes each wrote and how long it held the store's
+ * writer thread (better-sqlite3 is synchronous, so that thread waits for the fsync; the event loop does not).
  *
  * Not measured: the same with synchronous=NORMAL. The store sets FULL when it opens the file and has no
  * hook to change it (settings() only reads the pragmas); src/ is not changed for the bench.
@@ -50,7 +50,7 @@ export interface CommitRow {
   latencyUs: number;
   /** Median changes per transaction (null when transactions could not be observed). */
   groupSize: number | null;
-  /** Median time one transaction holds the event loop, the fsync included. */
+  /** Median time one transaction holds the store's writer thread, the fsync included. */
   transactionUs: number | null;
   /** Median over rounds of this contender's commits/s ÷ single commits' in the same round. */
   vsSingle: number;
@@ -137,8 +137,8 @@ export async function benchCommit(rules: RulesCatalogue, quick: boolean): Promis
   const next = await changeMaker(rules);
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-bench-commit-'));
   // The SQLite store itself: the bench reads its settings.
-  const store = new SqliteStore(path.join(dir, 'data'), { inForceStatuses: IN_FORCE_STATUSES });
   const observed = observeTransactions();
+  const store = new SqliteStore(path.join(dir, 'data'), { inForceStatuses: IN_FORCE_STATUSES, onTransaction: observed.onTransaction });
   try {
     await store.init();
     const synchronous = store.settings().synchronous;
@@ -174,7 +174,6 @@ export async function benchCommit(rules: RulesCatalogue, quick: boolean): Promis
       dataDir: tmpdir(),
     };
   } finally {
-    observed.stop();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -36,7 +36,7 @@ async function main() {
   process.on('message', (message) => {
     if (message === 'transactions') process.send?.(observed.take());
   });
-  const rawStore = createRecordStore({ dataDir });
+  const rawStore = createRecordStore({ dataDir, onTransaction: observed.onTransaction });
   await rawStore.init();
   // As the service starts: a signing key, the record verified, writes through the integrity guard.
   const logger = pino({ level: 'silent' });

@@ -8,23 +8,26 @@
  * inside each transaction.
  *
  * Group commit: commits queued in the same turn of the event loop are written in one transaction at the
- * next setImmediate (GroupCommit, ChangeWriter), so their fsyncs are shared. Each caller's promise settles after
- * the COMMIT, which with synchronous=FULL is on disk: a write that was acknowledged survives kill -9 and
- * power loss.
+ * next setImmediate, and those that arrive while it is being written form the next one (GroupCommit,
+ * ChangeWriter), so their fsyncs are shared. Each caller's promise settles after the COMMIT, which with
+ * synchronous=FULL is on disk: a write that was acknowledged survives kill -9 and power loss.
  *
- * better-sqlite3 is synchronous: each statement runs on this thread. Reads and transactions are short
- * (the indexes in sqliteSchema.ts serve every query); verifying the whole chain reads it in batches on a
- * connection of its own, yielding between them.
+ * better-sqlite3 is synchronous, and a commit's SQL and fsync would hold the service's one thread (several
+ * ms on a busy disk, answering nothing meanwhile): commit transactions run on a writer thread with a
+ * connection of its own (sqliteWriter, sqliteWriterThread). Everything else runs on this thread: reads
+ * are short (the indexes in sqliteSchema.ts serve every query), and verifying the whole chain reads it in
+ * batches on a connection of its own, yielding between them.
  *
  * Failures: damage (SQLITE_CORRUPT, SQLITE_NOTADB, a failed quick_check at open) is StoreIntegrityError
  * and nothing is repaired or dropped; what may pass (I/O errors, locks held too long, disk full, the file
  * gone) is StoreUnavailableError. If the database file is deleted or replaced under an open connection,
- * the store notices before its next operation and reopens the file at its path, or answers
- * StoreUnavailableError while there is none (it never creates a new, empty one after the first open).
+ * the store (and its writer thread, before each group) notices before its next operation and reopens the
+ * file at its path, or answers StoreUnavailableError while there is none (it never creates a new, empty
+ * one after the first open).
  *
  * The file is long because the port is wide: each method is a few lines over a prepared statement; the
  * parts with their own logic live beside it (sqliteDatabase, sqliteSchema, sqliteCommit, sqliteGroupCommit,
- * sqliteConnection, sqliteRows, sqliteErrors).
+ * sqliteWriter, sqliteConnection, sqliteRows, sqliteErrors).
  */
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
@@ -32,10 +35,11 @@ import Database from 'better-sqlite3';
 import { assertDocumentQuery, assertEvaluationFilter, assertFilter, assertId, assertPageRequest, assertProviderFilter, assertStoredDocument, byId, createdAtRange, decodeCursor, DOCUMENT_COLLECTIONS, iterateApprovals, matchesQuery, inForcePredicate, toPage, toProviderPage, type InForce } from './common';
 import { verifyChain } from './auditChain';
 import { StoreUnavailableError } from './errors';
-import { connect, sameFile, type Connection } from './sqliteConnection';
-import { assertNotLegacy, BUSY_TIMEOUT_MS, databaseFile, DB_FILE_NAME, identityOf } from './sqliteDatabase';
+import { connect, ConnectionAtPath, type Connection } from './sqliteConnection';
+import { assertNotLegacy, BUSY_TIMEOUT_MS, databaseFile, DB_FILE_NAME } from './sqliteDatabase';
 import { storeError } from './sqliteErrors';
 import { GroupCommit } from './sqliteGroupCommit';
+import { SqliteWriter } from './sqliteWriter';
 import { importRows, writeImport, type ImportedRecords } from './sqliteImport';
 import { auditEntryFrom, evaluationFrom, evidenceFrom, prepareChange, type AuditRow } from './sqliteRows';
 import { parseStoredRecord } from './recordShape';
@@ -70,9 +74,16 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
   private readonly inForce: InForce;
   readonly file: string;
   private state: 'new' | 'open' | 'closed' = 'new';
-  /** Null while open only after the file was found deleted or replaced: reopened at the next operation. */
-  private connection: Connection | null = null;
-  private readonly group = new GroupCommit((jobs) => this.use('commit', (c) => c.writer.commit(jobs)));
+  private closing: Promise<void> | null = null;
+  /** This thread's connection: everything but commits. */
+  private connection: ConnectionAtPath | null = null;
+  /** Commits: their transactions run on the writer thread. */
+  private readonly writer: SqliteWriter;
+  private readonly group = new GroupCommit((jobs) =>
+    this.writer.commit(jobs).catch((error: unknown) => {
+      throw this.mapped(error, 'commit');
+    }),
+  );
 
   constructor(
     readonly dataDir: string,
@@ -80,6 +91,7 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
   ) {
     this.file = databaseFile(dataDir);
     this.inForce = inForcePredicate(options);
+    this.writer = new SqliteWriter(dataDir, { onTransaction: options.onTransaction, onDeath: (error) => this.group.rejectQueued(error) });
   }
 
   async init(): Promise<void> {
@@ -89,20 +101,29 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
     } catch (error) {
       throw this.mapped(error, 'inspect the data directory');
     }
-    this.connection = connect(this.dataDir, true);
+    this.connection = new ConnectionAtPath(this.dataDir, connect(this.dataDir, true));
     this.state = 'open';
   }
 
-  /** Commits what is queued, then closes; later calls reject with StoreUnavailableError. */
+  /**
+   * Refuses new calls with StoreUnavailableError from now on, waits for the group in flight, writes what
+   * is queued, then stops the writer thread and closes.
+   */
   async close(): Promise<void> {
-    if (this.state !== 'open') {
-      this.state = 'closed';
-      return;
-    }
-    this.group.drain();
+    if (this.closing) return this.closing;
+    const wasOpen = this.state === 'open';
     this.state = 'closed';
-    this.connection?.close();
-    this.connection = null;
+    if (!wasOpen) return;
+    this.closing = (async () => {
+      try {
+        await this.group.drain();
+        await this.writer.close();
+      } finally {
+        this.connection?.close();
+        this.connection = null;
+      }
+    })();
+    return this.closing;
   }
 
   async ping(): Promise<void> {
@@ -394,14 +415,8 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
 
   /** The connection, reopened first if its file was deleted or replaced since it was opened. */
   private current(): Connection {
-    const identity = identityOf(this.file);
-    if (this.connection && !sameFile(identity, this.connection.identity)) {
-      this.connection.close();
-      this.connection = null;
-    }
-    if (!identity) throw new StoreUnavailableError(`The database file ${this.file} has disappeared`);
-    this.connection ??= connect(this.dataDir, false);
-    return this.connection;
+    if (!this.connection) throw new StoreUnavailableError('The store is closed');
+    return this.connection.current();
   }
 
   private mapped(error: unknown, what: string): unknown {

@@ -1,7 +1,8 @@
 /** An open SQLite database with the statements the store's operations use, prepared once when it opens. */
 import type Database from 'better-sqlite3';
+import { StoreUnavailableError } from './errors';
 import { ChangeWriter } from './sqliteCommit';
-import { openDatabase, type FileIdentity } from './sqliteDatabase';
+import { databaseFile, identityOf, openDatabase, type FileIdentity } from './sqliteDatabase';
 import type { AuditRow } from './sqliteRows';
 
 type EvaluationRow = { id: string; record: string; evidence: string | null };
@@ -79,4 +80,33 @@ export function connect(dataDir: string, create: boolean): Connection {
 
 export function sameFile(a: FileIdentity | null, b: FileIdentity): boolean {
   return a !== null && a.dev === b.dev && a.ino === b.ino;
+}
+
+/**
+ * The connection to the database at a data directory's path, checked before each use: a file deleted or
+ * replaced under it is noticed, and the file at the path is opened instead (never created: an empty
+ * database would start a new record beside the old one), or StoreUnavailableError thrown while there is none.
+ */
+export class ConnectionAtPath {
+  private readonly file: string;
+
+  constructor(
+    private readonly dataDir: string,
+    private connection: Connection | null = null,
+  ) {
+    this.file = databaseFile(dataDir);
+  }
+
+  current(): Connection {
+    const identity = identityOf(this.file);
+    if (this.connection && !sameFile(identity, this.connection.identity)) this.close();
+    if (!identity) throw new StoreUnavailableError(`The database file ${this.file} has disappeared`);
+    this.connection ??= connect(this.dataDir, false);
+    return this.connection;
+  }
+
+  close(): void {
+    this.connection?.close();
+    this.connection = null;
+  }
 }

@@ -67,7 +67,15 @@ export interface StoreOptions {
    * per provider (tilbudId), speciale and level. The domain says which they are.
    */
   inForceStatuses: readonly string[];
+  /** Told of each transaction that committed changes (the SQLite store's; for the bench and tests). */
+  onTransaction?: TransactionObserver;
 }
+
+/**
+ * A committed transaction: the changes it appended to the audit log, how long it held the thread that ran
+ * it (µs, its fsync included) and which thread that was (worker_threads' threadId).
+ */
+export type TransactionObserver = (transaction: { changes: number; us: number; threadId: number }) => void;
 
 /** The evidence of a stored evaluation, and which evaluation it is. */
 export interface EvidenceOnRecord<Evidence = unknown> {

@@ -1,13 +1,17 @@
 import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { LegacyStoreError, StoreIntegrityError, StoreUnavailableError } from '../../src/store/errors';
+import { SqliteStore } from '../../src/store/sqlite';
 import { storeError } from '../../src/store/sqliteErrors';
+import type { SqliteWriter } from '../../src/store/sqliteWriter';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqliteSchema';
 import type { AuditInput, EvaluationFilter } from '../../src/store/types';
 import { storeContract } from './contract';
-import { approval, evaluation, provider, type ContractStore } from './support/fixtures';
+import { approval, evaluation, provider, STORE_OPTIONS, type ContractRecords, type ContractStore } from './support/fixtures';
 import { DB_FILE, openStore, sqliteHarness, tempDir, withDatabase } from './support/sqliteHarness';
 import { startWriter } from './support/writerProcess';
 
@@ -262,6 +266,107 @@ describe('SqliteStore on disk', () => {
       expect(result).toMatchObject({ ok: true });
       expect(result.ok && result.entries).toBeGreaterThanOrEqual(2500);
       expect(await store.verifyAuditChain()).toMatchObject({ ok: true, entries: 2530 });
+    });
+  });
+
+  describe('the writer thread', () => {
+    /** Takes the database's write lock on a connection of the test's own, as another process could. */
+    const holdWriteLock = () => {
+      const db = new Database(dbFile(), { fileMustExist: true, timeout: 5000 });
+      db.prepare('BEGIN IMMEDIATE').run();
+      return {
+        release: () => {
+          db.prepare('ROLLBACK').run();
+          db.close();
+        },
+      };
+    };
+    const settledYet = (promise: Promise<unknown>) => {
+      let settled = false;
+      promise.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      return () => settled;
+    };
+    const writerOf = (store: ContractStore) => (store as unknown as { writer: SqliteWriter }).writer;
+
+    it('the main thread goes on while a commit waits for the write lock and writes: the transaction runs on another thread', async () => {
+      const transactions: { changes: number; us: number; threadId: number }[] = [];
+      const store = track(new SqliteStore<ContractRecords>(dataDir, { ...STORE_OPTIONS, onTransaction: (t) => transactions.push(t) }));
+      await store.init();
+      await store.commit({ audit: entry(1) });
+      const lock = holdWriteLock();
+      let committing: Promise<unknown>;
+      try {
+        committing = store.commit({ audit: entry(2) });
+        const settled = settledYet(committing);
+        // On this thread the commit would wait for the lock (busy timeout, 5 s) without letting this timer
+        // run, and then fail with SQLITE_BUSY: the timer runs, the commit still waiting, and reads are answered.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(settled()).toBe(false);
+        expect(await store.auditHead()).toMatchObject({ seq: 1 });
+      } finally {
+        lock.release();
+      }
+      expect(await committing).toMatchObject({ committed: true, entry: { seq: 2 } });
+      expect(transactions.map((t) => t.changes)).toEqual([1, 1]);
+      for (const t of transactions) expect(t.threadId).not.toBe(threadId);
+      // The second waited for the lock about as long as the timer ran.
+      expect(transactions[1].us).toBeGreaterThan(50_000);
+    });
+
+    it('a writer thread that dies rejects the commits in flight and queued as unavailable; the next commit starts a new one', async () => {
+      const store = track(await openStore(dataDir));
+      await store.commit({ audit: entry(1) });
+      const lock = holdWriteLock();
+      const inFlight = store.commit({ audit: entry(2) });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const queued = store.commitMany([{ audit: entry(3) }, { audit: entry(4) }]);
+      void writerOf(store).terminateThreadForTest();
+      // The thread blocked on the lock ends as soon as it returns to JavaScript.
+      lock.release();
+      await expect(inFlight).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(inFlight).rejects.toThrow(/writer thread stopped/);
+      await expect(queued).rejects.toBeInstanceOf(StoreUnavailableError);
+
+      const next = await store.commit({ audit: entry(5) });
+      // The one in flight may have committed before the thread ended (it was not acknowledged); those queued were not written.
+      const head = await store.auditHead();
+      expect(next).toMatchObject({ committed: true, entry: { seq: head!.seq } });
+      expect(head!.seq).toBeLessThanOrEqual(3);
+      expect(await store.verifyAuditChain()).toMatchObject({ ok: true, entries: head!.seq });
+    });
+
+    it('close() waits for the group in flight, writes those queued behind it, and all of them persist', async () => {
+      const store = await openStore(dataDir);
+      await store.commit({ audit: entry(0) });
+      const lock = holdWriteLock();
+      const records = Array.from({ length: 10 }, () => approval());
+      const first = store.commit({ audit: entry(1, records[0].id), approval: { insert: records[0] } });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const rest = records.slice(1).map((a, i) => store.commit({ audit: entry(i + 2, a.id), approval: { insert: a } }));
+      const closing = store.close();
+      await expect(store.commit({ audit: entry('late') })).rejects.toBeInstanceOf(StoreUnavailableError);
+      setTimeout(() => lock.release(), 50);
+      await closing;
+      expect((await Promise.all([first, ...rest])).map((o) => o.committed && o.entry.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
+      const reopened = track(await openStore(dataDir));
+      for (const a of records) expect(await reopened.getApproval(a.id)).toEqual(a);
+      expect(await reopened.verifyAuditChain()).toMatchObject({ ok: true, entries: 11 });
+    });
+
+    it('an open, idle store does not keep a process alive, and a commit in flight does until it is acknowledged', () => {
+      const root = path.resolve(__dirname, '../..');
+      const script = `
+        const { SqliteStore } = require(${JSON.stringify(path.join(root, 'src/store/sqlite.ts'))});
+        const store = new SqliteStore(${JSON.stringify(dataDir)}, { inForceStatuses: ['approved'] });
+        // The second commit is made once the thread is running (and idle), with nothing else to keep the process alive.
+        store.init().then(() => store.commit({ audit: ${JSON.stringify(entry(1))} })).then(() => {
+          store.commit({ audit: ${JSON.stringify(entry(2))} }).then((outcome) => console.log(JSON.stringify(outcome.entry.seq)));
+        });`;
+      const child = spawnSync(process.execPath, ['--require', path.join(root, 'test/support/tsRegister.js'), '-e', script], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+      expect({ status: child.status, signal: child.signal, stdout: child.stdout.trim(), stderr: child.stderr }).toEqual({ status: 0, signal: null, stdout: '2', stderr: '' });
     });
   });
 

@@ -1,0 +1,41 @@
+/**
+ * The SQLite store's writer thread (started by sqliteWriter.ts): runs each group of commits with
+ * ChangeWriter on a connection of its own, so the service's thread is free while SQLite writes and
+ * fsyncs. A Worker loads JavaScript only: the built service starts the sibling sqliteWriterThread.js,
+ * and TypeScript run directly (ts-jest, tsRegister) starts dist/src/store/sqliteWriterThread.js, which
+ * jest's globalSetup builds once per run.
+ */
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { ConnectionAtPath } from './sqliteConnection';
+import { plainError, type FromWriter, type ToWriter, type WorkerData } from './sqliteWriterMessages';
+
+const port = parentPort;
+if (!port) throw new Error('sqliteWriterThread runs as a worker thread only');
+const { dataDir } = workerData as WorkerData;
+// Opened at the first group (the main thread created the file), then checked before every group.
+const connection = new ConnectionAtPath(dataDir);
+
+port.on('message', (message: ToWriter) => {
+  if (message.type === 'close') {
+    connection.close();
+    port.close();
+    return;
+  }
+  let reply: FromWriter;
+  try {
+    const writer = connection.current().writer;
+    const start = process.hrtime.bigint();
+    const results = writer.commit(message.jobs);
+    const us = Number(process.hrtime.bigint() - start) / 1e3;
+    let changes = 0;
+    for (const result of results) if ('outcomes' in result) for (const o of result.outcomes) if (o.committed) changes += 1;
+    reply = {
+      type: 'committed',
+      results: results.map((result) => ('error' in result ? { error: plainError(result.error) } : result)),
+      transaction: { changes, us, threadId },
+    };
+  } catch (error) {
+    reply = { type: 'failed', error: plainError(error) };
+  }
+  port.postMessage(reply);
+});
