@@ -91,7 +91,11 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
   ) {
     this.file = databaseFile(dataDir);
     this.inForce = inForcePredicate(options);
-    this.writer = new SqliteWriter(dataDir, { onTransaction: options.onTransaction, onDeath: (error) => this.group.rejectQueued(error) });
+    this.writer = new SqliteWriter(dataDir, {
+      onTransaction: options.onTransaction,
+      checkedIdentity: () => this.connection?.openIdentity(),
+      onDeath: (error) => this.group.rejectQueued(error),
+    });
   }
 
   async init(): Promise<void> {

@@ -68,8 +68,8 @@ export class Connection {
 }
 
 /** Opens the data directory's database (creating it only with `create`) and prepares its statements. */
-export function connect(dataDir: string, create: boolean): Connection {
-  const { db, identity } = openDatabase(dataDir, { create });
+export function connect(dataDir: string, create: boolean, checked?: FileIdentity): Connection {
+  const { db, identity } = openDatabase(dataDir, { create, ...(checked ? { checked } : {}) });
   try {
     return new Connection(db, identity);
   } catch (error) {
@@ -93,6 +93,8 @@ export class ConnectionAtPath {
   constructor(
     private readonly dataDir: string,
     private connection: Connection | null = null,
+    /** The file another connection has just opened and checked: not quick-checked again at the first open. */
+    private checked?: FileIdentity,
   ) {
     this.file = databaseFile(dataDir);
   }
@@ -101,8 +103,16 @@ export class ConnectionAtPath {
     const identity = identityOf(this.file);
     if (this.connection && !sameFile(identity, this.connection.identity)) this.close();
     if (!identity) throw new StoreUnavailableError(`The database file ${this.file} has disappeared`);
-    this.connection ??= connect(this.dataDir, false);
+    if (!this.connection) {
+      this.connection = connect(this.dataDir, false, this.checked);
+      this.checked = undefined;
+    }
     return this.connection;
+  }
+
+  /** The file the open connection has open, if one is open. */
+  openIdentity(): FileIdentity | undefined {
+    return this.connection?.identity;
   }
 
   close(): void {

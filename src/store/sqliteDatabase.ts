@@ -45,9 +45,11 @@ export function assertNotLegacy(dataDir: string): void {
 /**
  * Opens (with `create`, first creating) the database in dataDir. Rejects damage with
  * StoreIntegrityError before writing anything, and what may pass (directory missing or not writable,
- * file locked) with StoreUnavailableError.
+ * file locked) with StoreUnavailableError. `checked`: the file another connection of this process has
+ * just opened and checked; while it is still the file at the path, quick_check (linear in the file's
+ * size) is not run again.
  */
-export function openDatabase(dataDir: string, options: { create: boolean }): OpenedDatabase {
+export function openDatabase(dataDir: string, options: { create: boolean; checked?: FileIdentity }): OpenedDatabase {
   const file = databaseFile(dataDir);
   const where = { dataDir, fileName: DB_FILE_NAME };
   let db: Database.Database | undefined;
@@ -61,7 +63,9 @@ export function openDatabase(dataDir: string, options: { create: boolean }): Ope
     }
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS, fileMustExist: true });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    assertSound(db, dataDir);
+    const atPath = identityOf(file);
+    const checked = options.checked !== undefined && atPath !== null && atPath.dev === options.checked.dev && atPath.ino === options.checked.ino;
+    if (!checked) assertSound(db, dataDir);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new StoreUnavailableError(`Cannot switch ${file} to WAL (journal_mode is ${String(mode)})`);
     db.pragma('synchronous = FULL');

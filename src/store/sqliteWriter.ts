@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from './errors';
 import type { Job, JobResult } from './sqliteCommit';
+import type { FileIdentity } from './sqliteDatabase';
 import { rebuiltError, type FromWriter, type ToWriter, type WorkerData } from './sqliteWriterMessages';
 import type { TransactionObserver } from './types';
 
@@ -29,6 +30,8 @@ export class SqliteWriter {
     private readonly dataDir: string,
     private readonly options: {
       onTransaction?: TransactionObserver;
+      /** The file the store's own connection has open (and checked when it opened it), if any. */
+      checkedIdentity: () => FileIdentity | undefined;
       /** Called when the thread died (not when closed): the group in flight has been rejected with `error`. */
       onDeath: (error: StoreUnavailableError) => void;
     },
@@ -62,7 +65,8 @@ export class SqliteWriter {
   }
 
   private start(): Worker {
-    const thread = new Worker(THREAD_SCRIPT, { workerData: { dataDir: this.dataDir } satisfies WorkerData });
+    const checked = this.options.checkedIdentity();
+    const thread = new Worker(THREAD_SCRIPT, { workerData: { dataDir: this.dataDir, ...(checked ? { checked } : {}) } satisfies WorkerData });
     thread.unref();
     let failure: Error | undefined;
     thread.on('message', (message: FromWriter) => this.settle(thread, message));

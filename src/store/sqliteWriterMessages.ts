@@ -6,10 +6,13 @@
  */
 import { RecordDamagedError, StoreIntegrityError, StoreUnavailableError } from './errors';
 import type { Job, JobOutcome } from './sqliteCommit';
+import type { FileIdentity } from './sqliteDatabase';
 import { NewerSchemaError } from './sqliteSchema';
 
 export interface WorkerData {
   dataDir: string;
+  /** The file the store's main connection opened and checked (see openDatabase). */
+  checked?: FileIdentity;
 }
 
 export type ToWriter = { type: 'commit'; jobs: Job[] } | { type: 'close' };

@@ -11,9 +11,9 @@ import { plainError, type FromWriter, type ToWriter, type WorkerData } from './s
 
 const port = parentPort;
 if (!port) throw new Error('sqliteWriterThread runs as a worker thread only');
-const { dataDir } = workerData as WorkerData;
+const { dataDir, checked } = workerData as WorkerData;
 // Opened at the first group (the main thread created the file), then checked before every group.
-const connection = new ConnectionAtPath(dataDir);
+const connection = new ConnectionAtPath(dataDir, null, checked);
 
 port.on('message', (message: ToWriter) => {
   if (message.type === 'close') {
