@@ -15,10 +15,10 @@ export function evaluationBody(): string {
 }
 
 /**
- * The variants of POST /v1/evaluations served beside it (bench/httpServer.ts): its store acknowledging
- * commits without writing, and its use case answering a view computed once.
+ * The variants of POST /v1/evaluations served beside it (bench/httpServer.ts): its store serialising each
+ * change and acknowledging it without writing, and its use case answering a view computed once.
  */
-export const VARIANTS = ['without writing', 'precomputed answer'] as const;
+export const VARIANTS = ['serialised, not written', 'precomputed answer'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /**
@@ -73,7 +73,7 @@ export async function benchHttp(quick: boolean) {
         ? await autocannon({ url: `${url}/health`, connections, duration })
         : route === 'POST /v1/evaluations'
           ? await post(ports.port, connections)
-          : await post(route === 'without writing' ? ports.unwrittenPort : ports.precomputedPort, connections);
+          : await post(route === 'serialised, not written' ? ports.unwrittenPort : ports.precomputedPort, connections);
     // A figure for requests that failed would measure the error path, not the service.
     if (result.errors > 0 || result.non2xx > 0) throw new Error(`${route} at ${connections} connections: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
     return result;
