@@ -20,7 +20,8 @@ async function main() {
   const [dataDir, now] = process.argv.slice(2);
   const rules = new RulesCatalogue(checkRulesTree(path.resolve(__dirname, '../../rules')).rulesets.map((r) => r.ruleset));
   const clock = new ManualClock(now);
-  const rawStore = createRecordStore({ dataDir });
+  // As the re-check job opens it (src/jobs/recheck.ts): commits on this thread.
+  const rawStore = createRecordStore({ dataDir, writerThread: false });
   await rawStore.init();
   const peakRssAtOpenMb = maxRssMb();
   const integrity = new RecordIntegrity(rawStore, clock);

@@ -25,7 +25,7 @@ async function main() {
   const casesDir = path.join(root, 'rules/autisme/cases');
   const c = readdirSync(casesDir).map((f) => JSON.parse(readFileSync(path.join(casesDir, f), 'utf8'))).find((x) => x.expected.overall === 'eligible' && !x.version);
   const ruleset = rules.inForceOn('autisme', c.asOf)!;
-  const store = createRecordStore({ dataDir });
+  const store = createRecordStore({ dataDir, writerThread: false });
   await store.init();
   const now = `${c.asOf}T08:00:00.000Z`;
   const seedStart = Date.now();

@@ -102,7 +102,7 @@ export async function runImportNedb(argv: string[], env: NodeJS.ProcessEnv = pro
     say(`  leases not imported: ${old.leases}`);
     // Checked as the service will read it: this domain's records, through the port.
     await store.close();
-    const record = createRecordStore({ dataDir: config.dataDir });
+    const record = createRecordStore({ dataDir: config.dataDir, writerThread: false });
     await record.init();
     let verified;
     try {

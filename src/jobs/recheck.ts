@@ -99,7 +99,8 @@ async function runRecheckJob(io: RecheckIo): Promise<number> {
   }
   say(`Datalager: ${describeStore(config)}`);
   say(`Regelsæt i kraft ${today(clock)}: ${describeRules(rules, today(clock))}`);
-  const rawStore = createRecordStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir });
+  // A job awaits each group of re-checks anyway: the embedded store commits on this thread, without a writer thread's memory.
+  const rawStore = createRecordStore({ mongodbUri: config.mongodbUri, mongodbDb: config.mongodbDb, dataDir: config.dataDir, writerThread: false });
   await rawStore.init();
   try {
     // The job writes to the record like the service does, so it refuses to while the record is in doubt.

@@ -14,7 +14,7 @@ export interface StoreConfig extends StoreOptions {
  * and give it back as it was given); call init() before use and close() when done.
  */
 export function createStore<R extends RecordTypes = RecordTypes>(config: StoreConfig): Store<R> {
-  const options: StoreOptions = { inForceStatuses: config.inForceStatuses, onTransaction: config.onTransaction };
+  const options: StoreOptions = { inForceStatuses: config.inForceStatuses, onTransaction: config.onTransaction, writerThread: config.writerThread };
   if (!config.mongodbUri) return new SqliteStore<R>(config.dataDir, options);
   // Loaded only when used: the driver costs every process that opens the embedded store ~14 MB otherwise.
   const { DEFAULT_DB_NAME, MongoStore } = require('./mongo') as typeof import('./mongo');

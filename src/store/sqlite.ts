@@ -38,6 +38,7 @@ import { StoreUnavailableError } from './errors';
 import { connect, ConnectionAtPath, type Connection } from './sqliteConnection';
 import { assertNotLegacy, BUSY_TIMEOUT_MS, databaseFile, DB_FILE_NAME } from './sqliteDatabase';
 import { storeError } from './sqliteErrors';
+import { timedCommit } from './sqliteCommit';
 import { GroupCommit } from './sqliteGroupCommit';
 import { SqliteWriter } from './sqliteWriter';
 import { importRows, writeImport, type ImportedRecords } from './sqliteImport';
@@ -77,13 +78,9 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
   private closing: Promise<void> | null = null;
   /** This thread's connection: everything but commits. */
   private connection: ConnectionAtPath | null = null;
-  /** Commits: their transactions run on the writer thread. */
-  private readonly writer: SqliteWriter;
-  private readonly group = new GroupCommit((jobs) =>
-    this.writer.commit(jobs).catch((error: unknown) => {
-      throw this.mapped(error, 'commit');
-    }),
-  );
+  /** Commits: their transactions run on the writer thread, or (writerThread: false) on this one. */
+  private readonly writer: SqliteWriter | null;
+  private readonly group: GroupCommit;
 
   constructor(
     readonly dataDir: string,
@@ -91,11 +88,27 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
   ) {
     this.file = databaseFile(dataDir);
     this.inForce = inForcePredicate(options);
-    this.writer = new SqliteWriter(dataDir, {
-      onTransaction: options.onTransaction,
+    const onTransaction = options.onTransaction;
+    if (options.writerThread === false) {
+      this.writer = null;
+      this.group = new GroupCommit(async (jobs) => {
+        const { results, transaction } = this.use('commit', (c) => timedCommit(c.writer, jobs));
+        onTransaction?.(transaction);
+        return results;
+      });
+      return;
+    }
+    const writer = new SqliteWriter(dataDir, {
+      onTransaction,
       checkedIdentity: () => this.connection?.openIdentity(),
       onDeath: (error) => this.group.rejectQueued(error),
     });
+    this.writer = writer;
+    this.group = new GroupCommit((jobs) =>
+      writer.commit(jobs).catch((error: unknown) => {
+        throw this.mapped(error, 'commit');
+      }),
+    );
   }
 
   async init(): Promise<void> {
@@ -121,7 +134,7 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
     this.closing = (async () => {
       try {
         await this.group.drain();
-        await this.writer.close();
+        await this.writer?.close();
       } finally {
         this.connection?.close();
         this.connection = null;

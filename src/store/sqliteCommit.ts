@@ -18,7 +18,8 @@ import { brokenLink, nextAuditEntry } from './auditChain';
 import { StoreIntegrityError } from './errors';
 import { errorKind } from './sqliteErrors';
 import { auditEntryFrom, auditRow, type ApprovalRow, type AuditRow, type PreparedChange } from './sqliteRows';
-import type { AuditEntry, CommitOutcome, Refusal } from './types';
+import { threadId } from 'node:worker_threads';
+import type { AuditEntry, CommitOutcome, Refusal, Transaction } from './types';
 
 /** What one caller's changes came to: each change's outcome, or (atomic) none written and which was refused. */
 export type JobOutcome = { outcomes: CommitOutcome[] } | { refused: { index: number; refusal: Refusal } };
@@ -190,4 +191,14 @@ export class ChangeWriter {
       throw error;
     }
   }
+}
+
+/** Commits the jobs in one transaction (ChangeWriter.commit), timed, with the changes it appended, for StoreOptions.onTransaction. */
+export function timedCommit(writer: ChangeWriter, jobs: Job[]): { results: JobResult[]; transaction: Transaction } {
+  const start = process.hrtime.bigint();
+  const results = writer.commit(jobs);
+  const us = Number(process.hrtime.bigint() - start) / 1e3;
+  let changes = 0;
+  for (const result of results) if ('outcomes' in result) for (const o of result.outcomes) if (o.committed) changes += 1;
+  return { results, transaction: { changes, us, threadId } };
 }

@@ -8,6 +8,7 @@ import { RecordDamagedError, StoreIntegrityError, StoreUnavailableError } from '
 import type { Job, JobOutcome } from './sqliteCommit';
 import type { FileIdentity } from './sqliteDatabase';
 import { NewerSchemaError } from './sqliteSchema';
+import type { Transaction } from './types';
 
 export interface WorkerData {
   dataDir: string;
@@ -18,7 +19,7 @@ export interface WorkerData {
 export type ToWriter = { type: 'commit'; jobs: Job[] } | { type: 'close' };
 
 export type FromWriter =
-  | { type: 'committed'; results: (JobOutcome | { error: PlainError })[]; transaction: { changes: number; us: number; threadId: number } }
+  | { type: 'committed'; results: (JobOutcome | { error: PlainError })[]; transaction: Transaction }
   | { type: 'failed'; error: PlainError };
 
 export interface PlainError {

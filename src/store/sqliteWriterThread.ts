@@ -5,7 +5,8 @@
  * and TypeScript run directly (ts-jest, tsRegister) starts dist/src/store/sqliteWriterThread.js, which
  * jest's globalSetup builds once per run.
  */
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { timedCommit } from './sqliteCommit';
 import { ConnectionAtPath } from './sqliteConnection';
 import { plainError, type FromWriter, type ToWriter, type WorkerData } from './sqliteWriterMessages';
 
@@ -23,17 +24,8 @@ port.on('message', (message: ToWriter) => {
   }
   let reply: FromWriter;
   try {
-    const writer = connection.current().writer;
-    const start = process.hrtime.bigint();
-    const results = writer.commit(message.jobs);
-    const us = Number(process.hrtime.bigint() - start) / 1e3;
-    let changes = 0;
-    for (const result of results) if ('outcomes' in result) for (const o of result.outcomes) if (o.committed) changes += 1;
-    reply = {
-      type: 'committed',
-      results: results.map((result) => ('error' in result ? { error: plainError(result.error) } : result)),
-      transaction: { changes, us, threadId },
-    };
+    const { results, transaction } = timedCommit(connection.current().writer, message.jobs);
+    reply = { type: 'committed', results: results.map((result) => ('error' in result ? { error: plainError(result.error) } : result)), transaction };
   } catch (error) {
     reply = { type: 'failed', error: plainError(error) };
   }

@@ -12,10 +12,11 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqliteSchema';
 import type { AuditInput, EvaluationFilter } from '../../src/store/types';
 import { storeContract } from './contract';
 import { approval, evaluation, provider, STORE_OPTIONS, type ContractRecords, type ContractStore } from './support/fixtures';
-import { DB_FILE, openStore, sqliteHarness, tempDir, withDatabase } from './support/sqliteHarness';
+import { DB_FILE, openStore, sqliteHarness, sqliteHarnessCommittingOnCallersThread, tempDir, withDatabase } from './support/sqliteHarness';
 import { startWriter } from './support/writerProcess';
 
 storeContract('SqliteStore', sqliteHarness);
+storeContract('SqliteStore committing on the caller\'s thread (the jobs)', sqliteHarnessCommittingOnCallersThread);
 
 const entry = (i: number | string, entityId = `e-${i}`): AuditInput => ({ at: '2026-03-01T10:00:00.000Z', subject: 's', action: 'test', entityType: 'approval', entityId, summary: { i } });
 
@@ -314,6 +315,16 @@ describe('SqliteStore on disk', () => {
       for (const t of transactions) expect(t.threadId).not.toBe(threadId);
       // The second waited for the lock about as long as the timer ran.
       expect(transactions[1].us).toBeGreaterThan(50_000);
+    });
+
+    it('a store opened as the jobs open it (writerThread: false) commits on the caller\'s thread, in groups, and starts no thread', async () => {
+      const transactions: { changes: number; us: number; threadId: number }[] = [];
+      const store = track(new SqliteStore<ContractRecords>(dataDir, { ...STORE_OPTIONS, writerThread: false, onTransaction: (t) => transactions.push(t) }));
+      await store.init();
+      await Promise.all([store.commit({ audit: entry(1) }), store.commit({ audit: entry(2) }), store.commit({ audit: entry(3) })]);
+      expect(transactions).toEqual([expect.objectContaining({ changes: 3, threadId })]);
+      expect(writerOf(store)).toBeNull();
+      expect(await store.verifyAuditChain()).toMatchObject({ ok: true, entries: 3 });
     });
 
     it('a writer thread that dies rejects the commits in flight and queued as unavailable; the next commit starts a new one', async () => {

@@ -20,8 +20,8 @@ export function tempDir(prefix = 'sf-sqlite-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export async function openStore(dataDir: string): Promise<SqliteStore<ContractRecords>> {
-  const store = new SqliteStore<ContractRecords>(dataDir, STORE_OPTIONS);
+export async function openStore(dataDir: string, options: { writerThread?: boolean } = {}): Promise<SqliteStore<ContractRecords>> {
+  const store = new SqliteStore<ContractRecords>(dataDir, { ...STORE_OPTIONS, ...options });
   await store.init();
   return store;
 }
@@ -46,14 +46,24 @@ function setHead(db: Database.Database, head: { seq: number; hash: string } | nu
   if (head) db.prepare('INSERT INTO audit_head (one, seq, hash) VALUES (1, ?, ?)').run(head.seq, head.hash);
 }
 
-export async function sqliteHarness(): Promise<StoreHarness> {
+/** The harness for the store as the service opens it: commits on its writer thread. */
+export function sqliteHarness(): Promise<StoreHarness> {
+  return harnessWith({});
+}
+
+/** The harness for the store as the jobs open it: commits on the caller's thread. */
+export function sqliteHarnessCommittingOnCallersThread(): Promise<StoreHarness> {
+  return harnessWith({ writerThread: false });
+}
+
+async function harnessWith(options: { writerThread?: boolean }): Promise<StoreHarness> {
   const dir = tempDir();
   const dataDir = path.join(dir, 'data');
   const harness: StoreHarness = {
-    store: await openStore(dataDir),
+    store: await openStore(dataDir, options),
     async reopen() {
       await harness.store.close();
-      harness.store = await openStore(dataDir);
+      harness.store = await openStore(dataDir, options);
       return harness.store;
     },
     async tamperAudit(seq, change) {
