@@ -226,7 +226,7 @@ export class SqliteStore<R extends RecordTypes = RecordTypes> implements Store<R
     assertId(id);
     const row = this.use('read evidence', (c) => c.sql.evidence.get(id));
     if (!row) return null;
-    const onRecord: EvidenceOnRecord<R['evaluation']['evidence']> = { evaluationId: row.id, evidence: evidenceFrom(row.evidence, row.id) as R['evaluation']['evidence'] };
+    const onRecord: EvidenceOnRecord<R['evaluation']['evidence']> = { evaluationId: row.id, evidence: evidenceFrom(row.evidence, row.id, row.evidenceSha256) as R['evaluation']['evidence'] };
     if (typeof row.evidenceHash === 'string') onRecord.evidenceHash = row.evidenceHash;
     return onRecord;
   }

@@ -5,7 +5,7 @@ import { ChangeWriter } from './sqliteCommit';
 import { databaseFile, identityOf, openDatabase, type FileIdentity } from './sqliteDatabase';
 import type { AuditRow } from './sqliteRows';
 
-type EvaluationRow = { id: string; record: string; evidence: string | null };
+type EvaluationRow = { id: string; record: string; evidence: string | null; evidenceSha256: string | null };
 
 export class Connection {
   readonly writer: ChangeWriter;
@@ -20,7 +20,7 @@ export class Connection {
     /** The file it has open, to notice one deleted or replaced under it. */
     readonly identity: FileIdentity,
   ) {
-    const evaluationWithEvidence = 'SELECT e.id, e.record, v.json AS evidence FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256';
+    const evaluationWithEvidence = 'SELECT e.id, e.record, v.json AS evidence, v.sha256 AS evidenceSha256 FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256';
     this.sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       rollback: db.prepare('ROLLBACK'),
@@ -28,8 +28,8 @@ export class Connection {
       evaluation: db.prepare<[string], EvaluationRow>(`${evaluationWithEvidence} WHERE e.id = ?`),
       latestEvaluation: db.prepare<[string], EvaluationRow>(`${evaluationWithEvidence} WHERE e.approval_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT 1`),
       // json_extract reads the record's evidenceHash in ~20 µs; hashing the evidence again takes ~10 times that.
-      evidence: db.prepare<[string], { id: string; evidence: string | null; evidenceHash: unknown }>(
-        "SELECT e.id, v.json AS evidence, json_extract(e.record, '$.evidenceHash') AS evidenceHash FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256 WHERE e.id = ?",
+      evidence: db.prepare<[string], { id: string; evidence: string | null; evidenceSha256: string | null; evidenceHash: unknown }>(
+        "SELECT e.id, v.json AS evidence, v.sha256 AS evidenceSha256, json_extract(e.record, '$.evidenceHash') AS evidenceHash FROM evaluations e LEFT JOIN evidence v ON v.sha256 = e.evidence_sha256 WHERE e.id = ?",
       ),
       approval: db.prepare<[string], { record: string }>('SELECT record FROM approvals WHERE id = ?'),
       provider: db.prepare<[string], { record: string }>('SELECT record FROM providers WHERE tilbud_id = ?'),

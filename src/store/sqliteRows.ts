@@ -66,13 +66,28 @@ export interface PreparedChange {
   provider?: { insert: ProviderRow } | { update: ProviderRow; expectedVersion: number };
 }
 
+/**
+ * The stored row of each piece of evidence the store gave out, by the frozen object it gave: a change that
+ * stores that same object again (a re-check of unchanged evidence) points at that row, instead of
+ * serialising and hashing 10–20 KB again. Frozen, the object cannot have changed since it was read.
+ */
+const evidenceRows = new WeakMap<object, EvidenceRow>();
+
+function evidenceRowOf(evidence: unknown): EvidenceRow | undefined {
+  if (evidence === undefined) return undefined;
+  const stored = typeof evidence === 'object' && evidence !== null ? evidenceRows.get(evidence) : undefined;
+  if (stored) return stored;
+  const json = JSON.stringify(evidence);
+  return json === undefined ? undefined : { sha256: createHash('sha256').update(json, 'utf8').digest('hex'), json };
+}
+
 export function prepareChange(change: Change, inForce: InForce): PreparedChange {
   assertChange(change);
   const prepared: PreparedChange = { audit: change.audit, documents: [] };
   if (change.evaluation) {
     const { evidence, ...rest } = change.evaluation;
-    const json = evidence === undefined ? undefined : JSON.stringify(evidence);
-    if (json !== undefined) prepared.evidence = { sha256: createHash('sha256').update(json, 'utf8').digest('hex'), json };
+    const row = evidenceRowOf(evidence);
+    if (row) prepared.evidence = row;
     prepared.evaluation = {
       id: rest.id,
       approvalId: rest.approvalId ?? null,
@@ -127,20 +142,23 @@ export function approvalRow(record: StoredApproval, inForce: InForce): ApprovalR
 }
 
 /** An evaluation read back: a fresh record, its evidence (when it has any) frozen. */
-export function evaluationFrom<E extends StoredEvaluation = StoredEvaluation>(row: { id: string; record: string; evidence: string | null }): E {
+export function evaluationFrom<E extends StoredEvaluation = StoredEvaluation>(row: { id: string; record: string; evidence: string | null; evidenceSha256: string | null }): E {
   const record = parseStoredRecord<E>('evaluations', row.id, row.record);
-  if (row.evidence !== null) record.evidence = evidenceFrom(row.evidence, row.id) as E['evidence'];
+  if (row.evidence !== null) record.evidence = evidenceFrom(row.evidence, row.id, row.evidenceSha256) as E['evidence'];
   return record;
 }
 
-/** The evidence of evaluation `evaluationId`, frozen. */
-export function evidenceFrom(json: string | null, evaluationId: string): unknown {
+/** The evidence of evaluation `evaluationId` from its row (JSON text and key), frozen. */
+export function evidenceFrom(json: string | null, evaluationId: string, sha256: string | null): unknown {
   if (json === null) return undefined;
+  let evidence: unknown;
   try {
-    return deepFreeze(JSON.parse(json));
+    evidence = deepFreeze(JSON.parse(json));
   } catch {
     throw new RecordDamagedError('evidence', evaluationId, 'its JSON does not parse');
   }
+  if (sha256 !== null && typeof evidence === 'object' && evidence !== null) evidenceRows.set(evidence, { sha256, json });
+  return evidence;
 }
 
 export interface AuditRow {

@@ -72,6 +72,26 @@ describe('SqliteStore on disk', () => {
       });
     });
 
+    it('evidence read back and stored again with a new evaluation points at its row as stored, whatever JSON text that row holds', async () => {
+      const store = track(await openStore(dataDir));
+      const first = evaluation({ approvalId: 'a-1', evidence: { staff: [{ ref: 'm1', fte: 1 }] } });
+      await store.commit({ audit: entry(1), evaluation: first });
+      // The row as an earlier version or an import may have written it: the same content, other text.
+      const spaced = '{ "staff": [ { "ref": "m1", "fte": 1 } ] }';
+      const key = createHash('sha256').update(spaced, 'utf8').digest('hex');
+      withDatabase(dataDir, (db) => {
+        db.prepare('INSERT INTO evidence (sha256, json) VALUES (?, ?)').run(key, spaced);
+        db.prepare('UPDATE evaluations SET evidence_sha256 = ? WHERE id = ?').run(key, first.id);
+      });
+      const read = (await store.getEvaluationEvidence(first.id))!.evidence;
+      const again = evaluation({ approvalId: 'a-1', createdAt: '2026-09-01T10:00:00.000Z', evidence: read });
+      await store.commit({ audit: entry(2), evaluation: again });
+      withDatabase(dataDir, (db) => {
+        expect(db.prepare('SELECT evidence_sha256 AS key FROM evaluations WHERE id = ?').get(again.id)).toEqual({ key });
+      });
+      expect((await store.getEvaluation(again.id))?.evidence).toEqual({ staff: [{ ref: 'm1', fte: 1 }] });
+    });
+
     it('a database of schema version 1 is migrated at open: its evaluations are listed by provider, speciale, tilsyn and day, their records and evidence unchanged', async () => {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const v1 = new Database(dbFile());
