@@ -5,7 +5,7 @@ import { evaluate } from '../src/evaluation/evaluate';
 import { RulesCatalogue } from '../src/rules/catalogue';
 import { rulesetHash } from '../src/rules/hash';
 import { checkRulesTree } from '../src/rules/validate';
-import { createRecordStore, type ApprovalRecord, type EvaluationRecord, type RecordChange } from '../src/approvals/records';
+import { createRecordStore, evaluationRecord, type ApprovalRecord, type EvaluationRecord, type RecordChange } from '../src/approvals/records';
 import { commitSeeds, seedChange } from './seed';
 
 /** Seeds committed per transaction. */
@@ -37,10 +37,7 @@ async function main() {
     // One provider per approval: a provider has one approval in force per speciale and level.
     const provider = { ...c.evidence.provider, tilbudId: `${c.evidence.provider.tilbudId}-${i}`, region: 'Midtjylland', tilsyn: 'Midt' as const };
     const approvalId = randomUUID();
-    const evaluation: EvaluationRecord = {
-      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: result.evidenceHash,
-      engineVersion: result.engine.version, asOf: c.asOf, overall: result.overall, provider, evidence: c.evidence, result, createdAt: now, createdBy: 'seed', approvalId,
-    };
+    const evaluation: EvaluationRecord = { ...evaluationRecord(result, { id: randomUUID(), provider, evidence: c.evidence, createdAt: now, createdBy: 'seed' }), approvalId };
     const approval: ApprovalRecord = {
       id: approvalId, speciale: 'autisme', level: 'specialfunktion', provider, tilsyn: 'Midt', decision: 'approved', status: 'active', reason: 'seed',
       validFrom: c.asOf, validUntil: '2099-12-31', rulesetVersion: ruleset.version, rulesetHash: hash, evaluationId: evaluation.id,

@@ -6,7 +6,7 @@ import { evaluate } from '../src/evaluation/evaluate';
 import type { Evidence } from '../src/evidence/types';
 import type { RulesCatalogue } from '../src/rules/catalogue';
 import type { Level, Ruleset } from '../src/rules/types';
-import type { EvaluationRecord, ProviderRef, RecordChange } from '../src/approvals/records';
+import { evaluationRecord, type ProviderRef, type RecordChange } from '../src/approvals/records';
 import { IN_FORCE_STATUSES } from '../src/approvals/status';
 import { SqliteStore } from '../src/store/sqlite';
 import { evaluationBody } from './http';
@@ -79,22 +79,7 @@ async function changeMaker(rules: RulesCatalogue): Promise<() => RecordChange> {
     const provider: ProviderRef = { tilbudId: `${p.tilbudId}-${n}`, cvr: p.cvr, name: p.name, kommunekode: p.kommunekode, region: p.region, tilsyn: p.tilsyn as ProviderRef['tilsyn'] };
     const evidence = { ...request.evidence, provider: { ...request.evidence.provider, tilbudId: provider.tilbudId } };
     const createdAt = new Date().toISOString();
-    const record: EvaluationRecord = {
-      id: randomUUID(),
-      speciale: ruleset.speciale,
-      level: request.level,
-      rulesetVersion: result.rulesetVersion,
-      rulesetHash: result.rulesetHash,
-      evidenceHash: result.evidenceHash,
-      engineVersion: result.engine.version,
-      asOf: request.asOf,
-      overall: result.overall,
-      provider,
-      evidence,
-      result,
-      createdAt,
-      createdBy: 'bench',
-    };
+    const record = evaluationRecord(result, { id: randomUUID(), provider, evidence, createdAt, createdBy: 'bench' });
     return {
       evaluation: record,
       audit: {

@@ -21,7 +21,7 @@ import { refusalConflict, type DecisionDeps } from './decisionSupport';
 import { conflict, forbidden, invalid, notFound, type InvalidParamError } from './errors';
 import { readinessOn, toView, type EvaluationView } from './evaluationView';
 import { newId } from './ids';
-import type { EvaluationRecord, ProviderRef } from './records';
+import { evaluationRecord, type ProviderRef } from './records';
 
 export interface EvaluationRequest {
   speciale: string;
@@ -94,23 +94,7 @@ export async function evaluateRequest(deps: DecisionDeps, actor: Principal, requ
   // Hashed once, here where the evidence is received; re-checks reuse the hash stored with it.
   const result = await evaluate({ ruleset, level: request.level, evidence, asOf, readiness, evidenceHash: contentHash(evidence) });
   const createdAt = deps.clock.now().toISOString();
-  const record: EvaluationRecord = {
-    id: newId(),
-    speciale: ruleset.speciale,
-    level: request.level,
-    rulesetVersion: result.rulesetVersion,
-    rulesetHash: result.rulesetHash,
-    evidenceHash: result.evidenceHash,
-    engineVersion: result.engine.version,
-    semanticsVersion: result.semanticsVersion,
-    asOf,
-    overall: result.overall,
-    provider: providerRef(result),
-    evidence,
-    result,
-    createdAt,
-    createdBy: actor.subject,
-  };
+  const record = evaluationRecord(result, { id: newId(), provider: providerRef(result), evidence, createdAt, createdBy: actor.subject });
   if (options.dryRun) return { ...toView(record, readiness), id: null, stored: false };
   // A provider not yet in the register is registered with its first stored evaluation, in the same commit;
   // if another change registered it first, the evidence is compared again.

@@ -5,7 +5,7 @@ import type { RulesCatalogue } from '../rules/catalogue';
 import { tightenedRequirementIds } from '../rules/diff';
 import type { Ruleset } from '../rules/types';
 import { idFrom, newId } from './ids';
-import type { ApprovalRecord, EvaluationRecord, HistoryEntry, RecordChange, RecordStore } from './records';
+import { evaluationRecord, type ApprovalRecord, type EvaluationRecord, type HistoryEntry, type RecordChange, type RecordStore } from './records';
 import { IN_FORCE_STATUSES, type ApprovalStatus, isInForce } from './status';
 import { today, type Clock } from '../time/clock';
 import { addDays, addMonths, earlierOf, periodEnd, type IsoDate } from '../time/dates';
@@ -218,21 +218,7 @@ export class Rechecker {
     const transition = this.transitionFor(approval, ruleset, date);
     const result = await evaluate({ ruleset, level: approval.level, evidence, asOf: date, evidenceHash, ...transition });
     return {
-      id: options.dueKey ? idFrom(`${approval.id}|${options.dueKey}`) : newId(),
-      speciale: approval.speciale,
-      level: approval.level,
-      rulesetVersion: result.rulesetVersion,
-      rulesetHash: result.rulesetHash,
-      evidenceHash: result.evidenceHash,
-      engineVersion: result.engine.version,
-      semanticsVersion: result.semanticsVersion,
-      asOf: date,
-      overall: result.overall,
-      provider: approval.provider,
-      evidence,
-      result,
-      createdAt: at,
-      createdBy: options.by,
+      ...evaluationRecord(result, { id: options.dueKey ? idFrom(`${approval.id}|${options.dueKey}`) : newId(), provider: approval.provider, evidence, createdAt: at, createdBy: options.by }),
       approvalId: approval.id,
       trigger,
     };

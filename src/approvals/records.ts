@@ -52,6 +52,33 @@ export interface EvaluationRecord {
   trigger?: string;
 }
 
+/**
+ * The record of an evaluation as stored: what its result says of itself (speciale, level, date, rule set
+ * version and hash, evidence hash, engine and semantics, outcome) beside who made it, when, on what.
+ */
+export function evaluationRecord(
+  result: EvaluationResult,
+  made: { id: string; provider: ProviderRef; evidence: Evidence; createdAt: string; createdBy: string },
+): EvaluationRecord {
+  return {
+    id: made.id,
+    speciale: result.speciale,
+    level: result.level,
+    rulesetVersion: result.rulesetVersion,
+    rulesetHash: result.rulesetHash,
+    evidenceHash: result.evidenceHash,
+    engineVersion: result.engine.version,
+    semanticsVersion: result.semanticsVersion,
+    asOf: result.asOf,
+    overall: result.overall,
+    provider: made.provider,
+    evidence: made.evidence,
+    result,
+    createdAt: made.createdAt,
+    createdBy: made.createdBy,
+  };
+}
+
 export interface HistoryEntry {
   at: string;
   by: string;

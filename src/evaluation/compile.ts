@@ -103,36 +103,30 @@ function compileCondition(condition: Condition, underNot: boolean, negated: bool
     return compileLeaf(condition, slotOf(condition));
   }
   // json-rules-engine evaluates every condition of a group (no priorities in the format), so every leaf is recorded.
-  if ('all' in condition) {
-    const parts = condition.all.map((c) => compileCondition(c, underNot, negated, slotOf));
-    return (values, leaves) => {
-      let sawUnknown = false;
-      let sawFalse = false;
-      for (const part of parts) {
-        const t = part(values, leaves);
-        if (t === FALSE) sawFalse = true;
-        else if (t === UNKNOWN) sawUnknown = true;
-      }
-      return sawFalse ? FALSE : sawUnknown ? UNKNOWN : TRUE;
-    };
-  }
-  if ('any' in condition) {
-    const parts = condition.any.map((c) => compileCondition(c, underNot, negated, slotOf));
-    return (values, leaves) => {
-      let sawUnknown = false;
-      let sawTrue = false;
-      for (const part of parts) {
-        const t = part(values, leaves);
-        if (t === TRUE) sawTrue = true;
-        else if (t === UNKNOWN) sawUnknown = true;
-      }
-      return sawTrue ? TRUE : sawUnknown ? UNKNOWN : FALSE;
-    };
-  }
+  if ('all' in condition) return group(condition.all.map((c) => compileCondition(c, underNot, negated, slotOf)), FALSE);
+  if ('any' in condition) return group(condition.any.map((c) => compileCondition(c, underNot, negated, slotOf)), TRUE);
   const inner = compileCondition(condition.not, !underNot, negated, slotOf);
   return (values, leaves) => {
     const t = inner(values, leaves);
     return t === UNKNOWN ? UNKNOWN : t === TRUE ? FALSE : TRUE;
+  };
+}
+
+/**
+ * A group of conditions in three values: `decisive` (FALSE for `all`, TRUE for `any`) when any part gives
+ * it, else UNKNOWN when any part is unknown, else the other value. Every part runs, so every leaf is recorded.
+ */
+function group(parts: Node[], decisive: typeof FALSE | typeof TRUE): Node {
+  const otherwise = decisive === TRUE ? FALSE : TRUE;
+  return (values, leaves) => {
+    let sawDecisive = false;
+    let sawUnknown = false;
+    for (const part of parts) {
+      const t = part(values, leaves);
+      if (t === decisive) sawDecisive = true;
+      else if (t === UNKNOWN) sawUnknown = true;
+    }
+    return sawDecisive ? decisive : sawUnknown ? UNKNOWN : otherwise;
   };
 }
 

@@ -136,21 +136,27 @@ export class Scanner {
       if (this.text[this.pos] !== ':') throw new SyntaxProblem(`forventede ':' efter egenskabsnavnet "${key}"`, this.pos);
       this.pos += 1;
       this.value(`${pointer}/${escapePointer(key)}`);
-      this.ws();
-      if (this.pos >= this.text.length) this.eof();
-      const next = this.text[this.pos];
-      if (next === ',') {
-        this.pos += 1;
-        continue;
-      }
-      if (next === '}') {
-        this.pos += 1;
-        this.open.pop();
-        return;
-      }
+      const next = this.separator('}');
+      if (next === 'more') continue;
+      if (next === 'closed') return;
       if (next === '"') throw new SyntaxProblem(`forventede ',' eller '}' efter værdien af "${key}"; mangler der et komma?`, this.pos);
       throw new SyntaxProblem(`forventede ',' eller '}' efter værdien af "${key}", men fandt '${next}'`, this.pos);
     }
+  }
+
+  /**
+   * After a member or an element: 'more' past a comma, 'closed' past `close` (the object or list is done),
+   * otherwise the character found there, for the caller's message.
+   */
+  private separator(close: '}' | ']'): 'more' | 'closed' | string {
+    this.ws();
+    if (this.pos >= this.text.length) this.eof();
+    const next = this.text[this.pos];
+    if (next !== ',' && next !== close) return next;
+    this.pos += 1;
+    if (next === ',') return 'more';
+    this.open.pop();
+    return 'closed';
   }
 
   private array(pointer: string): void {
@@ -166,18 +172,9 @@ export class Scanner {
       this.ws();
       if (this.text[this.pos] === ']') throw new SyntaxProblem("overflødigt komma før ']'; JSON tillader ikke komma efter sidste element – fjern kommaet", this.lastComma());
       this.value(`${pointer}/${index}`);
-      this.ws();
-      if (this.pos >= this.text.length) this.eof();
-      const next = this.text[this.pos];
-      if (next === ',') {
-        this.pos += 1;
-        continue;
-      }
-      if (next === ']') {
-        this.pos += 1;
-        this.open.pop();
-        return;
-      }
+      const next = this.separator(']');
+      if (next === 'more') continue;
+      if (next === 'closed') return;
       if (next === '{' || next === '[' || next === '"') throw new SyntaxProblem("forventede ',' eller ']' efter elementet; mangler der et komma?", this.pos);
       throw new SyntaxProblem(`forventede ',' eller ']' efter elementet, men fandt '${next}'`, this.pos);
     }

@@ -5,6 +5,9 @@
  * Every record is a plain JSON-serialisable object: dates are ISO strings, ids are strings the caller
  * generates with crypto.randomUUID(). What goes in comes back out unchanged (properties whose value is
  * `undefined` are dropped, as JSON does).
+ *
+ * One file, a little over 300 lines, because it is the one port both stores and their contract test
+ * implement: split, the interface and the shapes it names would be read apart.
  */
 
 /**

@@ -15,7 +15,7 @@ import { evaluate } from '../../../src/evaluation/evaluate';
 import { RulesCatalogue } from '../../../src/rules/catalogue';
 import { rulesetHash } from '../../../src/rules/hash';
 import { checkRulesTree } from '../../../src/rules/validate';
-import { createRecordStore, type ApprovalRecord, type EvaluationRecord, type RecordChange } from '../../../src/approvals/records';
+import { createRecordStore, evaluationRecord, type ApprovalRecord, type EvaluationRecord, type RecordChange } from '../../../src/approvals/records';
 import { systemClock, today } from '../../../src/time/clock';
 import { addDays, addMonths } from '../../../src/time/dates';
 import { seedChange } from '../../support/seed';
@@ -49,10 +49,7 @@ async function main(): Promise<void> {
     // One provider per approval: a provider has one approval in force per speciale and level.
     const provider = { ...example.evidence.provider, tilbudId: `${example.evidence.provider.tilbudId}-${i}`, region: 'Midtjylland', tilsyn: 'Midt' as const };
     const approvalId = randomUUID();
-    const evaluation: EvaluationRecord = {
-      id: randomUUID(), speciale: 'autisme', level: 'specialfunktion', rulesetVersion: ruleset.version, rulesetHash: hash, evidenceHash: result.evidenceHash,
-      engineVersion: result.engine.version, asOf: validFrom, overall: result.overall, provider, evidence: example.evidence, result, createdAt: at, createdBy: 'seed', approvalId,
-    };
+    const evaluation: EvaluationRecord = { ...evaluationRecord(result, { id: randomUUID(), provider, evidence: example.evidence, createdAt: at, createdBy: 'seed' }), approvalId };
     const approval: ApprovalRecord = {
       id: approvalId, speciale: 'autisme', level: 'specialfunktion', provider, tilsyn: 'Midt', decision: 'approved', status: 'active', reason: 'seed',
       validFrom, validUntil: addMonths(date, 48), rulesetVersion: ruleset.version, rulesetHash: hash, evaluationId: evaluation.id,
